@@ -1,0 +1,34 @@
+# The two commands of the README: `make report` (main job on the sample data) and
+# `make test`. Both build .venv from requirements.lock when it is missing or stale.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-from-lock
+
+.PHONY: report test lab lock clean-data
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name snanalys --display-name "Python (snanalys)"
+	touch $(STAMP)
+
+report: $(STAMP)
+	$(BIN)/snanalys nyckeltal --year 2025 --tertial 3
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+# Re-pin after changing dependencies: install what pyproject.toml asks for, then freeze.
+lock: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test]'
+	{ echo "# Exact versions the README's commands install (make builds .venv from this file)."; \
+	  echo "# Regenerate: make lock  (after changing dependencies in pyproject.toml and environment.yml)"; \
+	  $(BIN)/pip freeze --exclude-editable | grep -v '^snanalys'; } > requirements.lock
+
+clean-data:
+	rm -rf data/processed/[0-9]* reports/[0-9]* reports/_internal

@@ -1,0 +1,219 @@
+"""The ``snanalys`` command line: sample, ingest and key figures.
+
+Run from the project folder (paths default to ``./data``). On a fresh clone the
+commands need no set-up of their own: ``nyckeltal`` writes the synthetic sample when
+``data/raw`` holds no data, and ingests when the processed data is missing or older
+than the raw, saying so on standard error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import math
+import sys
+from pathlib import Path
+
+from snanalys import __version__
+from snanalys.periods import PeriodError, validate_tertial, year_to_date
+
+EXIT_USAGE = 2
+EXIT_DATA = 3
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _tertial(text: str) -> int:
+    try:
+        return validate_tertial(int(text))
+    except (ValueError, PeriodError):
+        raise argparse.ArgumentTypeError(f"unknown tertial {text!r}: expected 1, 2 or 3") from None
+
+
+def raw_municipality_dirs(raw_root: Path) -> list[Path]:
+    return sorted(p.parent for p in raw_root.glob("*/uttag.json"))
+
+
+def ensure_processed(data_dir: Path) -> None:
+    """Write the sample if there is no raw data; ingest if processed data is missing or stale."""
+    raw_root, processed_root = data_dir / "raw", data_dir / "processed"
+    if not raw_municipality_dirs(raw_root):
+        from snanalys.sample import write_sample
+
+        _err(f"snanalys: {raw_root} holds no data: writing the synthetic sample (Exempelkommun, 0480)")
+        write_sample(raw_root)
+    from snanalys.ingest import ingest_municipality
+
+    for raw_dir in raw_municipality_dirs(raw_root):
+        extract_json = processed_root / raw_dir.name / "extract.json"
+        newest_raw = max(p.stat().st_mtime for p in raw_dir.iterdir() if p.is_file())
+        if not extract_json.exists():
+            _err(f"snanalys: no processed data for {raw_dir.name}: ingesting {raw_dir}")
+        elif extract_json.stat().st_mtime < newest_raw:
+            _err(f"snanalys: processed data for {raw_dir.name} is older than the raw data: ingesting again")
+        else:
+            continue
+        ingest_municipality(raw_dir, processed_root)
+
+
+def _format_value(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{round(float(value), 2):.2f}".rstrip("0").rstrip(".")
+
+
+def key_figures_csv(table, *, synthetic: bool, period_label: str, preliminary: bool) -> str:
+    """The machine-readable key figures: UTF-8, ``measure,value,unit``, point decimals."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["measure", "value", "unit"])
+    for row in table.itertuples(index=False):
+        writer.writerow([row.measure, _format_value(row.value), row.unit])
+    writer.writerow(["period", period_label, ""])
+    writer.writerow(["data_source", "synthetic" if synthetic else "real", ""])
+    if preliminary:
+        writer.writerow(["status", "preliminary", ""])
+    return out.getvalue()
+
+
+def key_figures_text(table, *, title: str) -> str:
+    from snanalys.presentation import format_number
+
+    width = max(len(label) for label in table["label_sv"])
+    lines = [title, ""]
+    for row in table.itertuples(index=False):
+        lines.append(f"{row.label_sv:<{width}}  {format_number(row.value, row.unit):>14}  {row.unit}")
+    return "\n".join(lines) + "\n"
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from snanalys.sample import write_sample
+
+    folder = write_sample(args.data_dir / "raw", seed=args.seed)
+    _err(f"snanalys: wrote the synthetic sample to {folder}")
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from snanalys.ingest import ingest_municipality
+
+    raw_dirs = raw_municipality_dirs(args.data_dir / "raw")
+    if args.kommun:
+        raw_dirs = [d for d in raw_dirs if d.name == args.kommun]
+    if not raw_dirs:
+        _err(f"snanalys: no raw data in {args.data_dir / 'raw'} (run `snanalys sample` for the synthetic sample)")
+        return EXIT_DATA
+    for raw_dir in raw_dirs:
+        result = ingest_municipality(raw_dir, args.data_dir / "processed")
+        rows = ", ".join(f"{name} {count}" for name, count in result.rows.items())
+        _err(f"snanalys: ingested {raw_dir.name}: {rows}")
+        for warning in result.warnings:
+            _err(f"snanalys: warning: {warning}")
+    return 0
+
+
+def cmd_nyckeltal(args: argparse.Namespace) -> int:
+    from snanalys.data import load_municipality
+    from snanalys.metrics.key_figures import key_figures
+
+    ensure_processed(args.data_dir)
+    data = load_municipality(args.data_dir / "processed", args.kommun)
+    period = year_to_date(args.year, args.tertial or 3)
+    through = data.extract.covered_through
+    if args.as_of is not None:
+        through = min(through, args.as_of)
+    preliminary = False
+    try:
+        from snanalys.periods import require_covered
+
+        require_covered(period, data.extract.data_from, through)
+    except PeriodError:
+        if not args.allow_partial:
+            raise
+        preliminary = True
+        _err(f"snanalys: {period.label} is not fully covered by the data: the figures are PRELIMINARY")
+    table = key_figures(data, period)
+    if args.public:
+        from snanalys.suppression import suppress_key_figures
+
+        table = suppress_key_figures(table)
+    source = "synthetic" if data.extract.synthetic else "real"
+    _err(
+        f"snanalys: data source: {source}"
+        + (" (syntetiska exempeldata, not real people)" if data.extract.synthetic else "")
+    )
+    if args.format == "csv":
+        sys.stdout.write(
+            key_figures_csv(table, synthetic=data.extract.synthetic, period_label=period.label, preliminary=preliminary)
+        )
+    else:
+        title = f"Nyckeltal {data.extract.municipality_name} ({data.extract.municipality_code}), {period.label}"
+        if data.extract.synthetic:
+            title += " — SYNTETISKA EXEMPELDATA"
+        if preliminary:
+            title += " — PRELIMINÄRT"
+        sys.stdout.write(key_figures_text(table, title=title))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="snanalys",
+        description="Follow-up of a municipality's social services: sample data, ingest, key figures.",
+    )
+    parser.add_argument("--version", action="version", version=f"snanalys {__version__}")
+    parser.add_argument(
+        "--data-dir", type=Path, default=Path("data"), help="folder holding raw/ and processed/ (default: ./data)"
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("sample", help="write the synthetic sample municipality (Exempelkommun, 0480) to data/raw")
+    p.add_argument("--seed", type=int, default=20261105, help="random seed (default: %(default)s)")
+    p.set_defaults(func=cmd_sample)
+
+    p = sub.add_parser("ingest", help="validate and pseudonymise data/raw into data/processed (Parquet)")
+    p.add_argument("--kommun", help="only this municipality code")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("nyckeltal", help="print the key figures of a period (year to date)")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--tertial", type=_tertial, help="1 (Jan–Apr), 2 (Jan–Aug) or 3 (the year; default)")
+    p.add_argument("--format", choices=("csv", "table"), default="table")
+    p.add_argument("--public", action="store_true", help="apply the board's small-count suppression")
+    p.add_argument("--as-of", type=_date, help="treat the data as known only up to this date")
+    p.add_argument("--allow-partial", action="store_true", help="allow a period the data does not fully cover")
+    p.add_argument("--kommun", help="municipality code, when data/processed holds several")
+    p.set_defaults(func=cmd_nyckeltal)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from snanalys.data import DataNotFoundError
+
+    try:
+        from snanalys.ingest import IngestError
+    except ImportError:  # pragma: no cover - during development only
+        IngestError = RuntimeError  # noqa: N806
+    try:
+        return args.func(args)
+    except (PeriodError, DataNotFoundError, IngestError, ValueError) as exc:
+        _err(f"snanalys: error: {exc}")
+        return EXIT_DATA
+
+
+if __name__ == "__main__":
+    sys.exit(main())
