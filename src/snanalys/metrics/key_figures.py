@@ -165,6 +165,18 @@ def key_figures(data: MunicipalityData, period: Period) -> pd.DataFrame:
             "Placerade barn och unga",
         ),
         Figure(
+            "children_interventions_placements",
+            placed_interventions,
+            "insatser",
+            "Placeringar av barn och unga (biståndsbedömda insatser)",
+        ),
+        Figure(
+            "children_interventions_open_care",
+            all_interventions - placed_interventions,
+            "insatser",
+            "Öppenvårdsinsatser för barn och unga (biståndsbedömda)",
+        ),
+        Figure(
             "children_interventions",
             all_interventions,
             "insatser",
@@ -179,7 +191,23 @@ def key_figures(data: MunicipalityData, period: Period) -> pd.DataFrame:
         ),
     ]
     inhabitants = _inhabitants(data.population, period.start.year)
-    figures.append(Figure("population", inhabitants, "invånare", "Antal invånare 31 december"))
+    figures += [
+        Figure("population", inhabitants, "invånare", "Antal invånare 31 december"),
+        Figure(
+            "eb_kr_per_inhabitant",
+            paid / inhabitants if inhabitants else None,
+            "kr/invånare",
+            "Utbetalt ekonomiskt bistånd, kronor per invånare",
+            households,
+        ),
+        Figure(
+            "eb_persons_share_of_inhabitants",
+            _pct(int(persons["totalt"].sum()), inhabitants) if inhabitants else None,
+            "procent",
+            "Andel invånare i hushåll med ekonomiskt bistånd",
+            int(persons["totalt"].sum()),
+        ),
+    ]
     frame = pd.DataFrame([f.__dict__ for f in figures], columns=COLUMNS)
     frame["base"] = frame["base"].where(frame["base"].notna(), frame["value"].where(frame["unit"].isin(_COUNT_UNITS)))
     return frame

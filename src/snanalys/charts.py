@@ -1,0 +1,131 @@
+"""One plotting style for every chart the board sees, and charts as accessible HTML.
+
+Colours are the Okabe–Ito palette (safe for the common forms of colour blindness)
+and every series also differs by marker or line style, so a chart printed in grey
+still reads. A chart reaches the page as a ``<figure>`` with the PNG embedded as a
+``data:`` URI, a text alternative, and the table behind it (WCAG 2.1 AA: the data of
+a chart must be available as text).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker as mticker  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from snanalys.presentation import format_decimal_sv  # noqa: E402
+
+OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
+LINESTYLES = ["-", "--", "-.", ":", "-", "--", "-."]
+
+STYLE = {
+    "figure.figsize": (7.5, 3.6),
+    "figure.dpi": 100,
+    "savefig.dpi": 110,
+    "font.size": 11,
+    "axes.titlesize": 12,
+    "axes.titleweight": "bold",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.grid.axis": "y",
+    "grid.color": "#d0d0d0",
+    "grid.linewidth": 0.8,
+    "axes.prop_cycle": matplotlib.cycler(color=OKABE_ITO),
+    "legend.frameon": False,
+    "axes.formatter.use_locale": False,
+}
+
+
+def apply_style() -> None:
+    """Set the project's style for every later matplotlib figure (also in notebooks)."""
+    plt.rcParams.update(STYLE)
+
+
+def _swedish_axis(ax, decimals: int = 0) -> None:
+    ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: format_decimal_sv(v, decimals)))
+
+
+def line_chart(
+    data: pd.DataFrame, *, title: str, ylabel: str, decimals: int = 0, ylim_zero: bool = True
+) -> plt.Figure:
+    """One line per column of ``data`` over its index (years or months); NaN leaves a gap."""
+    apply_style()
+    fig, ax = plt.subplots()
+    for i, column in enumerate(data.columns):
+        ax.plot(
+            [str(x) for x in data.index],
+            data[column].astype(float),
+            label=str(column),
+            marker=MARKERS[i % len(MARKERS)],
+            linestyle=LINESTYLES[i % len(LINESTYLES)],
+            color=OKABE_ITO[i % len(OKABE_ITO)],
+            linewidth=2,
+        )
+    ax.set_title(title, loc="left")
+    ax.set_ylabel(ylabel)
+    if ylim_zero:
+        ax.set_ylim(bottom=0)
+    _swedish_axis(ax, decimals)
+    if len(data.columns) > 1:
+        ax.legend(loc="lower left", ncols=min(len(data.columns), 3))
+    fig.tight_layout()
+    return fig
+
+
+def bar_chart(data: pd.DataFrame, *, title: str, ylabel: str, decimals: int = 0) -> plt.Figure:
+    """Grouped bars: one group per index value, one bar per column, hatched for print."""
+    apply_style()
+    fig, ax = plt.subplots()
+    n = max(len(data.columns), 1)
+    width = 0.8 / n
+    hatches = ["", "//", "..", "xx", "\\\\", "++"]
+    positions = range(len(data.index))
+    for i, column in enumerate(data.columns):
+        ax.bar(
+            [p - 0.4 + width * (i + 0.5) for p in positions],
+            data[column].astype(float).fillna(0),
+            width=width,
+            label=str(column),
+            color=OKABE_ITO[i % len(OKABE_ITO)],
+            hatch=hatches[i % len(hatches)],
+            edgecolor="white",
+        )
+    ax.set_xticks(list(positions), [str(x) for x in data.index])
+    ax.set_title(title, loc="left")
+    ax.set_ylabel(ylabel)
+    _swedish_axis(ax, decimals)
+    if len(data.columns) > 1:
+        ax.legend(loc="lower left", ncols=min(len(data.columns), 3))
+    fig.tight_layout()
+    return fig
+
+
+def figure_png_data_uri(fig: plt.Figure) -> str:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    plt.close(fig)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def figure_html(fig: plt.Figure, *, alt: str, caption: str, table_html: str = "") -> str:
+    """The chart as a ``<figure>``: embedded image, text alternative, caption, data table."""
+    details = (
+        f"<details class='chart-data'><summary>Visa data bakom diagrammet</summary>{table_html}</details>"
+        if table_html
+        else ""
+    )
+    return (
+        "<figure class='chart'>"
+        f"<img src='{figure_png_data_uri(fig)}' alt='{html.escape(alt, quote=True)}'>"
+        f"<figcaption>{html.escape(caption)}</figcaption>{details}</figure>"
+    )

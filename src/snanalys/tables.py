@@ -1,0 +1,34 @@
+"""Tables as accessible HTML for the board's pages.
+
+A table gets a ``<caption>``, column headers with ``scope="col"``, row headers with
+``scope="row"``, numbers right-aligned in Swedish format, and its footnotes (e.g. what
+the suppression mark "X" means) directly beneath it.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+
+def html_table(
+    display: pd.DataFrame,
+    *,
+    caption: str,
+    row_header: str = "",
+    footnotes: list[str] | tuple[str, ...] = (),
+    css_class: str = "data",
+) -> str:
+    """Render a frame of display strings (already formatted) as an accessible table."""
+    head = "".join(f"<th scope='col'>{html.escape(str(c))}</th>" for c in display.columns)
+    rows = []
+    for index, row in display.iterrows():
+        cells = "".join(f"<td class='num'>{html.escape(str(v))}</td>" for v in row)
+        rows.append(f"<tr><th scope='row'>{html.escape(str(index))}</th>{cells}</tr>")
+    notes = "".join(f"<p class='footnote'>{html.escape(n)}</p>" for n in footnotes if n)
+    return (
+        f"<div class='table-wrap'><table class='{css_class}'><caption>{html.escape(caption)}</caption>"
+        f"<thead><tr><th scope='col'>{html.escape(row_header)}</th>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>{notes}</div>"
+    )
