@@ -92,10 +92,16 @@ def key_figures_csv(table, *, synthetic: bool, period_label: str, preliminary: b
 def key_figures_text(table, *, title: str) -> str:
     from snanalys.presentation import format_number
 
+    from snanalys.suppression import FOOTNOTE_SV
+
     width = max(len(label) for label in table["label_sv"])
     lines = [title, ""]
-    for row in table.itertuples(index=False):
-        lines.append(f"{row.label_sv:<{width}}  {format_number(row.value, row.unit):>14}  {row.unit}")
+    suppressed = table["suppressed"] if "suppressed" in table else [False] * len(table)
+    for row, hidden in zip(table.itertuples(index=False), suppressed):
+        value = format_number(row.value, row.unit, suppressed=bool(hidden))
+        lines.append(f"{row.label_sv:<{width}}  {value:>14}  {row.unit}")
+    if any(bool(h) for h in suppressed):
+        lines += ["", FOOTNOTE_SV]
     return "\n".join(lines) + "\n"
 
 

@@ -164,3 +164,21 @@ def placement_share_of_interventions(interventions: pd.DataFrame, period: Period
     placed, total = intervention_counts(interventions, period)
     return placed / total if total else float("nan")
 
+
+
+def care_days_by_group(
+    placements: pd.DataFrame, scope: Scope, period: Period, extract_date: dt.date, by: str = "legal_sex"
+) -> pd.DataFrame:
+    """Care days and persons placed in ``scope`` per value of ``by`` (e.g. legal sex, form)."""
+    chosen = scope.select(placements)
+    frame = pd.DataFrame(
+        {
+            "group": chosen[by].astype(str).to_numpy(),
+            "person_key": chosen["person_key"].to_numpy(),
+            "care_days": care_days_per_spell(chosen["start_date"], chosen["end_date"], period, extract_date),
+        }
+    )
+    frame = frame.loc[frame["care_days"] > 0]
+    table = frame.groupby("group").agg(care_days=("care_days", "sum"), persons=("person_key", "nunique"))
+    table.index.name = by
+    return table

@@ -1,0 +1,128 @@
+"""Building blocks shared by the pages: headings, key-figure tables over years, charts."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from snanalys import charts
+from snanalys.narrative import compare_sentence, period_phrase
+from snanalys.pages import PageContext
+from snanalys.periods import TERTIAL_LAST_MONTH
+from snanalys.presentation import format_number
+from snanalys.suppression import FOOTNOTE_SV
+from snanalys.tables import html_table
+
+
+def period_text(ctx: PageContext, year: int | None = None) -> str:
+    """'januari–augusti 2026' for the report period (or the same period of ``year``)."""
+    return period_phrase(1, TERTIAL_LAST_MONTH[ctx.tertial], year or ctx.year)
+
+
+def page_heading(ctx: PageContext, title: str) -> str:
+    """The page's single h1 and a line saying what period and data it shows."""
+    extract = ctx.data.extract
+    source = (
+        "Syntetiska exempeldata – inga verkliga personer."
+        if ctx.synthetic
+        else "Källa: kommunens verksamhetssystem."
+    )
+    return (
+        f"<h1>{html.escape(title)}</h1>"
+        f"<p class='lead'>{html.escape(extract.municipality_name)} · tertialuppföljning "
+        f"T{ctx.tertial} {ctx.year} · {html.escape(period_text(ctx))}, ackumulerat. {source}</p>"
+    )
+
+
+def section(title: str, body: str, anchor: str) -> str:
+    return f"<section aria-labelledby='{anchor}'><h2 id='{anchor}'>{html.escape(title)}</h2>{body}</section>"
+
+
+def _row(long: pd.DataFrame, measure: str, year: int) -> pd.Series | None:
+    rows = long.loc[(long["measure"] == measure) & (long["year"] == year)]
+    return rows.iloc[0] if len(rows) else None
+
+
+def public_value(ctx: PageContext, measure: str, year: int) -> tuple[float | None, bool]:
+    """(value, suppressed) of a key figure as the board may see it."""
+    row = _row(ctx.public_key_figures_by_year, measure, year)
+    if row is None:
+        return None, False
+    return row["value"], bool(row["suppressed"])
+
+
+def key_figure_sentence(ctx: PageContext, measure: str, subject: str) -> str:
+    """A sentence comparing the period with the same period last year, from the public values."""
+    current, current_x = public_value(ctx, measure, ctx.year)
+    previous, previous_x = public_value(ctx, measure, ctx.year - 1)
+    unit = _row(ctx.public_key_figures_by_year, measure, ctx.year)["unit"]
+    return compare_sentence(
+        subject,
+        current,
+        previous,
+        unit=unit,
+        period=period_text(ctx),
+        previous_period=f"samma period {ctx.year - 1}",
+        current_suppressed=current_x,
+        previous_suppressed=previous_x,
+    )
+
+
+def year_label(ctx: PageContext, year: int) -> str:
+    return f"{year} T{ctx.tertial}" if ctx.tertial != 3 else str(year)
+
+
+def key_figures_over_years(ctx: PageContext, measures: list[str], caption: str) -> str:
+    """Rows = measures, columns = the same period of each year, plus the change on last year."""
+    long = ctx.public_key_figures_by_year
+    years = sorted(long["year"].unique())
+    display = {}
+    any_suppressed = False
+    for measure in measures:
+        cells = {}
+        for year in years:
+            row = _row(long, measure, year)
+            if row is None:
+                cells[year_label(ctx, year)] = "–"
+                continue
+            any_suppressed |= bool(row["suppressed"])
+            cells[year_label(ctx, year)] = format_number(row["value"], row["unit"], suppressed=bool(row["suppressed"]))
+        current, cur_x = public_value(ctx, measure, ctx.year)
+        previous, prev_x = public_value(ctx, measure, ctx.year - 1)
+        if cur_x or prev_x or current is None or previous is None or not previous:
+            change = "–"
+        else:
+            change = f"{'+' if current >= previous else '−'}{format_number(abs(current - previous) / previous * 100, 'procent')}"
+        cells["Förändring mot i fjol"] = change
+        label = _row(long, measure, ctx.year)
+        display[label["label_sv"] if label is not None else measure] = cells
+    frame = pd.DataFrame.from_dict(display, orient="index")
+    notes = [FOOTNOTE_SV] if any_suppressed else []
+    if ctx.tertial != 3:
+        notes.append(f"Alla år avser samma period, {period_text(ctx, ctx.year).rsplit(' ', 1)[0]}.")
+    return html_table(frame, caption=caption, row_header="Mått", footnotes=notes)
+
+
+def trend_chart(ctx: PageContext, measures: dict[str, str], *, title: str, ylabel: str, alt_subject: str) -> str:
+    """A line chart of public key figures over years, with its data table and a text alternative."""
+    long = ctx.public_key_figures_by_year
+    years = sorted(long["year"].unique())
+    data = pd.DataFrame(
+        {label: [public_value(ctx, m, y)[0] for y in years] for m, label in measures.items()},
+        index=[year_label(ctx, y) for y in years],
+    ).astype(float)
+    unit = _row(long, next(iter(measures)), ctx.year)["unit"]
+    fig = charts.line_chart(data, title=title, ylabel=ylabel)
+    table_display = data.apply(lambda col: col.map(lambda v: format_number(v, unit)))
+    points = "; ".join(
+        f"{label}: " + ", ".join(f"{idx} {format_number(v, unit)}" for idx, v in data[label].items())
+        for label in data.columns
+    )
+    alt = f"Linjediagram: {alt_subject}. {points}."
+    return charts.figure_html(
+        fig,
+        alt=alt,
+        caption=f"{title}. Samma period varje år.",
+        table_html=html_table(table_display.T, caption=title, row_header=""),
+    )

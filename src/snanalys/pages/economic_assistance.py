@@ -1,0 +1,192 @@
+"""The economic-assistance page: households, kronor, persons by sex and reason, long-term."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from snanalys import charts, codes
+from snanalys.metrics import economic_assistance as eb
+from snanalys.narrative import MONTHS_SV
+from snanalys.pages import PageContext
+from snanalys.pages.common import (
+    key_figure_sentence,
+    key_figures_over_years,
+    period_text,
+    section,
+    trend_chart,
+    year_label,
+)
+from snanalys.periods import tertial_alone, year_to_date
+from snanalys.presentation import format_number
+from snanalys.suppression import FOOTNOTE_SV, flag_counts
+from snanalys.tables import html_table
+from snanalys.trends import comparison_years
+
+TITLE = "Ekonomiskt bistånd"
+
+REASON_LABELS_SV = {
+    "ARBETSLOS": "Arbetslöshet",
+    "SJUKSKRIVEN": "Sjukskriven med läkarintyg",
+    "SOCIALA_SKAL": "Sociala eller medicinska skäl utan läkarintyg",
+    "FORALDRALEDIG": "Föräldraledighet",
+    "OTILLRACKLIG_INKOMST": "Otillräcklig inkomst",
+    "INTRODUKTION": "Etableringsinsatser/introduktion",
+    "OVRIGT": "Övrigt",
+}
+
+
+def flagged_html(flagged, *, caption: str, row_header: str, unit: str) -> str:
+    display = flagged.to_display(lambda value, column: format_number(value, unit))
+    notes = [FOOTNOTE_SV] if flagged.any_suppressed else []
+    return html_table(display, caption=caption, row_header=row_header, footnotes=notes)
+
+
+def overview_section(ctx: PageContext) -> str:
+    sentences = [
+        key_figure_sentence(ctx, "eb_households", "Antalet hushåll med ekonomiskt bistånd"),
+        key_figure_sentence(ctx, "eb_households_per_month", "Antalet hushåll i genomsnitt per månad"),
+        key_figure_sentence(ctx, "eb_paid_kr", "Utbetalt ekonomiskt bistånd"),
+        key_figure_sentence(ctx, "eb_kr_per_household", "Ekonomiskt bistånd per hushåll"),
+    ]
+    measures = [
+        "eb_households",
+        "eb_households_with_children",
+        "eb_households_per_month",
+        "eb_paid_kr",
+        "eb_kr_per_household",
+        "eb_persons",
+        "eb_adults",
+        "eb_children",
+        "eb_kr_per_inhabitant",
+        "eb_persons_share_of_inhabitants",
+    ]
+    body = "".join(f"<p>{html.escape(s)}</p>" for s in sentences)
+    body += key_figures_over_years(ctx, measures, f"Ekonomiskt bistånd, {period_text(ctx)} och samma period tidigare år")
+    body += trend_chart(
+        ctx,
+        {"eb_households": "Hushåll under perioden", "eb_households_per_month": "Hushåll i genomsnitt per månad"},
+        title="Hushåll med ekonomiskt bistånd",
+        ylabel="hushåll",
+        alt_subject="antal hushåll med ekonomiskt bistånd, samma period varje år",
+    )
+    return section("Hushåll och utbetalt bistånd", body, "oversikt")
+
+
+def monthly_section(ctx: PageContext) -> str:
+    """Households per month this year and last, and each 4-month tertial on its own."""
+    payments = ctx.data.payments
+    this = eb.households_per_month(payments, ctx.period)
+    last = eb.households_per_month(payments, ctx.period.same_period_last_year())
+    months = [MONTHS_SV[m.month - 1][:3] for m in this.index]
+    monthly = pd.DataFrame({str(ctx.year - 1): last.to_numpy(), str(ctx.year): this.to_numpy()}, index=months)
+    flagged = flag_counts(monthly)
+    public = flagged.public_values()
+    fig = charts.line_chart(public, title="Hushåll med utbetalning per månad", ylabel="hushåll")
+    alt = "Linjediagram: hushåll med ekonomiskt bistånd per månad, " + "; ".join(
+        f"{col}: " + ", ".join(f"{m} {format_number(v, 'hushåll')}" for m, v in public[col].items())
+        for col in public.columns
+    )
+    chart = charts.figure_html(
+        fig,
+        alt=alt,
+        caption="Unika hushåll med minst en utbetalning under månaden (utbetalningsdatum).",
+        table_html=flagged_html(flagged.transpose(), caption="Hushåll per månad", row_header="År", unit="hushåll"),
+    )
+    rows = {}
+    for year in (ctx.year - 1, ctx.year):
+        cells = {}
+        for tertial in range(1, ctx.tertial + 1):
+            cells[f"T{tertial} ({'jan–apr' if tertial == 1 else 'maj–aug' if tertial == 2 else 'sep–dec'})"] = (
+                eb.mean_households_per_month(payments, tertial_alone(year, tertial))
+            )
+        rows[str(year)] = cells
+    tertials = pd.DataFrame.from_dict(rows, orient="index")
+    table = html_table(
+        tertials.apply(lambda col: col.map(lambda v: format_number(v, "hushåll/månad"))),
+        caption="Hushåll i genomsnitt per månad, varje tertial för sig (fyra månader)",
+        row_header="År",
+        footnotes=["Genomsnitt av antalet hushåll per månad; medelvärden över hundratals hushåll."],
+    )
+    return section("Hushåll per månad", chart + table, "per-manad")
+
+
+def by_sex_section(ctx: PageContext) -> str:
+    """Households by the applicant's legal sex and adults by their own, same period each year."""
+    payments, members = ctx.data.payments, ctx.data.members
+    households, adults = {}, {}
+    for year in comparison_years(ctx.data, ctx.year):
+        period = year_to_date(year, ctx.tertial)
+        by_sex = eb.households_by_applicant_sex(payments, members, period)
+        households[year_label(ctx, year)] = {
+            "Kvinnor": int(by_sex.get("K", 0)),
+            "Män": int(by_sex.get("M", 0)),
+            "Uppgift saknas": int(by_sex.get("okänt", 0)),
+            "Totalt": int(by_sex.sum()),
+        }
+        persons = eb.persons(payments, members, period)
+        adults[year_label(ctx, year)] = {
+            "Kvinnor": int(persons.loc["vuxna", "K"]),
+            "Män": int(persons.loc["vuxna", "M"]),
+            "Totalt": int(persons.loc["vuxna", "totalt"]),
+        }
+    households_table = flagged_html(
+        flag_counts(pd.DataFrame.from_dict(households, orient="index"), row_total="Totalt"),
+        caption="Hushåll efter den sökandes juridiska kön",
+        row_header="Period",
+        unit="hushåll",
+    )
+    adults_table = flagged_html(
+        flag_counts(pd.DataFrame.from_dict(adults, orient="index"), row_total="Totalt"),
+        caption="Vuxna biståndsmottagare efter juridiskt kön",
+        row_header="Period",
+        unit="personer",
+    )
+    reasons = eb.adults_by_reason(payments, members, ctx.period)
+    reasons = reasons.reindex(list(codes.REASONS), fill_value=0)
+    reasons.index = [REASON_LABELS_SV[r] for r in reasons.index]
+    reasons.columns = ["Kvinnor", "Män", "Totalt"]
+    reasons_table = flagged_html(
+        flag_counts(reasons, row_total="Totalt"),
+        caption=f"Vuxna efter försörjningshinder och juridiskt kön, {period_text(ctx)}",
+        row_header="Försörjningshinder",
+        unit="personer",
+    )
+    sentence = key_figure_sentence(ctx, "eb_adults_unemployed", "Antalet vuxna med bistånd på grund av arbetslöshet")
+    note = (
+        "<p class='footnote'>En vuxen vars försörjningshinder ändrats under perioden räknas under vart och ett, "
+        "så raderna kan summera till fler än antalet vuxna.</p>"
+    )
+    return section(
+        "Kvinnor och män",
+        households_table + adults_table + f"<p>{html.escape(sentence)}</p>" + reasons_table + note,
+        "kon",
+    )
+
+
+def long_term_section(ctx: PageContext) -> str:
+    """Long-term assistance: defined for full calendar years only (Kolada N31814)."""
+    years = [y for y in comparison_years(ctx.data, ctx.year) if y < ctx.year or ctx.tertial == 3]
+    rows = {}
+    for year in years:
+        long_term, adults = eb.long_term_adults(ctx.data.payments, ctx.data.members, year)
+        rows[str(year)] = {"Långvarigt (10–12 mån)": long_term, "Alla vuxna mottagare": adults}
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    flagged = flag_counts(frame)
+    display = flagged.to_display(lambda value, column: format_number(value, "personer"))
+    shares = []
+    for year, row in frame.iterrows():
+        hidden = flagged.flags.loc[year].ne("").any()
+        shares.append("X" if hidden else format_number(100 * row.iloc[0] / row.iloc[1], "procent") if row.iloc[1] else "–")
+    display["Andel långvarigt"] = shares
+    note = (
+        "Långvarigt bistånd: vuxna (18+) med bistånd 10–12 månader under kalenderåret, som andel av alla vuxna "
+        "mottagare samma år (Kolada N31814). Redovisas bara för hela kalenderår"
+        + ("; innevarande år redovisas i helårsrapporten." if ctx.tertial != 3 else ".")
+    )
+    return section(
+        "Långvarigt ekonomiskt bistånd",
+        html_table(display, caption="Långvarigt ekonomiskt bistånd, helår", row_header="År", footnotes=[note]),
+        "langvarigt",
+    )

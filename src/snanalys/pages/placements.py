@@ -1,0 +1,119 @@
+"""The placements page: care days and persons placed, by form and sex; open care vs placement."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from snanalys import codes
+from snanalys.metrics import placements as pl
+from snanalys.pages import PageContext
+from snanalys.pages.common import (
+    key_figure_sentence,
+    key_figures_over_years,
+    period_text,
+    section,
+    trend_chart,
+    year_label,
+)
+from snanalys.pages.economic_assistance import flagged_html
+from snanalys.periods import year_to_date
+from snanalys.suppression import flag_counts
+from snanalys.trends import comparison_years
+
+TITLE = "Placeringar"
+
+FORM_LABELS_SV = {
+    codes.FORM_HVB: "HVB",
+    codes.FORM_SIS: "SiS",
+    codes.FORM_FOSTER_OWN: "Egna familjehem",
+    codes.FORM_EMERGENCY_HOME: "Jourhem",
+    codes.FORM_FOSTER_CONSULTANT: "Konsulentstödda familjehem",
+    codes.FORM_SUPPORTED_HOUSING: "Stödboende",
+    codes.FORM_PROTECTED_HOUSING: "Skyddat boende",
+}
+SEX_LABELS_SV = {"K": "Flickor/kvinnor", "M": "Pojkar/män"}
+
+
+def overview_section(ctx: PageContext) -> str:
+    sentences = [
+        key_figure_sentence(ctx, "care_days_children", "Antalet vårddygn för barn och unga"),
+        key_figure_sentence(ctx, "children_placed", "Antalet placerade barn och unga"),
+        key_figure_sentence(ctx, "care_days_adults_external", "Antalet externa vårddygn för vuxna"),
+    ]
+    measures = [
+        "care_days_children",
+        "children_placed",
+        "care_days_adults_external",
+        "care_days_protected_housing",
+        "children_interventions_placements",
+        "children_interventions_open_care",
+        "children_interventions_placement_share",
+    ]
+    body = "".join(f"<p>{html.escape(s)}</p>" for s in sentences)
+    body += key_figures_over_years(ctx, measures, f"Placeringar, {period_text(ctx)} och samma period tidigare år")
+    body += trend_chart(
+        ctx,
+        {"care_days_children": "Barn och unga, interna och externa", "care_days_adults_external": "Vuxna, externa"},
+        title="Vårddygn",
+        ylabel="vårddygn",
+        alt_subject="antal vårddygn för barn och unga och för vuxna, samma period varje år",
+    )
+    return section("Vårddygn och placerade", body, "oversikt")
+
+
+def _by_group(ctx: PageContext, scope_name: str, by: str, labels: dict[str, str], column: str) -> pd.DataFrame:
+    rows = {}
+    for year in comparison_years(ctx.data, ctx.year):
+        table = pl.care_days_by_group(
+            ctx.data.placements, pl.SCOPES[scope_name], year_to_date(year, ctx.tertial), ctx.data.extract.extract_date, by
+        )
+        rows[year_label(ctx, year)] = {labels.get(k, k): int(v) for k, v in table[column].items()}
+    frame = pd.DataFrame.from_dict(rows, orient="index").fillna(0).astype(int)
+    ordered = [label for label in labels.values() if label in frame.columns]
+    frame = frame[ordered]
+    frame["Totalt"] = frame.sum(axis=1)
+    return frame
+
+
+def children_section(ctx: PageContext) -> str:
+    """Children and young people: persons placed by sex, care days by form."""
+    persons = _by_group(ctx, "children", "legal_sex", SEX_LABELS_SV, "persons")
+    persons_table = flagged_html(
+        flag_counts(persons, row_total="Totalt"),
+        caption="Placerade barn och unga efter juridiskt kön (personer med minst ett vårddygn)",
+        row_header="Period",
+        unit="personer",
+    )
+    days = _by_group(ctx, "children", "form", FORM_LABELS_SV, "care_days")
+    days_by_persons = _by_group(ctx, "children", "form", FORM_LABELS_SV, "persons")
+    flagged_days = flag_counts(days_by_persons, row_total="Totalt")
+    # care days of a form with 1–4 children would describe those children: hide them with the persons
+    days_flagged = flagged_days.with_values(days)
+    days_table = flagged_html(
+        days_flagged,
+        caption="Vårddygn för barn och unga efter placeringsform",
+        row_header="Period",
+        unit="vårddygn",
+    )
+    return section("Barn och unga", persons_table + days_table, "barn")
+
+
+def adults_section(ctx: PageContext) -> str:
+    persons = _by_group(ctx, "adults_external", "legal_sex", SEX_LABELS_SV, "persons")
+    days = _by_group(ctx, "adults_external", "legal_sex", SEX_LABELS_SV, "care_days")
+    flagged = flag_counts(persons, row_total="Totalt")
+    body = flagged_html(
+        flagged,
+        caption="Vuxna i externa placeringar (HVB, SiS, familjehem) efter juridiskt kön",
+        row_header="Period",
+        unit="personer",
+    )
+    body += flagged_html(
+        flagged.with_values(days),
+        caption="Vårddygn för vuxna i externa placeringar efter juridiskt kön",
+        row_header="Period",
+        unit="vårddygn",
+    )
+    return section("Vuxna", body, "vuxna")

@@ -1,0 +1,36 @@
+"""Key figures for the same period of every year: the board's comparison over time.
+
+Reports are year to date and compared with the same period of earlier years back to
+the first year the data covers (2022 for the sample).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from snanalys.data import MunicipalityData
+from snanalys.metrics.key_figures import key_figures
+from snanalys.periods import year_to_date
+
+
+def comparison_years(data: MunicipalityData, year: int) -> list[int]:
+    """Years from the first the data fully covers up to ``year``."""
+    first = data.extract.data_from.year + (0 if data.extract.data_from.month == 1 else 1)
+    return list(range(first, year + 1))
+
+
+def same_period_key_figures(data: MunicipalityData, year: int, tertial: int) -> pd.DataFrame:
+    """Long frame of key figures (measure, year, value, unit, label_sv, base) for the same
+    year-to-date period of every comparison year."""
+    frames = []
+    for y in comparison_years(data, year):
+        table = key_figures(data, year_to_date(y, tertial))
+        table.insert(1, "year", y)
+        frames.append(table)
+    return pd.concat(frames, ignore_index=True)
+
+
+def wide(long: pd.DataFrame, measures: list[str], column: str = "value") -> pd.DataFrame:
+    """Measures as columns, years as rows, in the order asked."""
+    table = long.pivot(index="year", columns="measure", values=column)
+    return table.reindex(columns=measures)
