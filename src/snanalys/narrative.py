@@ -51,7 +51,7 @@ def compare_sentence(
         return f"{subject} under {period} redovisas inte, eftersom uppgiften avser färre än 5 personer eller hushåll."
     if is_missing(current):
         return f"{subject} under {period} kan inte beräknas ur underlaget."
-    unit_word = "" if unit in ("procent", "") else f"\u00a0{unit}"
+    unit_word = "" if unit in ("procent", "kr", "") else f"\u00a0{unit}"
     value = format_number(current, unit)
     text = f"{subject} var {value}{unit_word} under {period}"
     if previous_suppressed or is_missing(previous):

@@ -55,4 +55,6 @@ def format_number(value, unit: str = "", *, suppressed: bool = False) -> str:
         return MISSING_MARK
     if unit == "procent":
         return format_percent(value)
+    if unit == "kr":
+        return format_mnkr(value)
     return format_decimal_sv(value, _DECIMALS_BY_UNIT.get(unit, 0))

@@ -10,7 +10,7 @@ from snanalys import charts
 from snanalys.narrative import compare_sentence, period_phrase
 from snanalys.pages import PageContext
 from snanalys.periods import TERTIAL_LAST_MONTH
-from snanalys.presentation import format_number
+from snanalys.presentation import format_decimal_sv, format_number
 from snanalys.suppression import FOOTNOTE_SV
 from snanalys.tables import html_table
 
@@ -90,8 +90,12 @@ def key_figures_over_years(ctx: PageContext, measures: list[str], caption: str) 
             cells[year_label(ctx, year)] = format_number(row["value"], row["unit"], suppressed=bool(row["suppressed"]))
         current, cur_x = public_value(ctx, measure, ctx.year)
         previous, prev_x = public_value(ctx, measure, ctx.year - 1)
+        unit = _row(long, measure, ctx.year)["unit"] if _row(long, measure, ctx.year) is not None else ""
         if cur_x or prev_x or current is None or previous is None or not previous:
             change = "–"
+        elif unit == "procent":
+            sign = "+" if current >= previous else "−"
+            change = f"{sign}{format_decimal_sv(abs(current - previous), 1)}\u00a0procentenheter"
         else:
             change = f"{'+' if current >= previous else '−'}{format_number(abs(current - previous) / previous * 100, 'procent')}"
         cells["Förändring mot i fjol"] = change

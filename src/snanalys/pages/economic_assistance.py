@@ -94,20 +94,23 @@ def monthly_section(ctx: PageContext) -> str:
         caption="Unika hushåll med minst en utbetalning under månaden (utbetalningsdatum).",
         table_html=flagged_html(flagged.transpose(), caption="Hushåll per månad", row_header="År", unit="hushåll"),
     )
-    rows = {}
+    rows, hidden_any = {}, False
+    names = {1: "T1 (jan–apr)", 2: "T2 (maj–aug)", 3: "T3 (sep–dec)"}
     for year in (ctx.year - 1, ctx.year):
         cells = {}
         for tertial in range(1, ctx.tertial + 1):
-            cells[f"T{tertial} ({'jan–apr' if tertial == 1 else 'maj–aug' if tertial == 2 else 'sep–dec'})"] = (
-                eb.mean_households_per_month(payments, tertial_alone(year, tertial))
-            )
+            # a mean of four months would give away a hidden month: hide it with the month
+            hidden = flagged.flags[str(year)].iloc[(tertial - 1) * 4 : tertial * 4].ne("").any()
+            hidden_any |= bool(hidden)
+            value = eb.mean_households_per_month(payments, tertial_alone(year, tertial))
+            cells[names[tertial]] = format_number(value, "hushåll/månad", suppressed=bool(hidden))
         rows[str(year)] = cells
-    tertials = pd.DataFrame.from_dict(rows, orient="index")
     table = html_table(
-        tertials.apply(lambda col: col.map(lambda v: format_number(v, "hushåll/månad"))),
+        pd.DataFrame.from_dict(rows, orient="index"),
         caption="Hushåll i genomsnitt per månad, varje tertial för sig (fyra månader)",
         row_header="År",
-        footnotes=["Genomsnitt av antalet hushåll per månad; medelvärden över hundratals hushåll."],
+        footnotes=["Genomsnittet av antalet hushåll med utbetalning i var och en av tertialens fyra månader."]
+        + ([FOOTNOTE_SV] if hidden_any else []),
     )
     return section("Hushåll per månad", chart + table, "per-manad")
 

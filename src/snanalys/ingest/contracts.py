@@ -1,0 +1,476 @@
+"""The contracts of the tables, declared with pandera, and their failures as located problems.
+
+Two contracts per table:
+
+* :func:`parsed_schemas` — the table as parsed from the raw file, **before**
+  pseudonymisation: processed column names and dtypes, but the identifiers still raw
+  (``transaction_id``, ``personnummer`` …) so that they can be checked: unique ids,
+  personnummer format and Luhn check digit, codes from :mod:`snanalys.codes`,
+  non-null where required, finite amounts, dates within 1900-01-01 … extract date + 1
+  year, end ≥ start for placements, interventions and memberships (the same day is
+  allowed), every row's kommunkod the folder's. It depends on the extract
+  (:class:`Context`), so it is built per ingest.
+* :data:`PROCESSED_SCHEMAS` — the processed tables of ``docs/processed_data.md``
+  (keys of 16 hex characters instead of identifiers), checked on what is written.
+
+:func:`failure_frame` turns pandera's ``SchemaErrors.failure_cases`` into rows of
+(frame index, parsed column, expectation in Swedish); the caller adds file names and
+row numbers. Failure values are not carried: the message shows the raw cell, masked
+where it is an identifier (:mod:`snanalys.ingest.errors`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from snanalys import codes
+from snanalys.ingest import parsing
+from snanalys.ingest.parsing import DATE_DTYPE
+
+MIN_DATE = pd.Timestamp("1900-01-01")
+TEXT = "str"
+MAX_ID_CHARS = 100
+
+EXPECT_MISSING = "värde saknas"
+EXPECT_UNIQUE = "väntade ett unikt id (samma värde finns på flera rader)"
+EXPECT_FINITE = "väntade ett ändligt belopp"
+EXPECT_PERSONNUMMER = "väntade ett personnummer ÅÅÅÅMMDD-NNNN"
+EXPECT_LUHN = "väntade ett personnummer med giltig kontrollsiffra"
+EXPECT_ID = f"väntade ett id med högst {MAX_ID_CHARS} tecken"
+EXPECT_KEY = "väntade en pseudonym med 16 hexadecimala tecken"
+
+# pandera's own names of its built-in checks, in Swedish.
+_BUILTIN = {"not_nullable": EXPECT_MISSING, "field_uniqueness": EXPECT_UNIQUE}
+
+# For frame-wide checks: the column each one is reported on (keyed by its expectation).
+_FRAME_CHECK_COLUMN: dict[str, str] = {}
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the contracts depend on: the municipality and the extract date."""
+
+    municipality_code: str
+    extract_date: dt.date
+
+    @property
+    def max_date(self) -> pd.Timestamp:
+        """The latest plausible date: one year after the extract date."""
+        return pd.Timestamp(self.extract_date) + pd.DateOffset(years=1)
+
+
+# --- column contracts ---------------------------------------------------------------------------
+
+
+def _municipality(ctx: Context) -> pa.Column:
+    return pa.Column(
+        TEXT,
+        pa.Check.isin(
+            [ctx.municipality_code],
+            error=f'väntade kommunkod "{ctx.municipality_code}" (mappens namn och kommunkod i uttag.json)',
+        ),
+        nullable=False,
+    )
+
+
+def _identifier(*, unique: bool = False) -> pa.Column:
+    return pa.Column(
+        TEXT, pa.Check(lambda s: s.str.len() <= MAX_ID_CHARS, error=EXPECT_ID), nullable=False, unique=unique
+    )
+
+
+def _code(values, *, nullable: bool = False) -> pa.Column:
+    values = list(values)
+    expected = "väntade en av koderna " + ", ".join(values)
+    return pa.Column(TEXT, pa.Check.isin(values, error=expected), nullable=nullable)
+
+
+def _date(ctx: Context, *, nullable: bool = False, month: bool = False) -> pa.Column:
+    low, high = MIN_DATE.date().isoformat(), ctx.max_date.date().isoformat()
+    what = "en månad" if month else "ett datum"
+    return pa.Column(
+        DATE_DTYPE,
+        pa.Check.in_range(MIN_DATE, ctx.max_date, error=f"väntade {what} mellan {low} och {high}"),
+        nullable=nullable,
+    )
+
+
+def _amount() -> pa.Column:
+    return pa.Column("float64", pa.Check(lambda s: np.isfinite(s), error=EXPECT_FINITE), nullable=False)
+
+
+def _integer(low: int, high: int, what: str = "ett heltal") -> pa.Column:
+    return pa.Column(
+        "Int64", pa.Check.in_range(low, high, error=f"väntade {what} mellan {low} och {high}"), nullable=False
+    )
+
+
+def _luhn_ok(values: pd.Series) -> pd.Series:
+    twelve = parsing.normalise_personnummer(values)
+    return parsing.luhn_valid(twelve) | twelve.isna()  # a malformed number is the format check's failure
+
+
+def _personnummer() -> pa.Column:
+    return pa.Column(
+        TEXT,
+        [
+            pa.Check.str_matches(rf"^{parsing.PERSONNUMMER_PATTERN}$", error=EXPECT_PERSONNUMMER),
+            pa.Check(_luhn_ok, error=EXPECT_LUHN),
+        ],
+        nullable=False,
+    )
+
+
+def _birth_date(ctx: Context) -> pa.Column:
+    high = ctx.extract_date.isoformat()
+    return pa.Column(
+        DATE_DTYPE,
+        pa.Check.in_range(
+            MIN_DATE,
+            pd.Timestamp(ctx.extract_date),
+            error=f"väntade ett personnummer vars födelsedatum ligger mellan 1900-01-01 och {high}",
+        ),
+        nullable=True,  # NaT only where the personnummer itself fails (reported on it)
+    )
+
+
+def _frame_check(fn, *, error: str, column: str) -> pa.Check:
+    """A check over the whole frame, reported on ``column`` of the failing rows."""
+    _FRAME_CHECK_COLUMN[error] = column
+    return pa.Check(fn, error=error)
+
+
+def _birth_date_valid() -> pa.Check:
+    return _frame_check(
+        lambda d: d["birth_date"].notna() | parsing.normalise_personnummer(d["personnummer"]).isna(),
+        error="väntade ett personnummer med ett giltigt födelsedatum (ÅÅÅÅMMDD)",
+        column="personnummer",
+    )
+
+
+def _ends_after_start(start: str, end: str, raw_start: str, raw_end: str) -> pa.Check:
+    return _frame_check(
+        lambda d: d[end].isna() | d[start].isna() | (d[end] >= d[start]),  # a missing start is its own failure
+        error=f"väntade {raw_end} samma dag som eller efter {raw_start}",
+        column=end,
+    )
+
+
+def _unique_rows(columns: list[str], raw: list[str]) -> pa.Check:
+    return _frame_check(
+        lambda d: ~d.duplicated(columns, keep=False),
+        error=f"väntade en rad per {', '.join(raw[:-1])} och {raw[-1]} (raden finns flera gånger)",
+        column=columns[-1],
+    )
+
+
+def _empty_for_children(column: str, raw: str) -> pa.Check:
+    return _frame_check(
+        lambda d: (d["role"] != codes.ROLE_CHILD) | d[column].isna(),
+        error=f"väntade tomt {raw} för barn (roll {codes.ROLE_CHILD})",
+        column=column,
+    )
+
+
+# --- the parsed tables (identifiers still raw) -----------------------------------------------------
+
+
+def parsed_schemas(ctx: Context) -> dict[str, pa.DataFrameSchema]:
+    """The contract of each table as parsed, before pseudonymisation."""
+    year_high = ctx.max_date.year
+    return {
+        "payments": pa.DataFrameSchema(
+            {
+                "municipality_code": _municipality(ctx),
+                "transaction_id": _identifier(unique=True),
+                "household_id": _identifier(),
+                "payment_date": _date(ctx),
+                "for_month": _date(ctx, month=True),
+                "amount_kr": _amount(),
+                "household_type": _code(codes.HOUSEHOLD_TYPES),
+            },
+            strict=True,
+            name="payments",
+        ),
+        "household_members": pa.DataFrameSchema(
+            {
+                "municipality_code": _municipality(ctx),
+                "household_id": _identifier(),
+                "personnummer": _personnummer(),
+                "birth_date": _birth_date(ctx),
+                "role": _code(codes.MEMBER_ROLES),
+                "legal_sex": _code(codes.LEGAL_SEXES),
+                "reason": _code(codes.REASONS, nullable=True),
+                "newly_arrived": pa.Column("boolean", nullable=True),
+                "valid_from": _date(ctx),
+                "valid_to": _date(ctx, nullable=True),
+            },
+            checks=[
+                _birth_date_valid(),
+                _ends_after_start("valid_from", "valid_to", "giltig_fran", "giltig_till"),
+                _empty_for_children("reason", "forsorjningshinder"),
+                _empty_for_children("newly_arrived", "nyanland"),
+            ],
+            strict=True,
+            name="household_members",
+        ),
+        "placements": pa.DataFrameSchema(
+            {
+                "municipality_code": _municipality(ctx),
+                "placement_id": _identifier(unique=True),
+                "personnummer": _personnummer(),
+                "birth_date": _birth_date(ctx),
+                "legal_sex": _code(codes.LEGAL_SEXES),
+                "birth_year": _integer(1900, ctx.extract_date.year, "ett födelseår"),
+                "target_group": _code(codes.TARGET_GROUPS),
+                "form": _code(codes.PLACEMENT_FORMS),
+                "legal_basis": _code(codes.LEGAL_BASES),
+                "provider_type": _code(codes.PROVIDER_TYPES),
+                "provider_id": pa.Column(TEXT, nullable=True),
+                "start_date": _date(ctx),
+                "end_date": _date(ctx, nullable=True),
+            },
+            checks=[
+                _birth_date_valid(),
+                _ends_after_start("start_date", "end_date", "startdatum", "slutdatum"),
+            ],
+            strict=True,
+            name="placements",
+        ),
+        "placement_costs": pa.DataFrameSchema(
+            {
+                "municipality_code": _municipality(ctx),
+                "invoice_id": _identifier(unique=True),
+                "placement_id": _identifier(),
+                "care_month": _date(ctx, month=True),
+                "booking_date": _date(ctx),
+                "amount_kr": _amount(),
+            },
+            strict=True,
+            name="placement_costs",
+        ),
+        "interventions": pa.DataFrameSchema(
+            {
+                "municipality_code": _municipality(ctx),
+                "intervention_id": _identifier(unique=True),
+                "personnummer": _personnummer(),
+                "birth_date": _birth_date(ctx),
+                "kind": _code(codes.INTERVENTION_KINDS),
+                "intervention": _code(codes.INTERVENTIONS),
+                "provider_type": _code(codes.PROVIDER_TYPES),
+                "start_date": _date(ctx),
+                "end_date": _date(ctx, nullable=True),
+            },
+            checks=[
+                _birth_date_valid(),
+                _ends_after_start("start_date", "end_date", "startdatum", "slutdatum"),
+            ],
+            strict=True,
+            name="interventions",
+        ),
+        "population": pa.DataFrameSchema(
+            {
+                "municipality_code": _municipality(ctx),
+                "year": _integer(1900, year_high, "ett år"),
+                "legal_sex": _code(codes.LEGAL_SEXES),
+                "age_band": _code(codes.AGE_BANDS),
+                "inhabitants": _integer(0, 100_000_000, "ett antal invånare"),
+            },
+            checks=[_unique_rows(["year", "legal_sex", "age_band"], ["ar", "juridiskt_kon", "aldersgrupp"])],
+            strict=True,
+            name="population",
+        ),
+        "ledger": pa.DataFrameSchema(
+            {
+                "municipality_code": _municipality(ctx),
+                "year": _integer(1900, year_high, "ett år"),
+                "month": _integer(1, 12, "en månad"),
+                "verksamhet": _code(codes.VERKSAMHETER),
+                "account_group": _code(codes.ACCOUNT_GROUPS),
+                "amount_kr": _amount(),
+            },
+            strict=True,
+            name="ledger",
+        ),
+        "budget": pa.DataFrameSchema(
+            {
+                "municipality_code": _municipality(ctx),
+                "year": _integer(1900, year_high, "ett år"),
+                "verksamhet": _code(codes.VERKSAMHETER),
+                "budget_kr": _amount(),
+            },
+            checks=[_unique_rows(["year", "verksamhet"], ["ar", "verksamhet"])],
+            strict=True,
+            name="budget",
+        ),
+    }
+
+
+# --- the processed tables (docs/processed_data.md) ---------------------------------------------------
+
+
+def _key(*, nullable: bool = False) -> pa.Column:
+    return pa.Column(TEXT, pa.Check.str_length(16, 16, error=EXPECT_KEY), nullable=nullable)
+
+
+def _processed_code(values, *, nullable: bool = False) -> pa.Column:
+    return pa.Column(TEXT, pa.Check.isin(list(values)), nullable=nullable)
+
+
+def _processed_date(*, nullable: bool = False) -> pa.Column:
+    return pa.Column(DATE_DTYPE, pa.Check(lambda s: (s == s.dt.normalize()) | s.isna()), nullable=nullable)
+
+
+def _processed_amount() -> pa.Column:
+    return pa.Column("float64", pa.Check(lambda s: np.isfinite(s)), nullable=False)
+
+
+_CODE4 = pa.Column(TEXT, pa.Check.str_matches(r"^\d{4}$"), nullable=False)
+_INT = pa.Column("int64", nullable=False)
+
+#: The processed tables, as written to ``data/processed/<kommunkod>/<table>.parquet``.
+PROCESSED_SCHEMAS: dict[str, pa.DataFrameSchema] = {
+    "payments": pa.DataFrameSchema(
+        {
+            "municipality_code": _CODE4,
+            "transaction_key": _key(),
+            "household_key": _key(),
+            "payment_date": _processed_date(),
+            "for_month": pa.Column(DATE_DTYPE, pa.Check(lambda s: (s.dt.day == 1)), nullable=False),
+            "amount_kr": _processed_amount(),
+            "household_type": _processed_code(codes.HOUSEHOLD_TYPES),
+        },
+        strict=True,
+        ordered=True,
+        name="payments",
+    ),
+    "household_members": pa.DataFrameSchema(
+        {
+            "municipality_code": _CODE4,
+            "household_key": _key(),
+            "person_key": _key(),
+            "role": _processed_code(codes.MEMBER_ROLES),
+            "legal_sex": _processed_code(codes.LEGAL_SEXES),
+            "birth_date": _processed_date(),
+            "reason": _processed_code(codes.REASONS, nullable=True),
+            "newly_arrived": pa.Column("boolean", nullable=True),
+            "valid_from": _processed_date(),
+            "valid_to": _processed_date(nullable=True),
+        },
+        strict=True,
+        ordered=True,
+        name="household_members",
+    ),
+    "placements": pa.DataFrameSchema(
+        {
+            "municipality_code": _CODE4,
+            "placement_key": _key(),
+            "person_key": _key(),
+            "legal_sex": _processed_code(codes.LEGAL_SEXES),
+            "birth_year": _INT,
+            "target_group": _processed_code(codes.TARGET_GROUPS),
+            "form": _processed_code(codes.PLACEMENT_FORMS),
+            "legal_basis": _processed_code(codes.LEGAL_BASES),
+            "provider_type": _processed_code(codes.PROVIDER_TYPES),
+            "provider_id": pa.Column(TEXT, nullable=True),
+            "start_date": _processed_date(),
+            "end_date": _processed_date(nullable=True),
+        },
+        strict=True,
+        ordered=True,
+        name="placements",
+    ),
+    "placement_costs": pa.DataFrameSchema(
+        {
+            "municipality_code": _CODE4,
+            "invoice_key": _key(),
+            "placement_key": _key(),
+            "care_month": pa.Column(DATE_DTYPE, pa.Check(lambda s: (s.dt.day == 1)), nullable=False),
+            "booking_date": _processed_date(),
+            "amount_kr": _processed_amount(),
+        },
+        strict=True,
+        ordered=True,
+        name="placement_costs",
+    ),
+    "interventions": pa.DataFrameSchema(
+        {
+            "municipality_code": _CODE4,
+            "intervention_key": _key(),
+            "person_key": _key(),
+            "kind": _processed_code(codes.INTERVENTION_KINDS),
+            "intervention": _processed_code(codes.INTERVENTIONS),
+            "provider_type": _processed_code(codes.PROVIDER_TYPES),
+            "start_date": _processed_date(),
+            "end_date": _processed_date(nullable=True),
+        },
+        strict=True,
+        ordered=True,
+        name="interventions",
+    ),
+    "population": pa.DataFrameSchema(
+        {
+            "municipality_code": _CODE4,
+            "year": _INT,
+            "legal_sex": _processed_code(codes.LEGAL_SEXES),
+            "age_band": _processed_code(codes.AGE_BANDS),
+            "inhabitants": _INT,
+        },
+        strict=True,
+        ordered=True,
+        name="population",
+    ),
+    "ledger": pa.DataFrameSchema(
+        {
+            "municipality_code": _CODE4,
+            "year": _INT,
+            "month": pa.Column("int64", pa.Check.in_range(1, 12), nullable=False),
+            "verksamhet": _processed_code(codes.VERKSAMHETER),
+            "account_group": _processed_code(codes.ACCOUNT_GROUPS),
+            "amount_kr": _processed_amount(),
+        },
+        strict=True,
+        ordered=True,
+        name="ledger",
+    ),
+    "budget": pa.DataFrameSchema(
+        {
+            "municipality_code": _CODE4,
+            "year": _INT,
+            "verksamhet": _processed_code(codes.VERKSAMHETER),
+            "budget_kr": _processed_amount(),
+        },
+        strict=True,
+        ordered=True,
+        name="budget",
+    ),
+}
+
+
+# --- failures ----------------------------------------------------------------------------------------
+
+
+def failure_frame(failure_cases: pd.DataFrame) -> pd.DataFrame:
+    """pandera's failure cases as ``index`` (frame index), ``column`` (parsed), ``expected``.
+
+    A frame-wide check is reported once per failing row, on its own column; failures
+    without a row (a wrong dtype — a bug of the ingest, not of the data) keep ``index``
+    missing. Failure values are dropped: they may be identifiers.
+    """
+    fc = failure_cases
+    check = fc["check"].astype(object).map(lambda c: _BUILTIN.get(str(c), str(c)))
+    frame_wide = fc["schema_context"].astype(str).eq("DataFrameSchema") & check.isin(list(_FRAME_CHECK_COLUMN))
+    column = fc["column"].astype(object).where(~frame_wide, check.map(_FRAME_CHECK_COLUMN))
+    out = pd.DataFrame(
+        {
+            "index": pd.to_numeric(fc["index"], errors="coerce").astype("Int64"),
+            "column": column.astype(object),
+            "expected": check.astype(object),
+        }
+    )
+    return out.drop_duplicates(ignore_index=True)

@@ -1,0 +1,130 @@
+"""The command line on the sample: the published table reproduced, errors clear, first run sets up."""
+
+import csv
+import io
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import oracle
+from snanalys.cli import main
+from snanalys.metrics.key_figures import key_figures
+from snanalys.periods import year_to_date
+
+# "Volymer och nyckeltal", annual report 2025 (../shared/BRIEF.md, "Published figures")
+PUBLISHED = {
+    "eb_households": {2022: 1143, 2023: 1016, 2024: 1029, 2025: 1123},
+    "eb_households_with_children": {2022: 402, 2023: 342, 2024: 305, 2025: 322},
+    "care_days_adults_external": {2022: 1583, 2023: 2106, 2024: 2145, 2025: 1091},
+    "care_days_children": {2022: 38729, 2023: 39123, 2024: 38641, 2025: 35278},
+    "eb_kr_per_household": {2022: 72434, 2023: 78185, 2024: 81327, 2025: 85937},
+    "kr_per_care_day_adults_external": {2022: 3268, 2023: 3023, 2024: 2870, 2025: 4662},
+    "kr_per_care_day_children_external": {2022: 2673, 2023: 3282, 2024: 4085, 2025: 4849},
+}
+
+
+def run(capsys, *args) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def parse(text: str) -> dict[str, str]:
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["measure", "value", "unit"]
+    return {r[0]: r[1] for r in rows[1:]}
+
+
+@pytest.mark.parametrize("year", [2022, 2023, 2024, 2025])
+def test_nyckeltal_reproduces_the_published_table(capsys, sample_data_dir, year):
+    code, out, err = run(
+        capsys, "--data-dir", str(sample_data_dir), "nyckeltal", "--year", str(year), "--tertial", "3", "--format", "csv"
+    )
+    assert code == 0, err
+    values = parse(out)
+    for measure, by_year in PUBLISHED.items():
+        assert float(values[measure]) == pytest.approx(by_year[year], rel=0.005), measure
+    assert values["data_source"] == "synthetic"
+    assert "synthetic" in err
+
+
+def test_households_per_month_and_children_placed_match_the_annual_report(sample):
+    figures = {
+        year: key_figures(sample, year_to_date(year, 3)).set_index("measure")["value"] for year in (2024, 2025)
+    }
+    assert figures[2024]["eb_households_per_month"] == pytest.approx(651, rel=0.01)
+    assert figures[2025]["eb_households_per_month"] == pytest.approx(696, rel=0.01)
+    assert figures[2024]["children_placed"] == pytest.approx(172, abs=10)
+    assert figures[2025]["children_placed"] == pytest.approx(165, abs=10)
+    assert figures[2024]["children_interventions_placement_share"] == pytest.approx(31, abs=1)
+    assert figures[2025]["children_interventions_placement_share"] == pytest.approx(30, abs=1)
+
+
+def test_the_metric_functions_agree_with_the_oracle_on_the_sample(sample):
+    """Brute force on the real sample: spells expanded into days, households counted by loops."""
+    period = year_to_date(2025, 2)
+    extract = sample.extract.extract_date
+    children = sample.placements.loc[sample.placements["target_group"] == "BARN_UNGA"]
+    figures = key_figures(sample, period).set_index("measure")["value"]
+    assert figures["care_days_children"] == oracle.care_days(children, period.start, period.end, extract)
+    payments = sample.payments.loc[sample.payments["payment_date"].dt.year == 2025]
+    assert figures["eb_households"] == oracle.households(payments, period.start, period.end)
+    assert figures["eb_households_with_children"] == oracle.households_with_children(
+        payments, sample.members, period.start, period.end
+    )
+
+
+def test_csv_format(capsys, sample_data_dir):
+    code, out, _ = run(capsys, "--data-dir", str(sample_data_dir), "nyckeltal", "--year", "2024", "--format", "csv")
+    assert code == 0
+    frame = pd.read_csv(io.StringIO(out), dtype=str, keep_default_na=False)
+    numeric = frame.loc[~frame["measure"].isin(["period", "data_source", "status"]), "value"]
+    assert all(v == "" or float(v) == float(v) for v in numeric)
+    assert not any(" " in v or "," in v for v in numeric)
+
+
+def test_a_period_the_data_does_not_cover_is_an_error_naming_the_months(capsys, sample_data_dir):
+    code, out, err = run(capsys, "--data-dir", str(sample_data_dir), "nyckeltal", "--year", "2026", "--tertial", "3")
+    assert code != 0 and out == ""
+    assert "2026-11" in err and "2026-12" in err
+    code, out, err = run(
+        capsys, "--data-dir", str(sample_data_dir), "nyckeltal", "--year", "2026", "--format", "csv", "--allow-partial"
+    )
+    assert code == 0 and "status,preliminary," in out and "PRELIMINARY" in err
+
+
+def test_public_output_marks_suppressed_values(capsys, sample_data_dir):
+    code, out, _ = run(capsys, "--data-dir", str(sample_data_dir), "nyckeltal", "--year", "2025", "--public")
+    assert code == 0 and "SYNTETISKA EXEMPELDATA" in out and "Ekonomiskt bistånd, antal hushåll" in out
+
+
+def test_unknown_tertial_is_refused(capsys, sample_data_dir):
+    with pytest.raises(SystemExit):
+        main(["--data-dir", str(sample_data_dir), "nyckeltal", "--year", "2025", "--tertial", "4"])
+    assert "unknown tertial" in capsys.readouterr().err
+
+
+def test_first_run_writes_the_sample_and_ingests_then_reingests_when_raw_is_newer(tmp_path):
+    """On a fresh clone `nyckeltal` needs no other command (run as a real process)."""
+    cmd = [sys.executable, "-m", "snanalys.cli", "nyckeltal", "--year", "2023", "--format", "csv"]
+    first = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert "writing the synthetic sample" in first.stderr and "ingesting" in first.stderr
+    assert parse(first.stdout)["eb_households"] == "1016"
+    second = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert "ingesting" not in second.stderr
+    raw = tmp_path / "data" / "raw" / "0480" / "befolkning.csv"
+    raw.touch()
+    third = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert "older than the raw" in third.stderr and third.stdout == first.stdout
+
+
+def test_help_lists_the_commands(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert all(c in out for c in ("sample", "ingest", "nyckeltal"))
