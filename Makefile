@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-from-lock
+# The synthetic sample was extracted 2026-11-05; on real data use REPORT_ARGS=--latest
+REPORT_ARGS ?= --latest --as-of 2026-11-22
 
 .PHONY: report test lab lock clean-data
 
@@ -15,7 +17,7 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 report: $(STAMP)
-	$(BIN)/snanalys nyckeltal --year 2025 --tertial 3
+	$(BIN)/snanalys report $(REPORT_ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -203,20 +203,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--allow-partial", action="store_true", help="allow a period the data does not fully cover")
     p.add_argument("--kommun", help="municipality code, when data/processed holds several")
     p.set_defaults(func=cmd_nyckeltal)
+
+    from snanalys.reporting.command import register
+
+    register(sub, _date)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from snanalys.data import DataNotFoundError
+    from snanalys.ingest import IngestError
+    from snanalys.reporting.run import ReportError
 
-    try:
-        from snanalys.ingest import IngestError
-    except ImportError:  # pragma: no cover - during development only
-        IngestError = RuntimeError  # noqa: N806
+    except_types = (PeriodError, DataNotFoundError, IngestError, ReportError, ValueError)
     try:
         return args.func(args)
-    except (PeriodError, DataNotFoundError, IngestError, ValueError) as exc:
+    except except_types as exc:
         _err(f"snanalys: error: {exc}")
         return EXIT_DATA
 

@@ -12,7 +12,7 @@ from snanalys.pages import PageContext
 from snanalys.pages.common import key_figure_sentence, key_figures_over_years, period_text, section, trend_chart
 from snanalys.pages.placements import FORM_LABELS_SV
 from snanalys.presentation import format_decimal_sv, format_number
-from snanalys.suppression import FOOTNOTE_SV, MIN_COUNT, cost_percentiles
+from snanalys.suppression import FOOTNOTE_SV, cost_percentiles, flag_counts
 from snanalys.tables import html_table
 
 TITLE = "Kostnad per vårddygn"
@@ -54,18 +54,27 @@ def by_form_section(ctx: PageContext) -> str:
     table = pl.cost_per_care_day_by(
         ctx.data.placements, ctx.data.placement_costs, ctx.period, ctx.data.extract.extract_date
     )
-    rows, any_hidden = {}, False
-    for r in table.sort_values(["target_group", "provider_type", "form"]).itertuples(index=False):
-        label = (
-            f"{TARGET_LABELS_SV.get(r.target_group, r.target_group)}, {FORM_LABELS_SV.get(r.form, r.form)}, "
-            f"{PROVIDER_LABELS_SV.get(r.provider_type, r.provider_type)}"
-        )
-        hidden = 0 < r.persons < MIN_COUNT
-        any_hidden |= hidden
-        rows[label] = {
-            "Vårddygn": "X" if hidden else format_number(r.care_days, "vårddygn"),
-            "Kostnad, tkr": "X" if hidden else format_decimal_sv(r.cost_kr / 1000, 0),
-            "Kr per vårddygn": "X" if hidden else format_number(r.kr_per_care_day, "kr/vårddygn"),
+    table = table.sort_values(["target_group", "provider_type", "form"]).reset_index(drop=True)
+    table["label"] = [
+        f"{TARGET_LABELS_SV.get(r.target_group, r.target_group)}, {FORM_LABELS_SV.get(r.form, r.form)}, "
+        f"{PROVIDER_LABELS_SV.get(r.provider_type, r.provider_type)}"
+        for r in table.itertuples(index=False)
+    ]
+    # a row resting on 1–4 persons is hidden, and so is a second row of its target group:
+    # the group's totals are published elsewhere on the report and would give it away
+    hidden = pd.Series(False, index=table.index)
+    for _, group in table.groupby("target_group"):
+        persons = group.set_index("label")[["persons"]]
+        persons.loc["Totalt"] = persons["persons"].sum()
+        flags = flag_counts(persons, col_total="Totalt").flags["persons"].drop("Totalt")
+        hidden.loc[group.index] = flags.ne("").to_numpy()
+    any_hidden = bool(hidden.any())
+    rows = {}
+    for r, is_hidden in zip(table.itertuples(index=False), hidden):
+        rows[r.label] = {
+            "Vårddygn": "X" if is_hidden else format_number(r.care_days, "vårddygn"),
+            "Kostnad, tkr": "X" if is_hidden else format_decimal_sv(r.cost_kr / 1000, 0),
+            "Kr per vårddygn": "X" if is_hidden else format_number(r.kr_per_care_day, "kr/vårddygn"),
         }
     notes = [FOOTNOTE_SV] if any_hidden else []
     notes.append("Interna placeringars kostnad är kommunens egen (t.ex. arvoden till egna familjehem).")
@@ -120,10 +129,6 @@ def spread_section(ctx: PageContext) -> str:
     )
 
 
-def _percentile_labels(spread: dict) -> dict[str, float]:
-    """Map the percentile dict (keys 0.1/0.5/0.9 or similar) to column labels."""
-    out = {}
-    for key, value in spread.items():
-        q = float(key) if not isinstance(key, str) else float(key.strip("Pp%")) / (100 if key.strip("Pp%") not in ("0.1", "0.5", "0.9") else 1)
-        out["Median" if abs(q - 0.5) < 1e-9 else f"P{round(q * 100)}"] = value
-    return out
+def _percentile_labels(spread: dict[float, float]) -> dict[str, float]:
+    """{0.1: v, 0.5: v, 0.9: v} → {"P10": v, "Median": v, "P90": v}."""
+    return {("Median" if abs(q - 0.5) < 1e-9 else f"P{round(q * 100)}"): value for q, value in spread.items()}

@@ -48,24 +48,29 @@ def targets_section(ctx: PageContext) -> str:
     goals = targets.load_goals()
     results = targets.evaluate(goals, same_period_values(ctx), ctx.year)
     units = ctx.key_figures_by_year.drop_duplicates("measure").set_index("measure")["unit"]
-    rows = {}
-    for r in results:
-        unit = units.get(r.indicator.measure, "")
-        rows[r.indicator.title] = {
-            "Mål": r.goal.title,
-            "Utfall": format_number(r.value, unit),
-            "Målvärde för perioden": format_number(r.target, unit),
-            "Status": f"{STATUS_SYMBOLS[r.status]} {targets.STATUS_LABELS_SV[r.status]}",
-            "Källa": r.indicator.source,
-        }
-    table = html_table(
-        pd.DataFrame.from_dict(rows, orient="index"),
-        caption=f"Nämndens mål och indikatorer, {period_text(ctx)}",
-        row_header="Indikator",
-        footnotes=[
-            "Status: ● grön = målet nås eller utvecklingen är i fas, ▲ gul = mindre avvikelse (högst 5 %), "
-            "■ röd = större avvikelse, ○ kan inte bedömas."
-        ],
+    tables = []
+    for goal in goals:
+        rows = {}
+        for r in (r for r in results if r.goal.id == goal.id):
+            unit = units.get(r.indicator.measure, "")
+            rows[r.indicator.title] = {
+                "Utfall": format_number(r.value, unit),
+                "Målvärde för perioden": format_number(r.target, unit),
+                "Status": f"{STATUS_SYMBOLS[r.status]} {targets.STATUS_LABELS_SV[r.status]}",
+            }
+        sources = sorted({r.indicator.source for r in results if r.goal.id == goal.id})
+        tables.append(
+            f"<h3>{html.escape(goal.title)}</h3>"
+            + html_table(
+                pd.DataFrame.from_dict(rows, orient="index"),
+                caption=f"Indikatorer, {period_text(ctx)}",
+                row_header="Indikator",
+                footnotes=[f"Källa: {'; '.join(sources)}."],
+            )
+        )
+    table = "".join(tables) + (
+        "<p class='footnote'>Status: ● grön = målet nås eller utvecklingen är i fas, ▲ gul = mindre avvikelse "
+        "(högst 5 %), ■ röd = större avvikelse, ○ kan inte bedömas.</p>"
     )
     goal_lines = []
     for goal in goals:

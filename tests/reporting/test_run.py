@@ -1,0 +1,112 @@
+"""The tertial run on the sample: what is published, what stays internal, and failure."""
+
+import json
+import subprocess
+import sys
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from snanalys.cli import main
+from snanalys.reporting.run import ReportError, resolve_latest, run_report
+from snanalys.reporting.static_checks import check_static_html
+
+PUBLIC_FILES = {
+    "index.html", "ekonomiskt_bistand.html", "placeringar.html", "vardkostnader.html",
+    "rapport.pdf", "nyckeltal.csv", "nyckeltal.xlsx",
+}  # fmt: skip
+PERIODS = ["2025-T1", "2025-T2", "2025-T3", "2026-T2"]
+
+
+@pytest.mark.parametrize("label", PERIODS)
+def test_public_folder_holds_only_what_the_board_may_see(built_reports, label):
+    _, runs = built_reports
+    assert {p.name for p in runs[label].iterdir()} == PUBLIC_FILES
+
+
+@pytest.mark.parametrize("label", PERIODS)
+def test_every_public_page_passes_the_static_checks(built_reports, label):
+    _, runs = built_reports
+    for page in runs[label].glob("*.html"):
+        assert check_static_html(page, synthetic=True) == [], page.name
+        text = page.read_text(encoding="utf-8")
+        assert "syntetiska exempeldata" in text.lower()
+        assert page.stat().st_size < 1_000_000
+
+
+def test_public_csv_equals_the_command_line(built_reports, sample_data_dir, capsys):
+    _, runs = built_reports
+    assert main(["--data-dir", str(sample_data_dir), "nyckeltal", "--year", "2025", "--tertial", "3",
+                 "--format", "csv", "--public"]) == 0
+    assert (runs["2025-T3"] / "nyckeltal.csv").read_text(encoding="utf-8") == capsys.readouterr().out
+
+
+def test_internal_folder_has_notebooks_tables_and_manifest(built_reports):
+    reports_dir, _ = built_reports
+    internal = reports_dir / "_internal" / "2025-T2"
+    names = {p.name for p in internal.iterdir()}
+    assert {"manifest.json", "nyckeltal_unsuppressed.csv", "00_sammanfattning.ipynb"} <= names
+    manifest = json.loads((internal / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["parameters"]["tertial"] == 2 and manifest["versions"]["papermill"]
+    assert set(manifest["public_files"]) == PUBLIC_FILES
+    assert all(len(sha) == 64 for sha in manifest["inputs"].values())
+    executed = nbformat.read(internal / "01_ekonomiskt_bistand.ipynb", as_version=4)
+    assert any(cell.get("outputs") for cell in executed.cells)
+
+
+def test_latest_as_of_2026_11_22_is_2026_t2(built_reports, sample):
+    _, runs = built_reports
+    assert runs["2026-T2"].is_dir()
+    assert resolve_latest(__import__("datetime").date(2026, 11, 22), sample.extract) == (2026, 2)
+
+
+def test_latest_beyond_the_data_names_the_missing_months(sample_data_dir, tmp_path, capsys):
+    code = main(["--data-dir", str(sample_data_dir), "report", "--latest", "--as-of", "2027-01-10",
+                 "--reports-dir", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code != 0 and "2026-11" in err and "2026-12" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def _toy_notebooks(folder, *, fail: bool):
+    folder.mkdir(parents=True, exist_ok=True)
+    params = new_code_cell('year = 2025\ntertial = 3\nkommun = "0480"\ndata_dir = ""\nas_of = ""\ncommentary_dir = ""',
+                           metadata={"tags": ["parameters"]})
+    summary = new_notebook(cells=[params, new_code_cell(
+        "from IPython.display import HTML, display\ndisplay(HTML('<h1>Sammanfattning</h1><p>syntetiska exempeldata</p>'))")])
+    summary.metadata["snanalys"] = {"title": "Sammanfattning", "public": True}
+    summary.metadata["kernelspec"] = {"name": "nonexistent-kernel", "display_name": "x", "language": "python"}
+    second = new_notebook(cells=[params, new_code_cell("x = 1"), new_code_cell(
+        "raise ValueError('deliberate failure')" if fail else
+        "import sys\nfrom IPython.display import HTML, display\ndisplay(HTML(f'<h1>Sida</h1><p>{sys.executable}</p>'))")])
+    second.metadata["snanalys"] = {"title": "Sida", "public": True}
+    nbformat.write(summary, folder / "00_sammanfattning.ipynb")
+    nbformat.write(second, folder / "01_sida.ipynb")
+    return folder
+
+
+def test_a_failing_notebook_keeps_the_last_good_report(sample_data_dir, tmp_path):
+    reports = tmp_path / "reports"
+    good = run_report(2025, 3, data_dir=sample_data_dir, reports_dir=reports,
+                      notebooks_dir=_toy_notebooks(tmp_path / "good", fail=False), progress=lambda m: None)
+    # the notebook names a kernel that does not exist, yet ran on this interpreter
+    assert sys.executable in (good.public_dir / "sida.html").read_text(encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in good.public_dir.iterdir()}
+    with pytest.raises(ReportError, match=r"01_sida\.ipynb failed in cell 2 .*ValueError: deliberate failure"):
+        run_report(2025, 3, data_dir=sample_data_dir, reports_dir=reports,
+                   notebooks_dir=_toy_notebooks(tmp_path / "bad", fail=True), progress=lambda m: None)
+    assert {p.name: p.read_bytes() for p in good.public_dir.iterdir()} == before
+    assert (reports / "_internal" / "2025-T3-failed" / "01_sida.ipynb").exists()
+    assert not [p for p in reports.iterdir() if p.name.startswith(".staging")]
+
+
+def test_report_command_exits_non_zero_on_failure(sample_data_dir, tmp_path):
+    notebooks = _toy_notebooks(tmp_path / "bad", fail=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "snanalys.cli", "--data-dir", str(sample_data_dir), "report", "--year", "2025",
+         "--tertial", "3", "--notebooks", str(notebooks), "--reports-dir", str(tmp_path / "r")],
+        capture_output=True, text=True,
+    )
+    assert proc.returncode != 0 and "01_sida.ipynb failed in cell 2" in proc.stderr
+    assert not (tmp_path / "r" / "2025-T3").exists()
