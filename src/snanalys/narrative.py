@@ -29,7 +29,8 @@ def change_phrase(current: float, previous: float, unit: str) -> str:
         return "oförändrat"
     if unit == "procent":
         return f"{format_decimal_sv(abs(diff), 1)} procentenheter {'högre' if diff > 0 else 'lägre'}"
-    more, less = ("fler", "färre") if unit in ("hushåll", "personer", "insatser", "vårddygn") else ("högre", "lägre")
+    counted = unit.split("/")[0] in ("hushåll", "personer", "insatser", "vårddygn")
+    more, less = ("fler", "färre") if counted else ("högre", "lägre")
     amount = format_number(abs(diff), unit)
     relative = f" ({'+' if diff > 0 else '−'}{format_decimal_sv(abs(diff) / previous * 100, 1)}\u00a0%)" if previous else ""
     return f"{amount} {more if diff > 0 else less}{relative}"
