@@ -52,6 +52,12 @@ PAGES = {
         "Care-day costs: kronor per care day over years, by form and provider, and the spread.",
         ["overview_section", "by_form_section", "spread_section"],
     ),
+    "04_ekonomi": (
+        "economy",
+        "Ekonomi",
+        "Economy: the committee's result per verksamhet, volume-driven costs, forecasts, volume and price effects.",
+        ["committee_section", "costs_section", "forecast_note_section"],
+    ),
 }
 
 

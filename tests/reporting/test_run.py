@@ -13,7 +13,7 @@ from snanalys.reporting.run import ReportError, resolve_latest, run_report
 from snanalys.reporting.static_checks import check_static_html
 
 PUBLIC_FILES = {
-    "index.html", "ekonomiskt_bistand.html", "placeringar.html", "vardkostnader.html",
+    "index.html", "ekonomiskt_bistand.html", "placeringar.html", "vardkostnader.html", "ekonomi.html",
     "rapport.pdf", "nyckeltal.csv", "nyckeltal.xlsx",
 }  # fmt: skip
 PERIODS = ["2025-T1", "2025-T2", "2025-T3", "2026-T2"]
@@ -110,3 +110,13 @@ def test_report_command_exits_non_zero_on_failure(sample_data_dir, tmp_path):
     )
     assert proc.returncode != 0 and "01_sida.ipynb failed in cell 2" in proc.stderr
     assert not (tmp_path / "r" / "2025-T3").exists()
+
+
+def test_manifest_holds_the_forecasts_backtest(built_reports):
+    reports_dir, _ = built_reports
+    manifest = json.loads((reports_dir / "_internal" / "2025-T2" / "manifest.json").read_text(encoding="utf-8"))
+    line = manifest["forecasts"]["committee"]["barn_och_unga"]
+    assert line["method"] in ("linear", "seasonal") and line["backtest_years"] == [2023, 2024]
+    assert set(manifest["forecasts"]["volume_driven_costs"]) == {
+        "ekonomiskt_bistand", "hvb_barn_unga", "familjehem", "placeringar_vuxna"}
+    assert "fel bakåt" in (reports_dir / "2025-T2" / "ekonomi.html").read_text(encoding="utf-8")

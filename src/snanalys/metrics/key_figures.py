@@ -208,7 +208,9 @@ def key_figures(data: MunicipalityData, period: Period) -> pd.DataFrame:
             int(persons["totalt"].sum()),
         ),
     ]
-    frame = pd.DataFrame([f.__dict__ for f in figures], columns=COLUMNS)
+    from snanalys.economy.figures import economy_rows
+
+    frame = pd.DataFrame([f.__dict__ for f in figures] + economy_rows(data, period), columns=COLUMNS)
     frame["base"] = frame["base"].where(frame["base"].notna(), frame["value"].where(frame["unit"].isin(_COUNT_UNITS)))
     return frame
 

@@ -167,6 +167,21 @@ def _write_public_tables(data, year: int, tertial: int, public_dir: Path, intern
     )
 
 
+def _forecasts(data, year: int, tertial: int) -> dict:
+    """Method and backtested error of every full-year forecast on the economy page."""
+    from snanalys.economy.drivers import cost_table
+    from snanalys.economy.figures import cost_budget_or_none
+    from snanalys.economy.ledger import result_table
+
+    months = year_to_date(year, tertial).end.month
+    ledger = result_table(data.table("ledger"), data.table("budget"), year, months)
+    costs = cost_table(data, year, tertial, cost_budget_or_none(data))
+    return {
+        "committee": {r.key: r.forecast_detail for r in ledger.itertuples(index=False)},
+        "volume_driven_costs": {r.area: r.forecast_detail for r in costs.itertuples(index=False)},
+    }
+
+
 def run_report(
     year: int,
     tertial: int,
@@ -270,6 +285,7 @@ def run_report(
             "inputs": {p.name: _sha256(p) for p in sorted(data.directory.iterdir()) if p.is_file()},
             "raw_files": extract.raw.get("raw_files", []),
             "public_files": {p.name: _sha256(p) for p in sorted(public_dir.iterdir())},
+            "forecasts": _forecasts(data, year, tertial),
         }
         (internal_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     except BaseException:

@@ -1,0 +1,185 @@
+"""The volume-driven costs and what moves them: volume × price, and its decomposition.
+
+Economic assistance kronor = households × kronor per household; placement cost = care
+days × kronor per care day, for the same placements. The change against the same
+period last year splits by the midpoint rule into a volume effect
+ΔQ × (P₀ + P₁)/2 and a price effect ΔP × (Q₀ + Q₁)/2, which add up to the change
+exactly because cost = P × Q by construction.
+
+Costs are shown negative, as in the committee's own tables; the areas' budgets (the
+compensation lines, ``cost_budget``) are positive cost budgets in the raw data and get
+the same sign here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from snanalys import codes
+from snanalys.economy.forecast import Forecast, choose_forecast
+from snanalys.metrics import economic_assistance as eb
+from snanalys.metrics.care_days import care_days_per_spell
+from snanalys.metrics.placements import Scope
+from snanalys.periods import Period, year_to_date
+
+
+@dataclass(frozen=True)
+class Area:
+    key: str
+    label_sv: str
+    budget_codes: tuple[str, ...]  # rows of the cost_budget table that fund it
+    scope: Scope | None  # placements it covers; None = economic-assistance payments
+    volume_unit: str
+    price_unit: str
+
+
+AREAS = (
+    Area(
+        "ekonomiskt_bistand",
+        "Ekonomiskt bistånd",
+        ("EKONOMISKT_BISTAND", "EKONOMISKT_BISTAND_FLYKTING"),
+        None,
+        "hushåll",
+        "kr/hushåll",
+    ),
+    Area(
+        "hvb_barn_unga",
+        "HVB-vård barn och unga",
+        ("HVB_BARN_UNGA",),
+        Scope((codes.TARGET_CHILDREN,), (codes.FORM_HVB, codes.FORM_SIS, codes.FORM_SUPPORTED_HOUSING),
+              codes.PROVIDER_TYPES, "Barn och unga i HVB, SiS och stödboende"),
+        "vårddygn",
+        "kr/vårddygn",
+    ),
+    Area(
+        "familjehem",
+        "Familjehem",
+        ("FAMILJEHEM",),
+        Scope((codes.TARGET_CHILDREN,), (codes.FORM_FOSTER_OWN, codes.FORM_FOSTER_CONSULTANT, codes.FORM_EMERGENCY_HOME),
+              codes.PROVIDER_TYPES, "Barn och unga i familjehem och jourhem"),
+        "vårddygn",
+        "kr/vårddygn",
+    ),
+    Area(
+        "placeringar_vuxna",
+        "Placeringar vuxna",
+        ("PLACERINGAR_VUXNA",),
+        Scope((codes.TARGET_ADULTS, codes.TARGET_VIOLENCE), codes.PLACEMENT_FORMS, codes.PROVIDER_TYPES,
+              "Vuxna och våldsutsatta, alla placeringsformer"),
+        "vårddygn",
+        "kr/vårddygn",
+    ),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Decomposition:
+    """Change in cost between two periods split into volume and price (midpoint rule)."""
+
+    q0: float
+    p0: float
+    q1: float
+    p1: float
+
+    @property
+    def change(self) -> float:
+        return self.q1 * self.p1 - self.q0 * self.p0
+
+    @property
+    def volume_effect(self) -> float:
+        return (self.q1 - self.q0) * (self.p0 + self.p1) / 2
+
+    @property
+    def price_effect(self) -> float:
+        return (self.p1 - self.p0) * (self.q0 + self.q1) / 2
+
+
+def decompose(cost0: float, q0: float, cost1: float, q1: float) -> Decomposition:
+    """From costs and volumes of two periods; a zero volume gives a zero price (all volume)."""
+    p0 = cost0 / q0 if q0 else 0.0
+    p1 = cost1 / q1 if q1 else 0.0
+    return Decomposition(q0, p0, q1, p1)
+
+
+def area_cost_and_volume(data, area: Area, period: Period) -> tuple[float, float]:
+    """(cost in kronor, positive; volume) of an area in a period."""
+    if area.scope is None:
+        return eb.paid_kr(data.payments, period), float(eb.households(data.payments, period))
+    chosen = area.scope.select(data.placements)
+    days = care_days_per_spell(chosen["start_date"], chosen["end_date"], period, data.extract.extract_date)
+    costs = data.placement_costs
+    in_period = costs["care_month"].between(pd.Timestamp(period.start), pd.Timestamp(period.end))
+    cost = float(costs.loc[in_period & costs["placement_key"].isin(chosen["placement_key"]), "amount_kr"].sum())
+    return cost, float(days.sum())
+
+
+def monthly_costs(data, area: Area) -> dict[int, np.ndarray]:
+    """Cost per calendar month (payment month / care month), per year, for the forecast."""
+    if area.scope is None:
+        frame = pd.DataFrame({"date": data.payments["payment_date"], "amount": data.payments["amount_kr"]})
+    else:
+        chosen = area.scope.select(data.placements)
+        costs = data.placement_costs.loc[data.placement_costs["placement_key"].isin(chosen["placement_key"])]
+        frame = pd.DataFrame({"date": costs["care_month"], "amount": costs["amount_kr"]})
+    through = pd.Timestamp(data.extract.covered_through)
+    frame = frame.loc[frame["date"] <= through]
+    grouped = frame.groupby([frame["date"].dt.year, frame["date"].dt.month])["amount"].sum()
+    out = {}
+    for year in sorted({y for y, _ in grouped.index}):
+        last = through.month if year == through.year else 12
+        out[int(year)] = grouped.loc[year].reindex(range(1, last + 1), fill_value=0.0).to_numpy(float)
+    return out
+
+
+def area_budget(cost_budget: pd.DataFrame | None, area: Area, year: int) -> float | None:
+    if cost_budget is None or cost_budget.empty:
+        return None
+    rows = cost_budget.loc[(cost_budget["year"] == year) & cost_budget["area"].isin(area.budget_codes), "budget_kr"]
+    return float(rows.sum()) if len(rows) else None
+
+
+def cost_table(data, year: int, tertial: int, cost_budget: pd.DataFrame | None) -> pd.DataFrame:
+    """Per area: budget, outcome, deviation, forecast, volume and price, and the decomposition.
+
+    Kronor, costs negative.
+    """
+    period = year_to_date(year, tertial)
+    last_period = period.same_period_last_year()
+    months = period.end.month
+    rows = []
+    for area in AREAS:
+        cost1, q1 = area_cost_and_volume(data, area, period)
+        cost0, q0 = area_cost_and_volume(data, area, last_period)
+        parts = decompose(cost0, q0, cost1, q1)
+        budget_year = area_budget(cost_budget, area, year)
+        prognosis: Forecast = choose_forecast(monthly_costs(data, area), year, months)
+        rows.append(
+            {
+                "area": area.key,
+                "label_sv": area.label_sv,
+                "budget_year": -budget_year if budget_year is not None else float("nan"),
+                "budget_period": -budget_year * months / 12 if budget_year is not None else float("nan"),
+                "outcome_period": -cost1,
+                "deviation": (-cost1 + budget_year * months / 12) if budget_year is not None else float("nan"),
+                "forecast": -prognosis.value,
+                "forecast_deviation": (-prognosis.value + budget_year) if budget_year is not None else float("nan"),
+                "outcome_last_year_period": -cost0,
+                "volume": q1,
+                "volume_last_year": q0,
+                "volume_unit": area.volume_unit,
+                "price": parts.p1,
+                "price_last_year": parts.p0,
+                "price_unit": area.price_unit,
+                "change": -parts.change,
+                "volume_effect": -parts.volume_effect,
+                "price_effect": -parts.price_effect,
+                "forecast_method": prognosis.method,
+                "backtest_error": prognosis.backtest_error,
+                "forecast_detail": prognosis.as_manifest(),
+            }
+        )
+    return pd.DataFrame(rows)
+
