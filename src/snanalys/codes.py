@@ -91,3 +91,18 @@ VERKSAMHETER = {
     "MYNDIGHET_GEMENSAMT": "Myndighet och gemensamma funktioner",
     "OVRIGT": "Övrigt",
 }
+
+# The provider's compensation per area for the volume-driven costs (kostnadsbudget.csv):
+# what the actual payments and placement invoices are compared with.
+COST_AREA_ECONOMIC_ASSISTANCE = "EKONOMISKT_BISTAND"
+COST_AREA_ECONOMIC_ASSISTANCE_REFUGEES = "EKONOMISKT_BISTAND_FLYKTING"
+COST_AREA_HVB_CHILDREN = "HVB_BARN_UNGA"
+COST_AREA_FOSTER_HOMES = "FAMILJEHEM"
+COST_AREA_ADULT_PLACEMENTS = "PLACERINGAR_VUXNA"
+COST_AREAS = {
+    COST_AREA_ECONOMIC_ASSISTANCE: "Ekonomiskt bistånd",
+    COST_AREA_ECONOMIC_ASSISTANCE_REFUGEES: "Ekonomiskt bistånd, flyktingar",
+    COST_AREA_HVB_CHILDREN: "HVB-vård barn och unga",
+    COST_AREA_FOSTER_HOMES: "Familjehem",
+    COST_AREA_ADULT_PLACEMENTS: "Placeringar vuxna",
+}

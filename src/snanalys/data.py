@@ -20,6 +20,7 @@ TABLES = (
     "population",
     "ledger",
     "budget",
+    "cost_budget",
 )
 
 

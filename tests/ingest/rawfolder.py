@@ -108,6 +108,15 @@ def base_files() -> dict[str, tuple[list[str], list[dict[str, str]]]]:
             "0480;2025;NAMND;-2 150 000",
             "0480;2025;FLYKTING_INTEGRATION;1 284 000",
         ),
+        "kostnadsbudget.csv": _rows(
+            "kommunkod;ar;omrade;budget",
+            "0480;2025;EKONOMISKT_BISTAND;78 000 000",
+            "0480;2025;EKONOMISKT_BISTAND_FLYKTING;2 000 000,00",
+            "0480;2025;HVB_BARN_UNGA;29\u00a0608\u00a0000",
+            "0480;2025;FAMILJEHEM;35813000",
+            "0480;2025;PLACERINGAR_VUXNA;20 457 000",
+            "0480;2024;PLACERINGAR_VUXNA;0",
+        ),
     }
 
 

@@ -63,6 +63,7 @@ def _set(name, row, column, value):
 
 
 BUDGET, LEDGER, POPULATION = "budget.csv", "huvudbok.csv", "befolkning.csv"
+COST_BUDGET = "kostnadsbudget.csv"
 
 # One cell set to a bad value → the error expected: (file, row, column, value, expected text[, row, column of
 # the reported problem when it is another cell]).
@@ -97,6 +98,10 @@ CASES = {
     "bad integer": (PLACEMENTS, 2, "fodelsear", "20x0", "heltal"),
     "month 13": (LEDGER, 3, "manad", "13", "1 och 12"),
     "duplicate population row": (POPULATION, 3, "juridiskt_kon", "K", "en rad per", 2, "aldersgrupp"),
+    "unknown cost area": (COST_BUDGET, 3, "omrade", "SKOLA", "EKONOMISKT_BISTAND"),
+    "negative cost budget": (COST_BUDGET, 4, "budget", "-29 608 000", "positivt tecken"),
+    "cost budget with a point": (COST_BUDGET, 5, "budget", "35813000.00", "decimalkomma"),
+    "duplicate cost budget row": (COST_BUDGET, 7, "ar", "2025", "en rad per ar och omrade", 6, "omrade"),
 }
 
 
@@ -187,11 +192,13 @@ def test_a_file_with_only_its_header(tmp_path, processed):
     assert error.file == f"0480/{INTERVENTIONS}" and "rubrikrad" in str(error)
 
 
-def test_a_missing_file(tmp_path, processed):
+@pytest.mark.parametrize("name", [BUDGET, COST_BUDGET])
+def test_a_missing_file(name, tmp_path, processed):
     raw = RawFolder()
-    raw.raw_bytes["budget.csv"] = None
+    raw.raw_bytes[name] = None
     error = fail(raw, tmp_path, processed)
-    assert error.file == "0480/budget.csv" and "saknas" in str(error)
+    assert error.file == f"0480/{name}" and "saknas" in str(error)
+    assert str(error).startswith(f"0480/{name}")
 
 
 def test_both_csv_and_xlsx(tmp_path, processed):

@@ -34,6 +34,7 @@ DOCUMENTED = {
     "population": "municipality_code, year, legal_sex, age_band, inhabitants",
     "ledger": "municipality_code, year, month, verksamhet, account_group, amount_kr",
     "budget": "municipality_code, year, verksamhet, budget_kr",
+    "cost_budget": "municipality_code, year, area, budget_kr",
 }
 DATE_COLUMNS = {
     "payments": ["payment_date", "for_month"],
@@ -48,6 +49,7 @@ AMOUNT_COLUMNS = {
     "placement_costs": ["amount_kr"],
     "ledger": ["amount_kr"],
     "budget": ["budget_kr"],
+    "cost_budget": ["budget_kr"],
 }
 
 
@@ -71,7 +73,7 @@ def ingested(tmp_path_factory):
     return result, _tables(result)
 
 
-def test_round_trip_writes_eight_tables_and_extract_json(raw, ingested):
+def test_round_trip_writes_nine_tables_and_extract_json(raw, ingested):
     result, tables = ingested
     assert result.municipality_code == "0480"
     assert result.output_dir.name == "0480"
@@ -125,7 +127,13 @@ def test_columns_and_dtypes_are_the_documented_ones(ingested):
     members = tables["household_members"]
     assert members["newly_arrived"].dtype == "boolean"
     assert pd.api.types.is_integer_dtype(tables["placements"]["birth_year"])
-    for table, column in [("population", "year"), ("population", "inhabitants"), ("ledger", "month")]:
+    for table, column in [
+        ("population", "year"),
+        ("population", "inhabitants"),
+        ("ledger", "month"),
+        ("budget", "year"),
+        ("cost_budget", "year"),
+    ]:
         assert pd.api.types.is_integer_dtype(tables[table][column])
 
 
@@ -159,6 +167,17 @@ def test_values_are_parsed(ingested):
     assert placements["start_date"].iloc[2] == placements["end_date"].iloc[2]  # a same-day placement
     assert t["ledger"]["amount_kr"].tolist() == [-10384416.67, 90333.0, -178916.67]
     assert t["budget"]["budget_kr"].iloc[0] == -124613000.0
+    cost_budget = t["cost_budget"]
+    assert cost_budget["area"].tolist() == [
+        "EKONOMISKT_BISTAND",
+        "EKONOMISKT_BISTAND_FLYKTING",
+        "HVB_BARN_UNGA",
+        "FAMILJEHEM",
+        "PLACERINGAR_VUXNA",
+        "PLACERINGAR_VUXNA",
+    ]
+    assert cost_budget["year"].tolist() == [2025] * 5 + [2024]
+    assert cost_budget["budget_kr"].tolist() == [78e6, 2e6, 29608e3, 35813e3, 20457e3, 0.0]
     assert t["placement_costs"]["amount_kr"].sum() == 45000 + 52000 - 1200 + 4662
 
 

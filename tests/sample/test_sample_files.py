@@ -20,6 +20,7 @@ FILES = (
     "befolkning.csv",
     "huvudbok.csv",
     "budget.csv",
+    "kostnadsbudget.csv",
 )
 COLUMNS = {
     "ekb_utbetalningar.csv": "kommunkod;transaktions_id;hushalls_id;utbetalningsdatum;avser_manad;belopp;hushallstyp",
@@ -30,6 +31,7 @@ COLUMNS = {
     "befolkning.csv": "kommunkod;ar;juridiskt_kon;aldersgrupp;antal",
     "huvudbok.csv": "kommunkod;ar;manad;verksamhet;kontogrupp;belopp",
     "budget.csv": "kommunkod;ar;verksamhet;budget",
+    "kostnadsbudget.csv": "kommunkod;ar;omrade;budget",
 }
 
 
@@ -155,3 +157,29 @@ def test_placements_consistent(folder):
     age_at_start = p["startdatum"].str[:4].astype(int) - p["fodelsear"].astype(int)
     assert age_at_start[p["malgrupp"] == "BARN_UNGA"].between(0, 21).all()
     assert (age_at_start[p["malgrupp"] != "BARN_UNGA"] >= 18).all()
+
+
+def test_cost_budget(folder):
+    """2024 and 2025 are the agreement's compensation table (tkr × 1000); every year has every area."""
+    b = read(folder, "kostnadsbudget.csv")
+    assert b["budget"].str.fullmatch(r"\d+,00").all()  # positive, whole kronor
+    kr = b["budget"].str.replace(",", ".").astype(float)
+    assert not b.duplicated(["ar", "omrade"]).any()
+    assert sorted(b["ar"].unique()) == ["2022", "2023", "2024", "2025", "2026"]
+    areas = {"EKONOMISKT_BISTAND", "EKONOMISKT_BISTAND_FLYKTING", "HVB_BARN_UNGA", "FAMILJEHEM", "PLACERINGAR_VUXNA"}
+    assert all(set(group) == areas for _, group in b.groupby("ar")["omrade"])
+    by_year = {(a, o): v for a, o, v in zip(b["ar"], b["omrade"], kr, strict=True)}
+    assert {o: v for (a, o), v in by_year.items() if a == "2025"} == {
+        "EKONOMISKT_BISTAND": 78_000_000,
+        "EKONOMISKT_BISTAND_FLYKTING": 2_000_000,
+        "HVB_BARN_UNGA": 29_608_000,
+        "FAMILJEHEM": 35_813_000,
+        "PLACERINGAR_VUXNA": 20_457_000,
+    }
+    total_2024 = sum(v for (a, _), v in by_year.items() if a == "2024")
+    assert total_2024 == (76_000 + 2_000 + 24_140 + 33_130 + 22_391) * 1000
+    assert (kr % 1000 == 0).all()  # whole tkr
+    for area in set(b["omrade"]):  # the other years: a few per cent a year from the published ones
+        assert 0.9 < by_year[("2022", area)] / by_year[("2023", area)] < 1.0, area
+        assert 0.9 < by_year[("2023", area)] / by_year[("2024", area)] < 1.0, area
+        assert 1.0 < by_year[("2026", area)] / by_year[("2025", area)] < 1.1, area

@@ -6,10 +6,10 @@ Two contracts per table:
   pseudonymisation: processed column names and dtypes, but the identifiers still raw
   (``transaction_id``, ``personnummer`` …) so that they can be checked: unique ids,
   personnummer format and Luhn check digit, codes from :mod:`snanalys.codes`,
-  non-null where required, finite amounts, dates within 1900-01-01 … extract date + 1
-  year, end ≥ start for placements, interventions and memberships (the same day is
-  allowed), every row's kommunkod the folder's. It depends on the extract
-  (:class:`Context`), so it is built per ingest.
+  non-null where required, finite amounts (cost budgets also ≥ 0), dates within
+  1900-01-01 … extract date + 1 year, end ≥ start for placements, interventions and
+  memberships (the same day is allowed), every row's kommunkod the folder's. It
+  depends on the extract (:class:`Context`), so it is built per ingest.
 * :data:`PROCESSED_SCHEMAS` — the processed tables of ``docs/processed_data.md``
   (keys of 16 hex characters instead of identifiers), checked on what is written.
 
@@ -39,6 +39,7 @@ MAX_ID_CHARS = 100
 EXPECT_MISSING = "värde saknas"
 EXPECT_UNIQUE = "väntade ett unikt id (samma värde finns på flera rader)"
 EXPECT_FINITE = "väntade ett ändligt belopp"
+EXPECT_NON_NEGATIVE = "väntade ett belopp som är 0 eller större (kostnadsbudgeten anges med positivt tecken)"
 EXPECT_PERSONNUMMER = "väntade ett personnummer ÅÅÅÅMMDD-NNNN"
 EXPECT_LUHN = "väntade ett personnummer med giltig kontrollsiffra"
 EXPECT_ID = f"väntade ett id med högst {MAX_ID_CHARS} tecken"
@@ -100,8 +101,11 @@ def _date(ctx: Context, *, nullable: bool = False, month: bool = False) -> pa.Co
     )
 
 
-def _amount() -> pa.Column:
-    return pa.Column("float64", pa.Check(lambda s: np.isfinite(s), error=EXPECT_FINITE), nullable=False)
+def _amount(*, non_negative: bool = False) -> pa.Column:
+    checks = [pa.Check(lambda s: np.isfinite(s), error=EXPECT_FINITE)]
+    if non_negative:  # a cost budget is positive; a negative one is the ledger's sign convention by mistake
+        checks.append(pa.Check(lambda s: ~(s < 0), error=EXPECT_NON_NEGATIVE))
+    return pa.Column("float64", checks, nullable=False)
 
 
 def _integer(low: int, high: int, what: str = "ett heltal") -> pa.Column:
@@ -308,6 +312,17 @@ def parsed_schemas(ctx: Context) -> dict[str, pa.DataFrameSchema]:
             strict=True,
             name="budget",
         ),
+        "cost_budget": pa.DataFrameSchema(
+            {
+                "municipality_code": _municipality(ctx),
+                "year": _integer(1900, year_high, "ett år"),
+                "area": _code(codes.COST_AREAS),
+                "budget_kr": _amount(non_negative=True),
+            },
+            checks=[_unique_rows(["year", "area"], ["ar", "omrade"])],
+            strict=True,
+            name="cost_budget",
+        ),
     }
 
 
@@ -326,8 +341,11 @@ def _processed_date(*, nullable: bool = False) -> pa.Column:
     return pa.Column(DATE_DTYPE, pa.Check(lambda s: (s == s.dt.normalize()) | s.isna()), nullable=nullable)
 
 
-def _processed_amount() -> pa.Column:
-    return pa.Column("float64", pa.Check(lambda s: np.isfinite(s)), nullable=False)
+def _processed_amount(*, non_negative: bool = False) -> pa.Column:
+    checks = [pa.Check(lambda s: np.isfinite(s))]
+    if non_negative:
+        checks.append(pa.Check(lambda s: s >= 0))
+    return pa.Column("float64", checks, nullable=False)
 
 
 _CODE4 = pa.Column(TEXT, pa.Check.str_matches(r"^\d{4}$"), nullable=False)
@@ -448,6 +466,17 @@ PROCESSED_SCHEMAS: dict[str, pa.DataFrameSchema] = {
         strict=True,
         ordered=True,
         name="budget",
+    ),
+    "cost_budget": pa.DataFrameSchema(
+        {
+            "municipality_code": _CODE4,
+            "year": _INT,
+            "area": _processed_code(codes.COST_AREAS),
+            "budget_kr": _processed_amount(non_negative=True),
+        },
+        strict=True,
+        ordered=True,
+        name="cost_budget",
     ),
 }
 

@@ -11,7 +11,7 @@ Steps, for ``data/raw/<kommunkod>/``:
    raises :class:`IngestError` with its first five problems and their count.
 3. Identifiers replaced by keyed pseudonyms (:mod:`pseudonymise`); the personnummer's
    birth date is kept.
-4. The eight tables and ``extract.json`` written as ``<processed_root>/<kommunkod>/``
+4. The nine tables and ``extract.json`` written as ``<processed_root>/<kommunkod>/``
    in one atomic swap (:mod:`writing`); on any error ``processed_root`` is unchanged.
 """
 
@@ -292,7 +292,7 @@ def _check_processed(table: str, frame: pd.DataFrame) -> None:
 def ingest_municipality(raw_dir: Path, processed_root: Path, *, key: bytes | None = None) -> IngestResult:
     """Validate, pseudonymise and write one raw municipality folder (e.g. ``data/raw/0480``).
 
-    Writes ``processed_root/<kommunkod>/`` (eight Parquet tables and ``extract.json``)
+    Writes ``processed_root/<kommunkod>/`` (nine Parquet tables and ``extract.json``)
     atomically. Raises :class:`IngestError` (nothing written) when a file breaks its
     contract, and :class:`PseudonymKeyError` for real data without a configured key
     (``key`` or the environment variable ``SNANALYS_PSEUDONYM_KEY``).

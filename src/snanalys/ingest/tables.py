@@ -179,6 +179,16 @@ SPECS: dict[str, TableSpec] = {
                 Field("budget", "budget_kr", AMOUNT),
             ),
         ),
+        TableSpec(
+            "cost_budget",
+            "kostnadsbudget",
+            (
+                _KOMMUNKOD,
+                Field("ar", "year", INTEGER),
+                Field("omrade", "area", CODE),
+                Field("budget", "budget_kr", AMOUNT),
+            ),
+        ),
     )
 }
 
@@ -233,6 +243,7 @@ OUTPUT_COLUMNS: dict[str, list[str]] = {
     "population": ["municipality_code", "year", "legal_sex", "age_band", "inhabitants"],
     "ledger": ["municipality_code", "year", "month", "verksamhet", "account_group", "amount_kr"],
     "budget": ["municipality_code", "year", "verksamhet", "budget_kr"],
+    "cost_budget": ["municipality_code", "year", "area", "budget_kr"],
 }
 
 #: Processing order: placements before their costs (the costs must refer to them).
@@ -245,4 +256,5 @@ TABLE_ORDER = (
     "population",
     "ledger",
     "budget",
+    "cost_budget",
 )

@@ -7,8 +7,8 @@ definitions (see :mod:`snanalys.sample.calibration`). Same seed, same bytes.
 
 Modules: :mod:`.economic_assistance` (households, members, payments),
 :mod:`.placements` (spells and invoices), :mod:`.interventions` (children's
-needs-assessed interventions), :mod:`.economy` (ledger, budget, population),
-:mod:`.people` (personnummer), :mod:`.calibration` (the targets).
+needs-assessed interventions), :mod:`.economy` (ledger, budget, cost budget,
+population), :mod:`.people` (personnummer), :mod:`.calibration` (the targets).
 """
 
 from __future__ import annotations
@@ -169,7 +169,7 @@ def write_sample(raw_root: Path, *, seed: int = DEFAULT_SEED) -> Path:
     )
     write_csv(folder / "insatser_barn_unga.csv", intervention_rows)
 
-    # Population, ledger, budget.
+    # Population, ledger, budget, cost budget.
     pop = economy.population_rows()
     write_csv(
         folder / "befolkning.csv",
@@ -199,6 +199,15 @@ def write_sample(raw_root: Path, *, seed: int = DEFAULT_SEED) -> Path:
         folder / "budget.csv",
         _with_code(
             pd.DataFrame({"ar": budget["year"], "verksamhet": budget["verksamhet"], "budget": kronor(budget["budget"])})
+        ),
+    )
+    cost_budget = economy.cost_budget_rows()
+    write_csv(
+        folder / "kostnadsbudget.csv",
+        _with_code(
+            pd.DataFrame(
+                {"ar": cost_budget["year"], "omrade": cost_budget["area"], "budget": kronor(cost_budget["budget"])}
+            )
         ),
     )
     return folder

@@ -4,7 +4,9 @@ The ledger is the committee's own (first layer): for the activities run by the
 provider division (DSO) it pays a fixed compensation in twelfths, so those rows sit
 on budget, while the committee's own small activities vary month to month. 2024 and
 2025 sum per verksamhet to the annual report's outcome, and the 2025 budget is the
-report's; the other years are plausible neighbours. Amounts are öre internally.
+report's; the other years are plausible neighbours. The cost budget is the
+provider's compensation for the volume-driven costs (economic assistance,
+placements) per area, from the agreement. Amounts are öre internally.
 """
 
 from __future__ import annotations
@@ -67,6 +69,30 @@ def budget_rows() -> pd.DataFrame:
             if verksamhet in per:
                 rows.append((year, verksamhet, int(per[verksamhet]) * 1000 * 100))
     return pd.DataFrame(rows, columns=["year", "verksamhet", "budget"])
+
+
+def _cost_budgets_tkr() -> dict[int, dict[str, int]]:
+    """The compensation for the volume-driven costs per year and area, tkr, positive.
+
+    2024 and 2025 are the agreement's; 2022–2023 step back from 2024 and 2026 forward
+    from 2025 by about 3 % a year, rounded to whole tkr.
+    """
+    growth = 1 + target.COST_BUDGET_GROWTH
+    y2024, y2025 = target.COST_BUDGET_2024_TKR, target.COST_BUDGET_2025_TKR
+    out = {2024: dict(y2024), 2025: dict(y2025)}
+    out[2023] = {k: round(v / growth) for k, v in y2024.items()}
+    out[2022] = {k: round(v / growth**2) for k, v in y2024.items()}
+    out[2026] = {k: round(v * growth) for k, v in y2025.items()}
+    return out
+
+
+def cost_budget_rows() -> pd.DataFrame:
+    """One row per year (2022–2026) and cost area: budget in öre, positive."""
+    rows = []
+    for year, per in sorted(_cost_budgets_tkr().items()):
+        for area in codes.COST_AREAS:
+            rows.append((year, area, int(per[area]) * 1000 * 100))
+    return pd.DataFrame(rows, columns=["year", "area", "budget"])
 
 
 def _split_months(
