@@ -28,7 +28,9 @@ def html_table(
         rows.append(f"<tr><th scope='row'>{html.escape(str(index))}</th>{cells}</tr>")
     notes = "".join(f"<p class='footnote'>{html.escape(n)}</p>" for n in footnotes if n)
     return (
-        f"<div class='table-wrap'><table class='{css_class}'><caption>{html.escape(caption)}</caption>"
+        # a wide table scrolls sideways on a tablet: the region takes keyboard focus (WCAG 2.1.1)
+        f"<div class='table-wrap' tabindex='0' role='region' aria-label='{html.escape(caption, quote=True)}'>"
+        f"<table class='{css_class}'><caption>{html.escape(caption)}</caption>"
         f"<thead><tr><th scope='col'>{html.escape(row_header)}</th>{head}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>{notes}</div>"
     )

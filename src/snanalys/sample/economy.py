@@ -104,6 +104,14 @@ def _split_months(
     else:
         weights = seasonal[:months] * rng.lognormal(0, 0.25, months)
     parts = np.round(total * weights / weights.sum()).astype(np.int64)
+    if not twelfths and months >= 3 and rng.random() < 0.2:
+        # now and then a refund or credit note: one month goes the other way, the rest carry it
+        month = int(rng.integers(0, months - 1))
+        refund = int(round(-0.15 * total / months))
+        shift = refund - parts[month]
+        parts[month] = refund
+        others = [m for m in range(months) if m != month]
+        parts[others] -= np.round(shift * weights[others] / weights[others].sum()).astype(np.int64)
     parts[-1] += total - parts.sum()
     return parts
 
