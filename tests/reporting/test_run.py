@@ -120,3 +120,11 @@ def test_manifest_holds_the_forecasts_backtest(built_reports):
     assert set(manifest["forecasts"]["volume_driven_costs"]) == {
         "ekonomiskt_bistand", "hvb_barn_unga", "familjehem", "placeringar_vuxna"}
     assert "fel bakåt" in (reports_dir / "2025-T2" / "ekonomi.html").read_text(encoding="utf-8")
+
+
+def test_economy_page_of_2025_t3_shows_the_annual_reports_result(built_reports):
+    _, runs = built_reports
+    page = (runs["2025-T3"] / "ekonomi.html").read_text(encoding="utf-8").replace("\u00a0", " ")
+    for number in ("-299 775", "-300 100", "325", "-124 613", "-14 558", "1 084"):
+        assert f">{number}<" in page, number
+    assert "Kostnader är negativa" in page
