@@ -38,3 +38,24 @@ def test_generated_data_and_reports_are_not_tracked():
     assert not [f for f in tracked if f.startswith("reports/") and not f.endswith(".gitkeep")]
     raw = [f for f in tracked if f.startswith("data/raw/")]
     assert all(f == "data/raw/README.md" or f.startswith("data/raw/examples/") for f in raw)
+
+
+def _bin(name: str) -> str:
+    import shutil
+    import sys
+
+    path = Path(sys.executable).parent / name
+    return str(path) if path.exists() else (shutil.which(name) or pytest.skip(f"{name} is not installed"))
+
+
+def test_detect_secrets_finds_nothing_in_tracked_files():
+    """The pre-commit hook's check, run over everything git holds."""
+    files = [f for f in _tracked() if not f.endswith(("requirements.lock", "package-lock.json")) and (ROOT / f).is_file()]
+    proc = subprocess.run([_bin("detect-secrets-hook"), *files], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-2000:]
+
+
+def test_nbstripout_verify_passes_on_the_notebooks():
+    notebooks = [f for f in _tracked() if f.endswith(".ipynb")]
+    proc = subprocess.run([_bin("nbstripout"), "--verify", *notebooks], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -86,7 +86,7 @@ def main() -> None:
     for stem, (module, title, about, sections) in PAGES.items():
         nb = build(stem, module, title, about, sections)
         for i, cell in enumerate(nb.cells):
-            cell["id"] = f"{stem.split('_')[0]}-{i:02d}"
+            cell["id"] = str(i)  # as nbstripout numbers them
         nbformat.write(nb, ROOT / "notebooks" / f"{stem}.ipynb")
 
 

@@ -175,6 +175,20 @@ def cmd_nyckeltal(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_scan(args: argparse.Namespace) -> int:
+    from snanalys.privacy import raw_identifiers, scan
+
+    paths = args.paths or [args.data_dir / "processed", Path("reports")]
+    paths = [p for p in paths if p.exists()]
+    identifiers = raw_identifiers(args.data_dir / "raw")
+    hits = scan(paths, identifiers)
+    for hit in hits[:50]:
+        _err(f"snanalys: {hit}")
+    where = ", ".join(str(p) for p in paths) or "nothing to scan"
+    _err(f"snanalys: scanned {where} against {len(identifiers)} raw identifier values: {len(hits)} hit(s)")
+    return 1 if hits else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="snanalys",
@@ -203,6 +217,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--allow-partial", action="store_true", help="allow a period the data does not fully cover")
     p.add_argument("--kommun", help="municipality code, when data/processed holds several")
     p.set_defaults(func=cmd_nyckeltal)
+
+    p = sub.add_parser(
+        "scan",
+        help="privacy scan: personnummer or raw identifiers in processed data, reports, notebooks and logs",
+    )
+    p.add_argument("paths", nargs="*", type=Path, help="files or folders (default: data/processed and reports)")
+    p.set_defaults(func=cmd_scan)
 
     from snanalys.reporting.command import register
 
