@@ -104,6 +104,15 @@ def decompose(cost0: float, q0: float, cost1: float, q1: float) -> Decomposition
     return Decomposition(q0, p0, q1, p1)
 
 
+def area_individuals(data, area: Area, period: Period) -> int:
+    """Households or persons an area's price rests on (for small-count suppression)."""
+    if area.scope is None:
+        return eb.households(data.payments, period)
+    chosen = area.scope.select(data.placements)
+    days = care_days_per_spell(chosen["start_date"], chosen["end_date"], period, data.extract.extract_date)
+    return int(chosen.loc[days > 0, "person_key"].nunique())
+
+
 def area_cost_and_volume(data, area: Area, period: Period) -> tuple[float, float]:
     """(cost in kronor, positive; volume) of an area in a period."""
     if area.scope is None:
@@ -167,6 +176,8 @@ def cost_table(data, year: int, tertial: int, cost_budget: pd.DataFrame | None) 
                 "forecast": -prognosis.value,
                 "forecast_deviation": (-prognosis.value + budget_year) if budget_year is not None else float("nan"),
                 "outcome_last_year_period": -cost0,
+                "individuals": area_individuals(data, area, period),
+                "individuals_last_year": area_individuals(data, area, last_period),
                 "volume": q1,
                 "volume_last_year": q0,
                 "volume_unit": area.volume_unit,

@@ -14,7 +14,8 @@ from snanalys.economy.ledger import account_group_table, cumulative_by_month, re
 from snanalys.narrative import MONTHS_SV
 from snanalys.pages import PageContext
 from snanalys.pages.common import period_text, section
-from snanalys.presentation import format_decimal_sv, format_percent, format_tkr, is_missing
+from snanalys.presentation import SUPPRESSED_MARK, format_decimal_sv, format_percent, format_tkr, is_missing
+from snanalys.suppression import FOOTNOTE_SV, is_small_count
 from snanalys.tables import html_table
 
 TITLE = "Ekonomi"
@@ -108,13 +109,20 @@ def costs_section(ctx: PageContext) -> str:
         table, caption=f"Volymdrivna kostnader mot ersättning, {period_text(ctx)}", row_header="Område",
         total_label="Summa",
     )
+    # a volume or price resting on 1–4 households or persons describes them: shown as X
+    hide_now = table["individuals"].map(is_small_count).to_numpy()
+    hide_before = table["individuals_last_year"].map(is_small_count).to_numpy()
+
+    def shown(values, hide):
+        return [SUPPRESSED_MARK if h else format_decimal_sv(v, 0) for v, h in zip(values, hide)]
+
     drivers = pd.DataFrame(
         {
-            "Volym i fjol": [format_decimal_sv(v, 0) for v in table["volume_last_year"]],
-            "Volym i år": [format_decimal_sv(v, 0) for v in table["volume"]],
+            "Volym i fjol": shown(table["volume_last_year"], hide_before),
+            "Volym i år": shown(table["volume"], hide_now),
             "Enhet": table["volume_unit"].to_numpy(),
-            "Pris i fjol": [format_decimal_sv(v, 0) for v in table["price_last_year"]],
-            "Pris i år": [format_decimal_sv(v, 0) for v in table["price"]],
+            "Pris i fjol": shown(table["price_last_year"], hide_before),
+            "Pris i år": shown(table["price"], hide_now),
             "Prisenhet": table["price_unit"].to_numpy(),
             "Förändring, tkr": [_tkr(v) for v in table["change"]],
             "varav volym, tkr": [_tkr(v) for v in table["volume_effect"]],
@@ -130,7 +138,8 @@ def costs_section(ctx: PageContext) -> str:
             "Kostnad = volym × pris (hushåll × kr per hushåll, vårddygn × kr per vårddygn). Förändringen delas med "
             "mittpunktsmetoden: volymeffekt = volymförändring × genomsnittligt pris, priseffekt = prisförändring × "
             "genomsnittlig volym; de summerar exakt till förändringen. Negativt belopp = ökad kostnad."
-        ],
+        ]
+        + ([FOOTNOTE_SV] if hide_now.any() or hide_before.any() else []),
     )
     effects = pd.DataFrame(
         {"Volymeffekt": -table["volume_effect"].to_numpy() / 1000, "Priseffekt": -table["price_effect"].to_numpy() / 1000},

@@ -1,0 +1,158 @@
+"""A tiny municipality (most cells 0–6) through every page: nothing small is shown or derivable.
+
+The fixture keeps a small random share of the sample's households, placed persons and
+interventions (processed data, renamed municipality 0999), then runs the real report.
+The checks read what the board reads: the public CSV and every table on every page.
+"""
+
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from snanalys.reporting.run import run_report
+
+COUNT_WORDS = ("hushåll", "personer", "placerade", "vuxna", "mottagare", "försörjningshinder", "barn och unga efter")
+MEAN_UNITS = ("kr/hushåll", "kr/vårddygn", "procent", "kr/invånare")
+COUNT_UNITS = ("hushåll", "personer", "insatser")
+
+
+def _keep(frame: pd.DataFrame, column: str, share: float, seed: int) -> pd.DataFrame:
+    keys = np.sort(frame[column].unique())
+    rng = np.random.default_rng(seed)
+    chosen = set(rng.choice(keys, size=max(1, int(len(keys) * share)), replace=False))
+    return frame.loc[frame[column].isin(chosen)]
+
+
+@pytest.fixture(scope="module")
+def tiny(sample_data_dir, tmp_path_factory):
+    source = sample_data_dir / "processed" / "0480"
+    data_dir = tmp_path_factory.mktemp("tiny") / "data"
+    target = data_dir / "processed" / "0999"
+    target.mkdir(parents=True)
+    payments = _keep(pd.read_parquet(source / "payments.parquet"), "household_key", 0.012, 1)
+    members = pd.read_parquet(source / "household_members.parquet")
+    members = members.loc[members["household_key"].isin(payments["household_key"])]
+    placements = _keep(pd.read_parquet(source / "placements.parquet"), "person_key", 0.03, 2)
+    costs = pd.read_parquet(source / "placement_costs.parquet")
+    costs = costs.loc[costs["placement_key"].isin(placements["placement_key"])]
+    interventions = _keep(pd.read_parquet(source / "interventions.parquet"), "person_key", 0.02, 3)
+    population = pd.read_parquet(source / "population.parquet")
+    population["inhabitants"] = (population["inhabitants"] // 60).astype(population["inhabitants"].dtype)
+    for name, frame in {
+        "payments": payments, "household_members": members, "placements": placements,
+        "placement_costs": costs, "interventions": interventions, "population": population,
+    }.items():  # fmt: skip
+        frame.assign(municipality_code="0999").to_parquet(target / f"{name}.parquet", index=False)
+    for name in ("ledger", "budget", "cost_budget"):
+        if (source / f"{name}.parquet").exists():
+            shutil.copy(source / f"{name}.parquet", target / f"{name}.parquet")
+    extract = json.loads((source / "extract.json").read_text(encoding="utf-8"))
+    extract.update(municipality_code="0999", municipality_name="Minikommun (syntetisk)")
+    (target / "extract.json").write_text(json.dumps(extract), encoding="utf-8")
+    reports = data_dir.parent / "reports"
+    run_report(2025, 2, data_dir=data_dir, reports_dir=reports, notebooks_dir=_repo() / "notebooks",
+               commentary_dir=_repo() / "commentary", kommun="0999", progress=lambda message: None)
+    return data_dir, reports / "2025-T2"
+
+
+def _repo():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parents[2]
+
+
+def test_the_tiny_municipality_really_is_tiny(tiny):
+    data_dir, _ = tiny
+    payments = pd.read_parquet(data_dir / "processed" / "0999" / "payments.parquet")
+    assert 5 <= payments["household_key"].nunique() <= 60
+
+
+def test_public_csv_shows_no_small_count_and_no_mean_over_few(tiny):
+    data_dir, public = tiny
+    shown = pd.read_csv(public / "nyckeltal.csv", dtype=str, keep_default_na=False)
+    full = pd.read_csv(
+        public.parent / "_internal" / "2025-T2" / "nyckeltal_unsuppressed.csv", dtype=str, keep_default_na=False
+    )
+    assert set(shown["measure"]) == set(full["measure"])
+    for row in shown.itertuples(index=False):
+        if row.unit in COUNT_UNITS and row.value:
+            assert not 1 <= float(row.value) <= 4, row.measure
+    hidden = shown.loc[shown["value"].eq("") & full["value"].ne("")]
+    assert len(hidden) > 0  # the tiny data really triggers suppression
+
+
+class _Tables(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tables, self._cell, self._row, self._caption = [], None, None, None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append({"caption": "", "header": [], "rows": []})
+        elif tag == "caption":
+            self._caption = ""
+        elif tag == "tr":
+            self._row = []
+        elif tag in ("td", "th"):
+            self._cell = ""
+
+    def handle_endtag(self, tag):
+        if tag == "caption":
+            self.tables[-1]["caption"], self._caption = self._caption, None
+        elif tag in ("td", "th") and self._row is not None:
+            self._row.append(self._cell.replace("\u00a0", " ").strip())
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            table = self.tables[-1]
+            (table["rows"] if table["header"] else table["header"]).append(self._row) if table["header"] else table[
+                "header"
+            ].extend(self._row)
+            self._row = None
+
+    def handle_data(self, data):
+        if self._caption is not None:
+            self._caption += data
+        if self._cell is not None:
+            self._cell += data
+
+
+def _tables(public):
+    for page in sorted(public.glob("*.html")):
+        parser = _Tables()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for table in parser.tables:
+            yield page.name, table
+
+
+def test_no_table_on_any_page_shows_a_count_of_1_to_4(tiny):
+    _, public = tiny
+    checked = 0
+    for page, table in _tables(public):
+        caption = table["caption"].lower()
+        if not any(word in caption for word in COUNT_WORDS) or "kr" in caption:
+            continue
+        for row in table["rows"]:
+            for cell in row[1:]:
+                assert not re.fullmatch(r"[1-4]", cell), f"{page}: '{table['caption']}' shows {cell} in {row}"
+            checked += 1
+    assert checked > 10
+
+
+def test_no_suppressed_cell_can_be_recovered_from_its_row_total(tiny):
+    _, public = tiny
+    for page, table in _tables(public):
+        if "Totalt" not in table["header"]:
+            continue
+        for row in table["rows"]:
+            hidden = [c for c in row[1:] if c == "X"]
+            assert len(hidden) != 1, f"{page}: '{table['caption']}' row {row} has a lone X beside its total"
+
+
+def test_every_page_of_the_tiny_report_was_written(tiny):
+    _, public = tiny
+    assert {p.name for p in public.glob("*.html")} >= {"index.html", "ekonomiskt_bistand.html", "placeringar.html"}
