@@ -58,6 +58,12 @@ PAGES = {
         "Economy: the committee's result per verksamhet, volume-driven costs, forecasts, volume and price effects.",
         ["committee_section", "costs_section", "forecast_note_section"],
     ),
+    "05_jamforelser": (
+        "comparison",
+        "Jämförelser",
+        "Comparison with similar municipalities and the country (Kolada), and the committee's indicators.",
+        ["indicators_section", "kolada_section"],
+    ),
 }
 
 

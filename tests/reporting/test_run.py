@@ -14,6 +14,7 @@ from snanalys.reporting.static_checks import check_static_html
 
 PUBLIC_FILES = {
     "index.html", "ekonomiskt_bistand.html", "placeringar.html", "vardkostnader.html", "ekonomi.html",
+    "jamforelser.html",
     "rapport.pdf", "nyckeltal.csv", "nyckeltal.xlsx",
 }  # fmt: skip
 PERIODS = ["2025-T1", "2025-T2", "2025-T3", "2026-T2"]

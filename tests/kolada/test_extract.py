@@ -1,0 +1,52 @@
+"""The shipped Kolada extract: codes as strings, the identity that ties it together, peers."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from snanalys.kolada import extract as kolada
+
+EXTERNAL = Path(__file__).resolve().parents[2] / "data" / "external"
+
+
+@pytest.fixture(scope="module")
+def values():
+    return kolada.values(EXTERNAL)
+
+
+def test_codes_are_strings_with_leading_zeros(values):
+    assert values["geo"].map(type).eq(str).all()
+    assert {"0", "0480", "0114"} <= set(values["geo"])
+
+
+def test_paid_over_households_is_kronor_per_household(values):
+    """Kolada's identity N31857 × 1000 / N31910 ≈ N31849, for every municipality and year."""
+    wide = values.loc[values["kpi"].isin(["N31857", "N31910", "N31849"])].pivot_table(
+        index=["geo", "year"], columns="kpi", values="value"
+    ).dropna()
+    assert len(wide) > 1500
+    ratio = wide["N31857"] * 1000 / wide["N31910"] / wide["N31849"]
+    assert np.nanmedian(np.abs(ratio - 1)) < 0.001
+    assert (np.abs(ratio - 1) < 0.02).mean() > 0.99
+
+
+def test_nykoping_matches_the_brief(values):
+    row = values.loc[(values["geo"] == "0480") & (values["year"] == 2022)].set_index("kpi")["value"]
+    assert row["N01951"] == 58021
+    assert round(row["N31807"], 1) == 4.6
+    assert round(row["N31814"], 1) == 53.8
+    assert row["N31910"] == 1204  # Kolada's households, where the annual report's table has 1 143
+
+
+def test_peers_are_the_nearest_in_population(values):
+    peers = kolada.similar_size_peers(values, "0480")
+    assert len(peers) == 6 and "0480" not in peers and all(len(p) == 4 for p in peers)
+    table = kolada.comparison(values, "N31807", "0480", peers)
+    assert table.loc[2022, "municipality"] == pytest.approx(4.622, abs=0.001)
+    assert table.loc[2022, "peers_n"] == 6
+
+
+def test_a_missing_extract_is_a_clear_error(tmp_path):
+    with pytest.raises(kolada.KoladaDataError, match="data/external"):
+        kolada.values(tmp_path)
