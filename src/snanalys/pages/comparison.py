@@ -60,8 +60,14 @@ def kolada_section(ctx: PageContext) -> str:
     catalog = kolada.catalog(folder)
     names = kolada.municipality_names(folder)
     code = ctx.data.extract.municipality_code
-    peers = kolada.similar_size_peers(all_values, code)
     own_name = names.get(code, code)
+    if code not in set(all_values["geo"]):
+        text = (
+            f"Kolada-extraktet i data/external har inga uppgifter för kommunkod {code}, så jämförelsen kan inte "
+            "visas. Hämta kommunens värden med Kolada-klienten eller komplettera extraktet."
+        )
+        return section("Kolada: kommunen, liknande kommuner och riket", f"<p>{html.escape(text)}</p>", "kolada")
+    peers = kolada.similar_size_peers(all_values, code)
     intro = (
         f"Diagrammen jämför {own_name} ({code}) med medianen för de sex kommuner som är närmast i folkmängd "
         f"({', '.join(names.get(p, p) for p in peers)}) och med riket. Alla serier är Kolada-data (verkliga "
