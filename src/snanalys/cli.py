@@ -225,8 +225,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", type=Path, help="files or folders (default: data/processed and reports)")
     p.set_defaults(func=cmd_scan)
 
+    from snanalys.ingest.command import register as register_check_export
     from snanalys.reporting.command import register
 
+    register_check_export(sub)
     register(sub, _date)
     return parser
 

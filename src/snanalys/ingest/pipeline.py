@@ -31,7 +31,7 @@ import pandas as pd
 from pandera.errors import SchemaErrors
 
 from snanalys import __version__
-from snanalys.ingest import parsing, tables
+from snanalys.ingest import checks, parsing, quality, tables
 from snanalys.ingest.contracts import EXPECT_UNIQUE, PROCESSED_SCHEMAS, Context, failure_frame, parsed_schemas
 from snanalys.ingest.errors import MAX_SHOWN, IngestError, problem
 from snanalys.ingest.pseudonymise import Pseudonymiser, resolve_key
@@ -74,6 +74,7 @@ class IngestResult:
     synthetic: bool
     warnings: list[str] = field(default_factory=list)
     pseudonym_key_id: str = ""
+    quality: dict = field(default_factory=dict)  # extract.json's "quality" (:mod:`quality`)
 
 
 @dataclass(frozen=True)
@@ -201,6 +202,19 @@ def validate_table(frame: pd.DataFrame, schema, parse_failures: pd.DataFrame) ->
     return _concat_failures(failures)
 
 
+def check_table(spec: TableSpec, text: pd.DataFrame, schema, file: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Parse and check one raw file's text: the typed frame and every row's failures.
+
+    Raises :class:`IngestError` for a fault of the whole file (mixed decimal marks);
+    the failures are row faults (a located cell) unless their ``index`` is missing.
+    """
+    checks.check_structure(spec, text, file)
+    formulas = checks.formula_failures(spec, text)  # first: a formula cell is reported as such
+    frame, parse_failures = parse_table(spec, text)
+    failures = validate_table(frame, schema, _concat_failures([formulas, parse_failures]))
+    return frame, _concat_failures([failures, checks.plausibility_failures(spec, frame)])
+
+
 def _raise_failures(spec: TableSpec, raw: RawFile, failures: pd.DataFrame) -> None:
     """Raise :class:`IngestError` for the first problems of ``failures`` (if any)."""
     if failures.empty:
@@ -217,7 +231,7 @@ def _raise_failures(spec: TableSpec, raw: RawFile, failures: pd.DataFrame) -> No
         raw_column = spec.raw_name_of(record["column"])
         located = not pd.isna(record["index"])
         value = None
-        if located and raw_column in raw.frame.columns:
+        if located and raw_column in raw.frame.columns and record["expected"] != checks.EXPECT_FORMULA:
             value = raw.frame.at[int(record["index"]), raw_column]
         row = int(RawFile.row_numbers([int(record["index"])])[0]) if located else None
         expected = record["expected"]
@@ -289,13 +303,21 @@ def _check_processed(table: str, frame: pd.DataFrame) -> None:
 # --- the ingest -------------------------------------------------------------------------------------
 
 
-def ingest_municipality(raw_dir: Path, processed_root: Path, *, key: bytes | None = None) -> IngestResult:
+def ingest_municipality(
+    raw_dir: Path, processed_root: Path, *, key: bytes | None = None, quarantine: bool = False
+) -> IngestResult:
     """Validate, pseudonymise and write one raw municipality folder (e.g. ``data/raw/0480``).
 
     Writes ``processed_root/<kommunkod>/`` (nine Parquet tables and ``extract.json``)
     atomically. Raises :class:`IngestError` (nothing written) when a file breaks its
     contract, and :class:`PseudonymKeyError` for real data without a configured key
     (``key`` or the environment variable ``SNANALYS_PSEUDONYM_KEY``).
+
+    ``quarantine=True``: rows with faults (a bad cell, a duplicate id, an unknown code …)
+    are set aside into ``processed_root/<kommunkod>/_quarantine/<table>.parquet``
+    (identifiers pseudonymised, with file, row, column and reason) and the ingest goes
+    on; faults of a whole file (encoding, separator, columns, empty …) still stop it.
+    ``extract.json["quality"]`` counts the rows read and set aside (:mod:`quality`).
     """
     raw_dir, processed_root = Path(raw_dir), Path(processed_root)
     prefix = f"{_folder_name(raw_dir)}/"
@@ -304,29 +326,38 @@ def ingest_municipality(raw_dir: Path, processed_root: Path, *, key: bytes | Non
     code = extract.municipality_code
     schemas = parsed_schemas(Context(code, extract.extract_date))
 
+    pseudonymiser = Pseudonymiser(secret)
     parsed: dict[str, pd.DataFrame] = {}
     raw_meta: list[dict] = []
     warnings: list[str] = []
+    set_aside: dict[str, pd.DataFrame] = {}
+    rows_read: dict[str, int] = {}
     placements_file = ""
     for table in TABLE_ORDER:
         spec = SPECS[table]
         path = locate(raw_dir, spec.stem, prefix)
         raw = read_raw_file(path, spec.raw_columns, f"{prefix}{path.name}")
-        frame, parse_failures = parse_table(spec, raw.frame)
-        failures = validate_table(frame, schemas[table], parse_failures)
+        rows_read[table] = raw.rows
+        frame, failures = check_table(spec, raw.frame, schemas[table], raw.name)
         if table == "placements":
             placements_file = path.name
         if table == "placement_costs":
             refs = _reference_failures(frame, parsed["placements"], placements_file)
             failures = _concat_failures([failures, refs])
-        _raise_failures(spec, raw, failures)
+        if quarantine and not failures.empty:
+            _raise_failures(spec, raw, failures[failures["index"].isna()])  # a fault without a row stops
+            set_aside[table] = quality.quarantine_frame(spec, raw, failures, pseudonymiser, code)
+            keep = ~frame.index.isin(failures["index"].astype(np.int64).unique())
+            frame = frame.loc[keep]
+        else:
+            _raise_failures(spec, raw, failures)
         parsed[table] = frame
         warnings.extend(raw.warnings)
         raw_meta.append({"name": path.name, "sha256": raw.sha256, "rows": raw.rows, "encoding": raw.encoding})
         log.info("%s: %d rader (%s)", raw.name, raw.rows, raw.encoding)
         del raw
 
-    pseudonymiser = Pseudonymiser(secret)
+    summary = quality.summary(parsed, rows_read, set_aside, extract.data_from, extract.covered_through)
     out: dict[str, pd.DataFrame] = {}
     for table in TABLE_ORDER:
         out[table] = processed_table(SPECS[table], parsed.pop(table), pseudonymiser, code)
@@ -347,8 +378,11 @@ def ingest_municipality(raw_dir: Path, processed_root: Path, *, key: bytes | Non
         "raw_files": raw_meta,
         "tables": rows,
         "warnings": warnings,
+        "quality": summary,
     }
-    output_dir = write_municipality(processed_root, code, out, meta)
+    files = dict(out)
+    files.update({f"{quality.QUARANTINE_DIR}/{t}": f for t, f in set_aside.items()})
+    output_dir = write_municipality(processed_root, code, files, meta)
     for warning in warnings:
         log.warning("%s", warning)
     return IngestResult(
@@ -358,6 +392,7 @@ def ingest_municipality(raw_dir: Path, processed_root: Path, *, key: bytes | Non
         synthetic=extract.synthetic,
         warnings=warnings,
         pseudonym_key_id=pseudonymiser.key_id,
+        quality=summary,
     )
 
 
@@ -366,10 +401,14 @@ def raw_municipality_dirs(raw_root: Path) -> list[Path]:
     return sorted(p.parent for p in Path(raw_root).glob(f"*/{EXTRACT_FILE}") if not p.parent.name.startswith("."))
 
 
-def ingest_all(raw_root: Path, processed_root: Path, key: bytes | None = None) -> list[IngestResult]:
+def ingest_all(
+    raw_root: Path, processed_root: Path, key: bytes | None = None, *, quarantine: bool = False
+) -> list[IngestResult]:
     """Ingest every municipality folder of ``raw_root`` in turn (each one atomically).
 
     Stops at the first folder that fails (its error is raised); folders ingested before
     it stay written. Returns an empty list when ``raw_root`` holds no municipality.
     """
-    return [ingest_municipality(d, processed_root, key=key) for d in raw_municipality_dirs(raw_root)]
+    return [
+        ingest_municipality(d, processed_root, key=key, quarantine=quarantine) for d in raw_municipality_dirs(raw_root)
+    ]

@@ -73,7 +73,8 @@ def write_municipality(processed_root: Path, code: str, tables: dict[str, pd.Dat
     try:
         build = work / code
         build.mkdir()
-        for name, frame in tables.items():
+        for name, frame in tables.items():  # a name may hold a sub-folder (``_quarantine/payments``)
+            (build / f"{name}.parquet").parent.mkdir(parents=True, exist_ok=True)
             write_parquet(build / f"{name}.parquet", frame)
         write_json(build / "extract.json", meta)  # last: a folder with extract.json is complete
         _swap(build, final)
