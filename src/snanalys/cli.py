@@ -123,9 +123,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         _err(f"snanalys: no raw data in {args.data_dir / 'raw'} (run `snanalys sample` for the synthetic sample)")
         return EXIT_DATA
     for raw_dir in raw_dirs:
-        result = ingest_municipality(raw_dir, args.data_dir / "processed")
+        result = ingest_municipality(raw_dir, args.data_dir / "processed", quarantine=args.quarantine)
         rows = ", ".join(f"{name} {count}" for name, count in result.rows.items())
         _err(f"snanalys: ingested {raw_dir.name}: {rows}")
+        set_aside = {k: v for k, v in ((getattr(result, "quality", None) or {}).get("rows_set_aside", {})).items() if v}
+        if set_aside:
+            _err(f"snanalys: set aside (quarantine): {set_aside}")
         for warning in result.warnings:
             _err(f"snanalys: warning: {warning}")
     return 0
@@ -206,6 +209,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="validate and pseudonymise data/raw into data/processed (Parquet)")
     p.add_argument("--kommun", help="only this municipality code")
+    p.add_argument(
+        "--quarantine",
+        action="store_true",
+        help="set faulty rows aside (data/processed/<kod>/_quarantine/) instead of stopping; see docs/bad_inputs.md",
+    )
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("nyckeltal", help="print the key figures of a period (year to date)")
