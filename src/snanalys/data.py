@@ -11,17 +11,7 @@ import pandas as pd
 
 from snanalys.periods import Period, require_covered
 
-TABLES = (
-    "payments",
-    "household_members",
-    "placements",
-    "placement_costs",
-    "interventions",
-    "population",
-    "ledger",
-    "budget",
-    "cost_budget",
-)
+from snanalys.ingest.tables import TABLE_ORDER as TABLES  # noqa: E402  (one list of the processed tables)
 
 
 class DataNotFoundError(FileNotFoundError):
