@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from snanalys.ingest.tables import TABLE_ORDER as TABLES  # one list of the processed tables
 from snanalys.periods import Period, require_covered
-
-from snanalys.ingest.tables import TABLE_ORDER as TABLES  # noqa: E402  (one list of the processed tables)
 
 
 class DataNotFoundError(FileNotFoundError):
