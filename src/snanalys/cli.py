@@ -192,6 +192,19 @@ def cmd_scan(args: argparse.Namespace) -> int:
     return 1 if hits else 0
 
 
+def cmd_kolada_check(args: argparse.Namespace) -> int:
+    """Municipality-years where Kolada's N31857 × 1000 / N31910 ≠ N31849 (within 0,1 %)."""
+    from snanalys.kolada import extract
+
+    folder = args.external or args.data_dir / "external"
+    exceptions = extract.identity_exceptions(extract.values(folder))
+    print("geo year ratio")
+    for row in exceptions.itertuples(index=False):
+        print(f"{row.geo} {row.year} {row.ratio:.4f}")
+    print(f"{len(exceptions)} municipality-years where N31857 × 1000 / N31910 differs from N31849 by more than 0.1 %")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="snanalys",
@@ -232,6 +245,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("paths", nargs="*", type=Path, help="files or folders (default: data/processed and reports)")
     p.set_defaults(func=cmd_scan)
+
+    p = sub.add_parser("kolada-check", help="data-quality log of the Kolada extract in data/external")
+    p.add_argument("--external", type=Path, help="folder of the extract (default: <data-dir>/external)")
+    p.set_defaults(func=cmd_kolada_check)
 
     from snanalys.ingest.command import register as register_check_export
     from snanalys.reporting.command import register

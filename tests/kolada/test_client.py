@@ -294,3 +294,26 @@ def test_default_retry_config():
     assert not retry.is_retry("GET", 404)
     assert not retry.is_retry("POST", 503)
     assert retry.respect_retry_after_header
+
+
+def test_429_then_200_is_retried(monkeypatch):
+    body = (FIXTURES / "kpi_N31814.json").read_bytes()
+    client, pool = scripted_client(monkeypatch, [(429, b"slow down"), (200, body)])
+    assert client.kpi("N31814")["id"] == "N31814"
+    assert len(pool.seen) == 2
+
+
+def test_a_timeout_is_a_kolada_error_and_the_timeout_is_passed_on(monkeypatch):
+    import requests
+
+    client = KoladaClient(min_interval=0, timeout=7)
+    seen = {}
+
+    def timing_out(url, timeout=None, **kwargs):
+        seen["timeout"] = timeout
+        raise requests.exceptions.ConnectTimeout("timed out")
+
+    monkeypatch.setattr(client.session, "get", timing_out)
+    with pytest.raises(KoladaError) as caught:
+        client.kpi("N31814")
+    assert seen["timeout"] == 7 and caught.value.status is None

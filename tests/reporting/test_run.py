@@ -1,6 +1,7 @@
 """The tertial run on the sample: what is published, what stays internal, and failure."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -129,3 +130,12 @@ def test_economy_page_of_2025_t3_shows_the_annual_reports_result(built_reports):
     for number in ("-299 775", "-300 100", "325", "-124 613", "-14 558", "1 084"):
         assert f">{number}<" in page, number
     assert "Kostnader är negativa" in page
+
+
+def test_comparison_page_shows_nykopings_real_kolada_values(built_reports):
+    _, runs = built_reports
+    page = (runs["2025-T3"] / "jamforelser.html").read_text(encoding="utf-8").replace("\u00a0", " ")
+    assert "Nyköping (0480)" in page and "Källa: Kolada" in page and "verkliga" in page
+    table = page[page.index("<caption>Invånare som någon gång"):]
+    row_2022 = re.split(r"<th scope=.row.>2022</th>", table, maxsplit=1)[1].split("</tr>", 1)[0]
+    assert ">4,6 %<" in row_2022  # N31807, Nyköping 2022: 4,6 %

@@ -70,3 +70,19 @@ def comparison(all_values: pd.DataFrame, kpi: str, municipality: str, peers: lis
     out["peers_n"] = wide[present].notna().sum(axis=1) if present else 0
     out["country"] = wide.get(COUNTRY)
     return out
+
+
+def identity_exceptions(all_values: pd.DataFrame, tolerance: float = 0.001) -> pd.DataFrame:
+    """Municipality-years where N31857 × 1000 / N31910 differs from N31849 by more than ``tolerance``.
+
+    Kronor paid / households should be kronor per household; where Kolada's three KPIs
+    disagree, the data-quality log names the municipality-year.
+    """
+    wide = all_values.loc[all_values["kpi"].isin(["N31857", "N31910", "N31849"])].pivot_table(
+        index=["geo", "year"], columns="kpi", values="value", aggfunc="first"
+    )
+    wide = wide.dropna(subset=["N31857", "N31910", "N31849"])
+    wide = wide.loc[wide.index.get_level_values("geo").str.len() == 4]
+    ratio = wide["N31857"] * 1000 / wide["N31910"] / wide["N31849"]
+    out = ratio.loc[(ratio - 1).abs() > tolerance].rename("ratio").reset_index()
+    return out.sort_values(["geo", "year"]).reset_index(drop=True)

@@ -95,11 +95,11 @@ def kolada_section(ctx: PageContext) -> str:
         )
         fig = charts.line_chart(data, title="", ylabel=unit, decimals=decimals)  # the h3 above names it
         points = "; ".join(
-            f"{col}: " + ", ".join(f"{y} {_fmt(v, decimals)}" for y, v in data[col].items() if not is_missing(v))
+            f"{col}: " + ", ".join(f"{y} {_fmt(v, decimals, unit)}" for y, v in data[col].items() if not is_missing(v))
             for col in data.columns
         )
         table = html_table(
-            data.map(lambda v: _fmt(v, decimals)), caption=title, row_header="År",
+            data.map(lambda v: _fmt(v, decimals, unit)), caption=title, row_header="År",
             footnotes=["– = uppgift saknas i Kolada."],
         )
         caption = (
@@ -113,8 +113,10 @@ def kolada_section(ctx: PageContext) -> str:
     return section("Kolada: kommunen, liknande kommuner och riket", body, "kolada")
 
 
-def _fmt(value, decimals: int) -> str:
-    return "–" if is_missing(value) else format_decimal_sv(value, decimals)
+def _fmt(value, decimals: int, unit: str = "") -> str:
+    if is_missing(value):
+        return "–"
+    return format_percent(value, decimals) if unit == "procent" else format_decimal_sv(value, decimals)
 
 
 def indicators_section(ctx: PageContext) -> str:
