@@ -112,7 +112,8 @@ def bar_chart(data: pd.DataFrame, *, title: str, ylabel: str, decimals: int = 0)
 
 def figure_png_data_uri(fig: plt.Figure) -> str:
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight")
+    # no "Software" text chunk (matplotlib's version): the same chart gives the same bytes
+    fig.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
     plt.close(fig)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 

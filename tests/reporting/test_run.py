@@ -68,7 +68,9 @@ def test_latest_beyond_the_data_names_the_missing_months(sample_data_dir, tmp_pa
                  "--reports-dir", str(tmp_path)])
     err = capsys.readouterr().err
     assert code != 0 and "2026-11" in err and "2026-12" in err
-    assert list(tmp_path.iterdir()) == []
+    # nothing published: only the run log records the failure
+    assert [p.relative_to(tmp_path).as_posix() for p in sorted(tmp_path.rglob("*"))] == ["_internal", "_internal/run.log"]
+    assert "period=latest\toutcome=failed" in (tmp_path / "_internal" / "run.log").read_text(encoding="utf-8")
 
 
 def _toy_notebooks(folder, *, fail: bool):

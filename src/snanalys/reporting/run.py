@@ -5,14 +5,23 @@ ran and every page passed its checks are the public and internal folders swapped
 A failed run never replaces the last good report of its period: it keeps the failed
 notebook for the analyst in ``reports/_internal/<period>-failed/`` and raises
 :class:`ReportError` naming the notebook and the cell.
+
+Unattended runs: a run of one period holds an OS lock (``reports/.lock-<period>``, released
+by the OS when the process dies), so two runs of a period never interleave; it removes the
+staging leftovers of a killed run of its period; it appends one line per run to
+``reports/_internal/run.log``; and on failure it may run a command (``on_failure``).
+``freeze_report`` copies a published period, read-only, to ``reports/archive/<period>-vN/``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -37,6 +46,10 @@ KERNEL_NAME = "snanalys-run"
 
 class ReportError(RuntimeError):
     """The report could not be built; the last good report is untouched."""
+
+
+class RunInProgressError(ReportError):
+    """Another process holds the lock of the period."""
 
 
 @dataclass
@@ -100,6 +113,8 @@ def _source_cell_index(executed: Path, index: int) -> int:
         cells = nbformat.read(executed, as_version=4).cells
     except (OSError, ValueError):
         return index
+    # papermill counts before it adds its two error-marker cells to the written notebook
+    cells = [c for c in cells if "papermill-error-cell-tag" not in c.metadata.get("tags", [])]
     injected = sum(1 for c in cells[:index] if "injected-parameters" in c.metadata.get("tags", []))
     return index - injected
 
@@ -148,6 +163,144 @@ def _swap(new: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _publish(pairs: list[tuple[Path, Path]]) -> None:
+    """Swap every ``new`` in at its ``target`` or none: on an error the old folders are put back."""
+    done: list[tuple[Path, Path, Path | None]] = []
+    try:
+        for new, target in pairs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            old = None
+            if target.exists():
+                old = target.parent / f".old-{target.name}-{uuid.uuid4().hex[:8]}"
+                os.replace(target, old)
+            done.append((new, target, old))
+            os.replace(new, target)
+    except BaseException:
+        for new, target, old in reversed(done):
+            try:
+                if target.exists() and not new.exists():
+                    os.replace(target, new)
+                if old is not None:
+                    os.replace(old, target)
+            except OSError:
+                pass  # the run fails anyway; the next run of the period removes the leftovers
+        raise
+    for _, _, old in done:
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+LOG_NAME = "run.log"
+LABEL = re.compile(r"^(\d{4})-T([123])$")
+_PNR_TEXT = re.compile(r"(?<![0-9A-Fa-f])(?:19|20)?[0-9]{6}[-+]?[0-9]{4}(?![0-9A-Fa-f])")
+
+
+def parse_label(label: str) -> tuple[int, int]:
+    match = LABEL.match(label or "")
+    if not match:
+        raise ReportError(f"not a period (YYYY-TN, e.g. 2025-T3): {label!r}")
+    return int(match.group(1)), int(match.group(2))
+
+
+def run_log_path(reports_dir: Path) -> Path:
+    return Path(reports_dir) / "_internal" / LOG_NAME
+
+
+def _clean_message(text: str) -> str:
+    """One line, bounded, with anything shaped like a personnummer removed (the log holds no personal data)."""
+    text = " ".join(str(text).split())
+    text = _PNR_TEXT.sub("[borttaget]", text)
+    return text[:500]
+
+
+def log_run(reports_dir: Path, period: str, outcome: str, seconds: float | None = None, error: str = "") -> Path:
+    """Append one line (timestamp, period, outcome, seconds, error) to ``reports/_internal/run.log``."""
+    path = run_log_path(reports_dir)
+    now = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    line = f"{now}\tperiod={period}\toutcome={outcome}\tseconds={'' if seconds is None else f'{seconds:.1f}'}"
+    line += f"\terror={_clean_message(error)}\n" if error else "\terror=\n"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, line.encode("utf-8"))
+        finally:
+            os.close(fd)
+    except OSError as exc:  # a full disk must not hide the run's own error
+        print(f"snanalys: could not write {path}: {exc}", file=sys.stderr, flush=True)
+    return path
+
+
+def run_on_failure(command: str | None, *, reports_dir: Path, period: str) -> int | None:
+    """Run ``command`` through the shell with SNANALYS_PERIOD and SNANALYS_LOG; its failure is only logged."""
+    if not command:
+        return None
+    env = dict(os.environ, SNANALYS_PERIOD=period, SNANALYS_LOG=str(run_log_path(reports_dir)))
+    try:
+        code = subprocess.run(command, shell=True, env=env, timeout=600).returncode
+    except (OSError, subprocess.SubprocessError) as exc:
+        log_run(reports_dir, period, "on-failure-error", error=f"the on-failure command could not run: {exc}")
+        return -1
+    if code != 0:
+        log_run(reports_dir, period, "on-failure-error", error=f"the on-failure command exited with status {code}")
+    return code
+
+
+@contextmanager
+def period_lock(reports_dir: Path, label: str):
+    """Hold ``reports/.lock-<label>`` (flock, non-blocking) or fail at once naming the holder's pid."""
+    reports_dir = Path(reports_dir)
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    path = reports_dir / f".lock-{label}"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
+            raise RunInProgressError(f"another run of {label} is in progress (pid {holder})") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        try:
+            yield path
+        finally:
+            try:
+                os.ftruncate(fd, 0)
+            except OSError:
+                pass
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _remove_tree(path: Path) -> None:
+    """rmtree that also removes read-only files and folders."""
+    def onerror(func, name, _exc):
+        try:
+            os.chmod(os.path.dirname(name), 0o755)
+            os.chmod(name, 0o755 if os.path.isdir(name) else 0o644)
+            func(name)
+        except OSError:
+            pass
+
+    if path.is_dir():
+        shutil.rmtree(path, onerror=onerror)
+
+
+def remove_stale_staging(reports_dir: Path, label: str) -> list[Path]:
+    """Leftovers of a killed run of ``label`` (the caller holds the period's lock, so none is live)."""
+    removed = []
+    for folder in (Path(reports_dir), Path(reports_dir) / "_internal"):
+        if not folder.is_dir():
+            continue
+        for pattern in (f".staging-{label}-*", f".old-{label}-*"):
+            for path in folder.glob(pattern):
+                if path.is_dir():
+                    _remove_tree(path)
+                    removed.append(path)
+    return removed
+
+
 def _write_public_tables(data, year: int, tertial: int, public_dir: Path, internal_dir: Path) -> None:
     from snanalys.cli import key_figures_csv
     from snanalys.metrics.key_figures import key_figures
@@ -182,6 +335,10 @@ def _forecasts(data, year: int, tertial: int) -> dict:
     }
 
 
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
 def run_report(
     year: int,
     tertial: int,
@@ -192,9 +349,66 @@ def run_report(
     commentary_dir: Path | None = None,
     as_of: dt.date | None = None,
     kommun: str | None = None,
-    progress: Callable[[str], None] = lambda message: print(message, file=sys.stderr, flush=True),
+    progress: Callable[[str], None] = _progress,
+    on_failure: str | None = None,
 ) -> ReportResult:
-    """Build the report of ``year``-T``tertial`` and publish it only if all of it succeeded."""
+    """Build the report of ``year``-T``tertial`` and publish it only if all of it succeeded.
+
+    Holds the period's lock for the whole run, appends the outcome to ``reports/_internal/run.log``
+    and, when the run fails, runs ``on_failure`` through the shell (see :func:`run_on_failure`).
+    """
+    label = period_label(year, tertial)
+    reports_dir = Path(reports_dir).resolve()
+    started = time.perf_counter()
+    try:
+        with period_lock(reports_dir, label):
+            removed = remove_stale_staging(reports_dir, label)
+            if removed:
+                progress(f"removed {len(removed)} leftover staging folder(s) of an interrupted run of {label}")
+            result = _build_report(
+                year,
+                tertial,
+                data_dir=data_dir,
+                reports_dir=reports_dir,
+                notebooks_dir=notebooks_dir,
+                commentary_dir=commentary_dir,
+                as_of=as_of,
+                kommun=kommun,
+                progress=progress,
+            )
+    except Exception as exc:
+        message = str(exc) if isinstance(exc, ReportError) else f"{type(exc).__name__}: {exc}"
+        outcome = "busy" if isinstance(exc, RunInProgressError) else "failed"
+        log_run(reports_dir, label, outcome, time.perf_counter() - started, message)
+        run_on_failure(on_failure, reports_dir=reports_dir, period=label)
+        raise
+    except BaseException as exc:
+        log_run(reports_dir, label, "interrupted", time.perf_counter() - started, type(exc).__name__)
+        raise
+    log_run(reports_dir, label, "ok", result.seconds)
+    return result
+
+
+def _generated_at(started_at: dt.datetime) -> dt.datetime:
+    """The run's time stamp; ``SOURCE_DATE_EPOCH`` fixes it (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    return started_at
+
+
+def _build_report(
+    year: int,
+    tertial: int,
+    *,
+    data_dir: Path,
+    reports_dir: Path,
+    notebooks_dir: Path,
+    commentary_dir: Path | None,
+    as_of: dt.date | None,
+    kommun: str | None,
+    progress: Callable[[str], None],
+) -> ReportResult:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -233,7 +447,7 @@ def run_report(
             f"{extract.covered_through:%Y-%m-%d}, uttaget {extract.extract_date:%Y-%m-%d}"
             + (" · syntetiska exempeldata" if extract.synthetic else "")
         ),
-        "generated": f"Skapad {started_at:%Y-%m-%d %H:%M} med snanalys {__version__}.",
+        "generated": f"Skapad {_generated_at(started_at):%Y-%m-%d %H:%M} med snanalys {__version__}.",
     }
     durations: dict[str, float] = {}
     html_pages: list[str] = []
@@ -288,14 +502,23 @@ def run_report(
             "forecasts": _forecasts(data, year, tertial),
         }
         (internal_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
-    except BaseException:
+        _publish([(public_dir, reports_dir / label), (internal_dir, reports_dir / "_internal" / label)])
+    except BaseException as exc:
         failed = reports_dir / "_internal" / f"{label}-failed"
-        if internal_dir.exists():
-            _swap(internal_dir, failed)
+        try:
+            if internal_dir.exists():
+                _swap(internal_dir, failed)
+        except OSError:
+            pass  # keeping the failed notebook is a courtesy; the run's own error matters
         shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, OSError):
+            if exc.errno == errno.ENOSPC:
+                raise ReportError(
+                    f"no space left on device while writing the report of {label} ({exc}); "
+                    "the last good report is unchanged"
+                ) from exc
+            raise ReportError(f"could not write the report of {label}: {exc}; the last good report is unchanged") from exc
         raise
-    _swap(public_dir, reports_dir / label)
-    _swap(internal_dir, reports_dir / "_internal" / label)
     shutil.rmtree(staging, ignore_errors=True)
     shutil.rmtree(reports_dir / "_internal" / f"{label}-failed", ignore_errors=True)
     return ReportResult(
@@ -306,3 +529,89 @@ def run_report(
         round(time.perf_counter() - started, 2),
         durations,
     )
+
+
+@dataclass
+class FreezeResult:
+    label: str
+    version: int
+    archive_dir: Path
+    manifest: Path
+
+
+def _archive_versions(reports_dir: Path, label: str) -> list[int]:
+    pattern = re.compile(rf"^{re.escape(label)}-v([0-9]+)$")
+    versions = []
+    for folder in (reports_dir / "archive", reports_dir / "_internal" / "archive"):
+        if folder.is_dir():
+            versions += [int(m.group(1)) for p in folder.iterdir() if (m := pattern.match(p.name))]
+    return versions
+
+
+def _make_read_only(root: Path) -> None:
+    for dirpath, dirnames, filenames in os.walk(root, topdown=False):
+        for name in filenames:
+            os.chmod(os.path.join(dirpath, name), 0o444)
+        os.chmod(dirpath, 0o555)
+
+
+def freeze_report(label: str, *, reports_dir: Path) -> FreezeResult:
+    """Copy ``reports/<label>/`` (as sent to the board) to ``reports/archive/<label>-vN/``, read-only.
+
+    N counts up from 1. The sha256 of every file goes to
+    ``reports/_internal/archive/<label>-vN/manifest.json`` (with the run's own manifest beside it),
+    so the public archive copy holds exactly the public files. No later run touches an archive.
+    """
+    parse_label(label)
+    reports_dir = Path(reports_dir).resolve()
+    source = reports_dir / label
+    if not source.is_dir():
+        raise ReportError(f"no published report of {label} in {reports_dir} to freeze")
+    with period_lock(reports_dir, label):
+        version = max(_archive_versions(reports_dir, label), default=0) + 1
+        name = f"{label}-v{version}"
+        archive_root, internal_root = reports_dir / "archive", reports_dir / "_internal" / "archive"
+        archive_root.mkdir(parents=True, exist_ok=True)
+        internal_root.mkdir(parents=True, exist_ok=True)
+        staging = archive_root / f".staging-{name}-{uuid.uuid4().hex[:8]}"
+        internal_staging = internal_root / f".staging-{name}-{uuid.uuid4().hex[:8]}"
+        try:
+            shutil.copytree(source, staging)
+            files = {
+                p.relative_to(staging).as_posix(): _sha256(p) for p in sorted(staging.rglob("*")) if p.is_file()
+            }
+            internal_staging.mkdir()
+            run_manifest = reports_dir / "_internal" / label / "manifest.json"
+            run_info = {}
+            if run_manifest.is_file():
+                shutil.copy2(run_manifest, internal_staging / "run_manifest.json")
+                try:
+                    run_info = json.loads(run_manifest.read_text(encoding="utf-8"))
+                except ValueError:
+                    run_info = {}
+            manifest = {
+                "period": label,
+                "version": version,
+                "archive": f"archive/{name}",
+                "frozen_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+                "run_started_at": run_info.get("started_at"),
+                "run_public_files": run_info.get("public_files"),
+                "sha256": files,
+            }
+            (internal_staging / "manifest.json").write_text(
+                json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8"
+            )
+            _make_read_only(staging)
+            os.rename(staging, archive_root / name)
+            os.rename(internal_staging, internal_root / name)
+        except BaseException as exc:
+            _remove_tree(staging)
+            _remove_tree(internal_staging)
+            if (archive_root / name).is_dir() and not (internal_root / name).is_dir():
+                _remove_tree(archive_root / name)
+            if isinstance(exc, OSError):
+                reason = "no space left on device" if exc.errno == errno.ENOSPC else "could not write"
+                raise ReportError(f"freezing {label} failed: {reason} ({exc})") from exc
+            raise
+    log_run(reports_dir, label, f"frozen-v{version}", None)
+    return FreezeResult(label, version, archive_root / name, internal_root / name / "manifest.json")
