@@ -141,3 +141,10 @@ def test_comparison_page_shows_nykopings_real_kolada_values(built_reports):
     table = page[page.index("<caption>Invånare som någon gång"):]
     row_2022 = re.split(r"<th scope=.row.>2022</th>", table, maxsplit=1)[1].split("</tr>", 1)[0]
     assert ">4,6 %<" in row_2022  # N31807, Nyköping 2022: 4,6 %
+
+
+def test_the_data_quality_page_is_internal_only(built_reports):
+    reports_dir, runs = built_reports
+    page = (reports_dir / "_internal" / "2025-T3" / "datakvalitet.html").read_text(encoding="utf-8")
+    assert "Rader per tabell" in page and "payments" in page and "uttaget 2026-11-05" in page
+    assert not (runs["2025-T3"] / "datakvalitet.html").exists()

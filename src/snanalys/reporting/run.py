@@ -40,6 +40,7 @@ from snanalys.data import load_municipality
 from snanalys.periods import latest_closed_tertial, require_covered, year_to_date
 from snanalys.reporting import export
 from snanalys.reporting.static_checks import check_page
+from snanalys.reporting.quality_page import quality_page
 
 KERNEL_NAME = "snanalys-run"
 
@@ -502,6 +503,7 @@ def _build_report(
             "forecasts": _forecasts(data, year, tertial),
         }
         (internal_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+        (internal_dir / "datakvalitet.html").write_text(quality_page(extract), encoding="utf-8")
         _publish([(public_dir, reports_dir / label), (internal_dir, reports_dir / "_internal" / label)])
     except BaseException as exc:
         failed = reports_dir / "_internal" / f"{label}-failed"
