@@ -6,6 +6,9 @@ the first year the data covers (2022 for the sample).
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from pathlib import Path
+
 import pandas as pd
 
 from snanalys.data import MunicipalityData
@@ -19,9 +22,34 @@ def comparison_years(data: MunicipalityData, year: int) -> list[int]:
     return list(range(first, year + 1))
 
 
+def _files_signature(directory: Path) -> tuple:
+    """What the processed folder holds now: a re-ingest changes it, so a memo cannot go stale."""
+    return tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in directory.iterdir() if p.is_file()))
+
+
+_MEMO: OrderedDict = OrderedDict()
+_MEMO_SIZE = 8
+
+
 def same_period_key_figures(data: MunicipalityData, year: int, tertial: int) -> pd.DataFrame:
     """Long frame of key figures (measure, year, value, unit, label_sv, base) for the same
-    year-to-date period of every comparison year."""
+    year-to-date period of every comparison year.
+
+    Every page of a report needs this table; a kernel that runs several pages (the report
+    runner's warm kernels, an analyst re-running a notebook) computes it once per data
+    folder state and period, and hands out copies.
+    """
+    directory = Path(data.directory).resolve()
+    key = (str(directory), _files_signature(directory), year, tertial)
+    if key not in _MEMO:
+        _MEMO[key] = _compute_same_period_key_figures(data, year, tertial)
+        while len(_MEMO) > _MEMO_SIZE:
+            _MEMO.popitem(last=False)
+    _MEMO.move_to_end(key)
+    return _MEMO[key].copy()
+
+
+def _compute_same_period_key_figures(data: MunicipalityData, year: int, tertial: int) -> pd.DataFrame:
     frames = []
     for y in comparison_years(data, year):
         table = key_figures(data, year_to_date(y, tertial))

@@ -16,27 +16,31 @@ Modules: ``errors`` (messages, masking), ``reading`` (CSV/xlsx as text), ``parsi
 folder swap), ``pipeline`` (the steps in order).
 """
 
-from snanalys.ingest.errors import IngestError, Problem
-from snanalys.ingest.pipeline import IngestResult, covered_through, ingest_all, ingest_municipality, read_extract
-from snanalys.ingest.pseudonymise import (
-    KEY_ENV_VAR,
-    SAMPLE_PSEUDONYM_KEY,
-    PseudonymKeyError,
-    Pseudonymiser,
-    key_fingerprint,
-)
+# The names below load on first use (PEP 562): reading processed data needs only
+# ``snanalys.ingest.tables``, and a report kernel should not pay for pandera to get it.
+_EXPORTS = {
+    "IngestError": "errors",
+    "Problem": "errors",
+    "IngestResult": "pipeline",
+    "covered_through": "pipeline",
+    "ingest_all": "pipeline",
+    "ingest_municipality": "pipeline",
+    "read_extract": "pipeline",
+    "KEY_ENV_VAR": "pseudonymise",
+    "SAMPLE_PSEUDONYM_KEY": "pseudonymise",
+    "PseudonymKeyError": "pseudonymise",
+    "Pseudonymiser": "pseudonymise",
+    "key_fingerprint": "pseudonymise",
+}
 
-__all__ = [
-    "IngestError",
-    "IngestResult",
-    "KEY_ENV_VAR",
-    "Problem",
-    "PseudonymKeyError",
-    "Pseudonymiser",
-    "SAMPLE_PSEUDONYM_KEY",
-    "covered_through",
-    "ingest_all",
-    "ingest_municipality",
-    "key_fingerprint",
-    "read_extract",
-]
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+    globals()[name] = value
+    return value

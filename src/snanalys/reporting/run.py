@@ -26,6 +26,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from contextlib import contextmanager
@@ -39,6 +40,7 @@ from snanalys import __version__
 from snanalys.data import load_municipality
 from snanalys.periods import latest_closed_tertial, require_covered, year_to_date
 from snanalys.reporting import export
+from snanalys.reporting.kernels import KernelPool, NotebookJob
 from snanalys.reporting.static_checks import check_page
 from snanalys.reporting.quality_page import quality_page
 
@@ -352,6 +354,8 @@ def run_report(
     kommun: str | None = None,
     progress: Callable[[str], None] = _progress,
     on_failure: str | None = None,
+    workers: int | None = None,
+    pool: KernelPool | None = None,
 ) -> ReportResult:
     """Build the report of ``year``-T``tertial`` and publish it only if all of it succeeded.
 
@@ -376,6 +380,8 @@ def run_report(
                 as_of=as_of,
                 kommun=kommun,
                 progress=progress,
+                pool=pool,
+                workers=workers,
             )
     except Exception as exc:
         message = str(exc) if isinstance(exc, ReportError) else f"{type(exc).__name__}: {exc}"
@@ -390,12 +396,149 @@ def run_report(
     return result
 
 
+def run_reports(
+    year: int,
+    tertial: int,
+    *,
+    kommuner: list[str],
+    data_dir: Path,
+    reports_dir: Path,
+    notebooks_dir: Path,
+    commentary_dir: Path | None = None,
+    as_of: dt.date | None = None,
+    progress: Callable[[str], None] = _progress,
+    on_failure: str | None = None,
+    workers: int | None = None,
+) -> list[ReportResult]:
+    """Several municipalities' reports (a county's), each in ``reports_dir/<code>/YYYY-TN/``.
+
+    They share one pool of warm kernels, and as many reports are built at once as there are
+    workers, so one report's PDF and tables are made while the kernels run the next one's
+    notebooks. Each report is published, locked and logged on its own; a failing municipality
+    does not stop the others, and the call raises :class:`ReportError` naming every failure
+    once all have run.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    notebooks_dir = Path(notebooks_dir).resolve()
+    results: dict[str, ReportResult] = {}
+    failures: dict[str, str] = {}
+    with interpreter_kernel() as kernel_name, KernelPool(kernel_name, notebooks_dir, workers) as pool:
+        with ThreadPoolExecutor(max_workers=pool.workers, thread_name_prefix="snanalys-report") as builds:
+            futures = {
+                code: builds.submit(
+                    run_report,
+                    year,
+                    tertial,
+                    data_dir=data_dir,
+                    reports_dir=Path(reports_dir) / code,
+                    notebooks_dir=notebooks_dir,
+                    commentary_dir=commentary_dir,
+                    as_of=as_of,
+                    kommun=code,
+                    progress=lambda message, code=code: progress(f"{code}: {message}"),
+                    on_failure=on_failure,
+                    pool=pool,
+                )
+                for code in kommuner
+            }
+            for code, future in futures.items():
+                try:
+                    results[code] = future.result()
+                except Exception as exc:  # noqa: BLE001 - reported for every municipality below
+                    failures[code] = str(exc) if isinstance(exc, ReportError) else f"{type(exc).__name__}: {exc}"
+    if failures:
+        listed = "; ".join(f"{code}: {message}" for code, message in failures.items())
+        raise ReportError(f"{len(failures)} of {len(kommuner)} reports failed ({listed})")
+    return [results[code] for code in kommuner]
+
+
 def _generated_at(started_at: dt.datetime) -> dt.datetime:
     """The run's time stamp; ``SOURCE_DATE_EPOCH`` fixes it (reproducible builds)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
     return started_at
+
+
+@contextmanager
+def _kernel_pool(pool: KernelPool | None, notebooks_dir: Path, workers: int | None):
+    """The caller's pool (a county run shares one), or a pool of this run's own."""
+    if pool is not None:
+        yield pool
+        return
+    with interpreter_kernel() as kernel_name, KernelPool(kernel_name, notebooks_dir, workers) as own:
+        yield own
+
+
+def _execute_pages(
+    kernels: KernelPool,
+    pages: list[export.Page],
+    notebooks_dir: Path,
+    internal_dir: Path,
+    public_dir: Path,
+    parameters: dict,
+    page_context: dict,
+    *,
+    synthetic: bool,
+    durations: dict[str, float],
+    progress: Callable[[str], None],
+) -> list[str]:
+    """Execute every notebook on the pool and export its page; the pages' HTML in page order.
+
+    A failure is reported for the first failing notebook in page order (naming its cell),
+    whatever order the workers finished in; the notebooks not yet started are cancelled.
+    """
+    from papermill.exceptions import PapermillExecutionError
+
+    lock = threading.Lock()
+    done = [0]
+
+    def export_page(job: NotebookJob, nb, page: export.Page, t0: float) -> str | None:
+        html = None
+        if page.public:
+            html = export.export_page(nb, page, page_context=page_context)
+            problems = check_page(html, synthetic=synthetic)
+            if problems:
+                raise ReportError(f"page {page.filename} ({page.stem}) fails its checks: {'; '.join(problems)}")
+            (public_dir / page.filename).write_text(html, encoding="utf-8")
+        with lock:
+            durations[page.stem] = round(time.perf_counter() - t0, 2)
+            done[0] += 1
+            progress(f"[{done[0]}/{len(pages)}] {page.stem} … {durations[page.stem]:.1f} s")
+        return html
+
+    t0 = time.perf_counter()
+    futures = []
+    for page in pages:
+        job = NotebookJob(notebooks_dir / f"{page.stem}.ipynb", internal_dir / f"{page.stem}.ipynb", parameters)
+        futures.append(
+            kernels.submit(job, after=lambda job, nb, page=page: export_page(job, nb, page, t0))
+        )
+    html_pages: list[str] = []
+    try:
+        for page, future in zip(pages, futures):
+            try:
+                html = future.result()
+            except PapermillExecutionError as exc:
+                executed = internal_dir / f"{page.stem}.ipynb"
+                raise ReportError(
+                    f"notebook {page.stem}.ipynb failed in cell {_source_cell_index(executed, exc.cell_index)} "
+                    f"(counting from 0 in the notebook as committed): {exc.ename}: {exc.evalue}"
+                ) from None
+            if html is not None:
+                html_pages.append(html)
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        for future in futures:  # let running notebooks finish before the staging folder goes
+            if not future.cancelled():
+                try:
+                    future.result()
+                except BaseException:  # noqa: BLE001 - the first failure is the one reported
+                    pass
+        raise
+    return html_pages
 
 
 def _build_report(
@@ -409,10 +552,9 @@ def _build_report(
     as_of: dt.date | None,
     kommun: str | None,
     progress: Callable[[str], None],
+    pool: KernelPool | None = None,
+    workers: int | None = None,
 ) -> ReportResult:
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
-
     started = time.perf_counter()
     started_at = dt.datetime.now().astimezone()
     data_dir, reports_dir, notebooks_dir = Path(data_dir).resolve(), Path(reports_dir).resolve(), Path(notebooks_dir).resolve()
@@ -453,36 +595,11 @@ def _build_report(
     durations: dict[str, float] = {}
     html_pages: list[str] = []
     try:
-        with interpreter_kernel() as kernel_name:
-            for number, page in enumerate(pages, start=1):
-                t0 = time.perf_counter()
-                executed = internal_dir / f"{page.stem}.ipynb"
-                try:
-                    pm.execute_notebook(
-                        str(notebooks_dir / f"{page.stem}.ipynb"),
-                        str(executed),
-                        parameters=parameters,
-                        kernel_name=kernel_name,
-                        language="python",
-                        cwd=str(notebooks_dir),
-                        progress_bar=False,
-                        log_output=False,
-                    )
-                except PapermillExecutionError as exc:
-                    raise ReportError(
-                        f"notebook {page.stem}.ipynb failed in cell {_source_cell_index(executed, exc.cell_index)} "
-                        f"(counting from 0 in the notebook as committed): {exc.ename}: {exc.evalue}"
-                    ) from None
-                nb = nbformat.read(executed, as_version=4)
-                if page.public:
-                    html = export.export_page(nb, page, page_context=page_context)
-                    problems = check_page(html, synthetic=extract.synthetic)
-                    if problems:
-                        raise ReportError(f"page {page.filename} ({page.stem}) fails its checks: {'; '.join(problems)}")
-                    (public_dir / page.filename).write_text(html, encoding="utf-8")
-                    html_pages.append(html)
-                durations[page.stem] = round(time.perf_counter() - t0, 2)
-                progress(f"[{number}/{len(pages)}] {page.stem} … {durations[page.stem]:.1f} s")
+        with _kernel_pool(pool, notebooks_dir, workers) as kernels:
+            html_pages = _execute_pages(
+                kernels, pages, notebooks_dir, internal_dir, public_dir, parameters, page_context,
+                synthetic=extract.synthetic, durations=durations, progress=progress,
+            )
         export.pdf_from_pages(html_pages, title=page_context["report_title"], output=public_dir / "rapport.pdf")
         progress("rapport.pdf … klar")
         _write_public_tables(data, year, tertial, public_dir, internal_dir)

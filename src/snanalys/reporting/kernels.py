@@ -1,0 +1,160 @@
+"""A pool of warm kernels that executes report notebooks with papermill, in parallel.
+
+Why: starting a kernel and importing pandas, matplotlib and snanalys costs more than most
+report pages compute. The naive pipeline pays it once per notebook (and a new interpreter
+for papermill and for nbconvert on top); the pool pays it once per worker for a whole run,
+or for a county's runs.
+
+Isolation between notebooks run in one kernel: before each notebook the pool clears the
+user namespace (``%reset -f``) and closes every figure, so a notebook sees nothing another
+one defined; imported modules stay loaded, which is the point. Each worker is a thread that
+owns one kernel (the kernel is the process doing the work; the thread only waits for it).
+Kernels start in the notebooks' folder, so relative paths in a notebook behave as they do
+in JupyterLab; the runner's own working directory is never changed (papermill's ``cwd``
+would change it for the whole process, which threads cannot share).
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import nbformat
+
+RESET_CODE = "%reset -f\nimport matplotlib.pyplot as _snanalys_plt\n_snanalys_plt.close('all')\ndel _snanalys_plt"
+
+
+def default_workers() -> int:
+    """One kernel per core (the machine's or the container's share of it)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass
+class NotebookJob:
+    """One notebook to execute: source, where the executed copy goes, its parameters."""
+
+    source: Path
+    executed: Path
+    parameters: dict[str, Any]
+
+
+class _Worker(threading.Thread):
+    def __init__(self, pool: "KernelPool", number: int) -> None:
+        super().__init__(name=f"snanalys-kernel-{number}", daemon=True)
+        self.pool = pool
+        self.km = None
+        self.used = False
+
+    def _start_kernel(self) -> None:
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        self.km = AsyncKernelManager(kernel_name=self.pool.kernel_name)
+        run_sync(self.km.start_kernel)(cwd=str(self.pool.cwd))
+
+    def _reset(self) -> None:
+        from nbclient import NotebookClient
+
+        reset = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(RESET_CODE)])
+        NotebookClient(reset, km=self.km, kernel_name=self.pool.kernel_name).execute()
+
+    def _execute(self, job: NotebookJob):
+        import papermill as pm
+
+        if self.km is None:
+            self._start_kernel()
+        elif self.used:
+            self._reset()
+        self.used = True
+        return pm.execute_notebook(
+            str(job.source),
+            str(job.executed),
+            parameters=job.parameters,
+            kernel_name=self.pool.kernel_name,
+            language="python",
+            progress_bar=False,
+            log_output=False,
+            km=self.km,
+        )
+
+    def run(self) -> None:
+        while True:
+            item = self.pool._queue.get()
+            if item is None:
+                break
+            job, after, future = item
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                result = self._execute(job)
+                future.set_result(after(job, result) if after else result)
+            except BaseException as exc:  # handed to whoever waits on the future
+                future.set_exception(exc)
+                self._restart_after_failure()
+        self._shutdown()
+
+    def _restart_after_failure(self) -> None:
+        """A failed notebook may leave a kernel in any state: the next job gets a new one."""
+        self._shutdown()
+        self.km, self.used = None, False
+
+    def _shutdown(self) -> None:
+        if self.km is None:
+            return
+        from jupyter_core.utils import run_sync
+
+        try:
+            run_sync(self.km.shutdown_kernel)(now=True)
+        except Exception:  # noqa: BLE001 - a dying kernel must not hide the run's own outcome
+            pass
+
+
+class KernelPool:
+    """``workers`` threads, each with one warm kernel, fed from one queue.
+
+    Use as a context manager; :meth:`submit` returns a future per notebook. ``after`` is
+    called in the worker thread with (job, executed notebook) once the notebook ran, so
+    exporting one page overlaps with executing the next.
+    """
+
+    def __init__(self, kernel_name: str, cwd: Path, workers: int | None = None) -> None:
+        self.kernel_name = kernel_name
+        self.cwd = Path(cwd)
+        self.workers = workers or default_workers()
+        self._queue: queue.Queue = queue.Queue()
+        self._threads = [_Worker(self, i) for i in range(self.workers)]
+
+    def __enter__(self) -> "KernelPool":
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def submit(self, job: NotebookJob, after: Callable | None = None) -> Future:
+        future: Future = Future()
+        self._queue.put((job, after, future))
+        return future
+
+    def __exit__(self, *exc_info) -> None:
+        if exc_info[0] is not None:
+            self._cancel_pending()
+        for _ in self._threads:
+            self._queue.put(None)
+        for thread in self._threads:
+            thread.join()
+
+    def _cancel_pending(self) -> None:
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            if item is not None:
+                item[2].cancel()

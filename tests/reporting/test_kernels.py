@@ -1,0 +1,112 @@
+"""The warm-kernel pool: notebooks share a kernel, never each other's variables; county runs."""
+
+import os
+import shutil
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from snanalys.reporting.kernels import KernelPool, NotebookJob
+from snanalys.reporting.run import ReportError, interpreter_kernel, run_reports
+
+PARAMS = 'year = 2025\ntertial = 3\nkommun = "0480"\ndata_dir = ""\nas_of = ""\ncommentary_dir = ""'
+
+
+def _notebook(folder, name, *cells):
+    nb = new_notebook(cells=[new_code_cell(PARAMS, metadata={"tags": ["parameters"]}),
+                             *[new_code_cell(c) for c in cells]])
+    nb.metadata["snanalys"] = {"title": name, "public": True}
+    path = folder / f"{name}.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def _text(nb) -> str:
+    return "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+
+
+def _run(folder, paths, workers):
+    with interpreter_kernel() as kernel, KernelPool(kernel, folder, workers) as pool:
+        futures = [pool.submit(NotebookJob(p, p.with_suffix(".out.ipynb"), {"kommun": "0481"})) for p in paths]
+        return [f.result() for f in futures]
+
+
+def test_notebooks_share_a_warm_kernel_but_not_its_variables(tmp_path):
+    first = _notebook(tmp_path, "00_a", "import os\nleaked = 42\nprint('pid', os.getpid())")
+    second = _notebook(tmp_path, "01_b", "import os\nprint('pid', os.getpid())\nprint('leaked' in dir(), kommun)")
+    a, b = _run(tmp_path, [first, second], workers=1)
+    pid_a = _text(a).split()[1]
+    assert f"pid {pid_a}" in _text(b)  # the same kernel process ran both
+    assert "False 0481" in _text(b)  # the first notebook's variable is gone; parameters are injected
+
+
+def test_kernels_start_in_the_notebooks_folder_and_the_runner_keeps_its_own(tmp_path):
+    here = os.getcwd()
+    nb = _notebook(tmp_path, "00_cwd", "import os\nprint(os.getcwd())")
+    (out,) = _run(tmp_path, [nb], workers=2)
+    assert str(tmp_path) in _text(out)
+    assert os.getcwd() == here
+
+
+def test_workers_run_notebooks_side_by_side(tmp_path):
+    paths = [_notebook(tmp_path, f"0{i}_n", "import os, time\ntime.sleep(0.5)\nprint('pid', os.getpid())")
+             for i in range(4)]
+    results = _run(tmp_path, paths, workers=2)
+    assert len({_text(nb).split()[1] for nb in results}) == 2
+
+
+def test_a_failing_notebook_gets_the_next_job_a_fresh_kernel(tmp_path):
+    from papermill.exceptions import PapermillExecutionError
+
+    bad = _notebook(tmp_path, "00_bad", "import os\nprint('pid', os.getpid())\nraise RuntimeError('boom')")
+    good = _notebook(tmp_path, "01_good", "import os\nprint('pid', os.getpid())")
+    with interpreter_kernel() as kernel, KernelPool(kernel, tmp_path, 1) as pool:
+        failed = pool.submit(NotebookJob(bad, tmp_path / "bad.out.ipynb", {}))
+        ok = pool.submit(NotebookJob(good, tmp_path / "good.out.ipynb", {}))
+        with pytest.raises(PapermillExecutionError, match="boom"):
+            failed.result()
+        after = ok.result()
+    bad_pid = _text(nbformat.read(tmp_path / "bad.out.ipynb", as_version=4)).split()[1]
+    assert bad_pid not in _text(after)
+
+
+def _county(sample_data_dir, tmp_path, codes):
+    """The sample's processed folder under several codes: a county on one data folder."""
+    data = tmp_path / "data"
+    for code in codes:
+        target = data / "processed" / code
+        shutil.copytree(sample_data_dir / "processed" / "0480", target)
+        extract = target / "extract.json"
+        extract.write_text(extract.read_text(encoding="utf-8").replace('"0480"', f'"{code}"'), encoding="utf-8")
+    return data
+
+
+def test_a_county_run_publishes_one_report_per_municipality(sample_data_dir, tmp_path):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    _notebook(notebooks, "00_sammanfattning",
+              "from IPython.display import HTML, display\n"
+              "display(HTML(f'<h1>Kommun {kommun}</h1><p>syntetiska exempeldata</p>'))")
+    data = _county(sample_data_dir, tmp_path, ["0480", "0481", "0482"])
+    results = run_reports(2025, 3, kommuner=["0480", "0481", "0482"], data_dir=data, reports_dir=tmp_path / "r",
+                          notebooks_dir=notebooks, progress=lambda m: None, workers=2)
+    assert [r.public_dir for r in results] == [tmp_path / "r" / c / "2025-T3" for c in ("0480", "0481", "0482")]
+    for code, result in zip(("0480", "0481", "0482"), results):
+        assert f"Kommun {code}" in (result.public_dir / "index.html").read_text(encoding="utf-8")
+        assert (result.public_dir / "rapport.pdf").exists()
+
+
+def test_a_failing_municipality_does_not_stop_the_county(sample_data_dir, tmp_path):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    _notebook(notebooks, "00_sammanfattning",
+              "if kommun == '0481':\n    raise ValueError('deliberate failure')\n"
+              "from IPython.display import HTML, display\n"
+              "display(HTML(f'<h1>Kommun {kommun}</h1><p>syntetiska exempeldata</p>'))")
+    data = _county(sample_data_dir, tmp_path, ["0480", "0481"])
+    with pytest.raises(ReportError, match=r"1 of 2 reports failed \(0481: notebook 00_sammanfattning\.ipynb failed"):
+        run_reports(2025, 3, kommuner=["0480", "0481"], data_dir=data, reports_dir=tmp_path / "r",
+                    notebooks_dir=notebooks, progress=lambda m: None, workers=2)
+    assert (tmp_path / "r" / "0480" / "2025-T3" / "index.html").exists()
+    assert not (tmp_path / "r" / "0481" / "2025-T3").exists()
