@@ -78,7 +78,6 @@ def line_chart(
     _swedish_axis(ax, decimals)
     if len(data.columns) > 1:
         ax.legend(loc="lower left", ncols=min(len(data.columns), 3))
-    fig.tight_layout()
     return fig
 
 
@@ -106,12 +105,13 @@ def bar_chart(data: pd.DataFrame, *, title: str, ylabel: str, decimals: int = 0)
     _swedish_axis(ax, decimals)
     if len(data.columns) > 1:
         ax.legend(loc="lower left", ncols=min(len(data.columns), 3))
-    fig.tight_layout()
     return fig
 
 
 def figure_png_data_uri(fig: plt.Figure) -> str:
     buffer = io.BytesIO()
+    # bbox_inches="tight" fits the image to what was drawn (titles, tick labels, legend), so
+    # the charts need no tight_layout of their own: that would measure every text twice.
     # no "Software" text chunk (matplotlib's version): the same chart gives the same bytes
     fig.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
     plt.close(fig)

@@ -56,6 +56,19 @@ def test_workers_run_notebooks_side_by_side(tmp_path):
     assert len({_text(nb).split()[1] for nb in results}) == 2
 
 
+def test_a_worker_keeps_to_one_municipality_while_it_has_pages_waiting(tmp_path):
+    code = "import os, time\ntime.sleep(0.3)\nprint('pid', os.getpid())"
+    paths = {g: [_notebook(tmp_path, f"{g}{i}", code) for i in range(3)] for g in ("a", "b")}
+    with interpreter_kernel() as kernel, KernelPool(kernel, tmp_path, 2) as pool:
+        futures = {g: [] for g in paths}
+        for i in range(3):  # submitted interleaved, as two reports in flight do
+            for g in paths:
+                job = NotebookJob(paths[g][i], paths[g][i].with_suffix(".out.ipynb"), {}, group=g)
+                futures[g].append(pool.submit(job))
+        pids = {g: {_text(f.result()).split()[1] for f in fs} for g, fs in futures.items()}
+    assert len(pids["a"]) == 1 and len(pids["b"]) == 1 and pids["a"] != pids["b"]
+
+
 def test_a_failing_notebook_gets_the_next_job_a_fresh_kernel(tmp_path):
     from papermill.exceptions import PapermillExecutionError
 

@@ -17,7 +17,6 @@ would change it for the whole process, which threads cannot share).
 from __future__ import annotations
 
 import os
-import queue
 import threading
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -39,11 +38,17 @@ def default_workers() -> int:
 
 @dataclass
 class NotebookJob:
-    """One notebook to execute: source, where the executed copy goes, its parameters."""
+    """One notebook to execute: source, where the executed copy goes, its parameters.
+
+    ``group`` names the data the notebook reads (a municipality's folder): a worker keeps
+    to one group while it has notebooks waiting, so what a kernel computed once for that
+    data (the key figures of every year) serves all the group's pages it runs.
+    """
 
     source: Path
     executed: Path
     parameters: dict[str, Any]
+    group: str = ""
 
 
 class _Worker(threading.Thread):
@@ -52,6 +57,7 @@ class _Worker(threading.Thread):
         self.pool = pool
         self.km = None
         self.used = False
+        self.group: str | None = None
 
     def _start_kernel(self) -> None:
         from jupyter_client.manager import AsyncKernelManager
@@ -87,7 +93,7 @@ class _Worker(threading.Thread):
 
     def run(self) -> None:
         while True:
-            item = self.pool._queue.get()
+            item = self.pool._take(self)
             if item is None:
                 break
             job, after, future = item
@@ -118,7 +124,7 @@ class _Worker(threading.Thread):
 
 
 class KernelPool:
-    """``workers`` threads, each with one warm kernel, fed from one queue.
+    """``workers`` threads, each with one warm kernel, fed from one list of pending notebooks.
 
     Use as a context manager; :meth:`submit` returns a future per notebook. ``after`` is
     called in the worker thread with (job, executed notebook) once the notebook ran, so
@@ -129,7 +135,9 @@ class KernelPool:
         self.kernel_name = kernel_name
         self.cwd = Path(cwd)
         self.workers = workers or default_workers()
-        self._queue: queue.Queue = queue.Queue()
+        self._pending: list = []  # (job, after, future) in submission order
+        self._closing = False
+        self._ready = threading.Condition()
         self._threads = [_Worker(self, i) for i in range(self.workers)]
 
     def __enter__(self) -> "KernelPool":
@@ -139,22 +147,34 @@ class KernelPool:
 
     def submit(self, job: NotebookJob, after: Callable | None = None) -> Future:
         future: Future = Future()
-        self._queue.put((job, after, future))
+        with self._ready:
+            self._pending.append((job, after, future))
+            self._ready.notify()
         return future
 
+    def _take(self, worker: _Worker):
+        """The next job for ``worker``: its own group's first, then a group no other worker
+        is on, then the oldest; None once the pool closes and nothing is left."""
+        with self._ready:
+            while not self._pending and not self._closing:
+                self._ready.wait()
+            if not self._pending:
+                return None
+            busy = {w.group for w in self._threads if w is not worker}
+            chosen = next((i for i, item in enumerate(self._pending) if item[0].group == worker.group), None)
+            if chosen is None:
+                chosen = next((i for i, item in enumerate(self._pending) if item[0].group not in busy), 0)
+            item = self._pending.pop(chosen)
+            worker.group = item[0].group
+            return item
+
     def __exit__(self, *exc_info) -> None:
-        if exc_info[0] is not None:
-            self._cancel_pending()
-        for _ in self._threads:
-            self._queue.put(None)
+        with self._ready:
+            if exc_info[0] is not None:
+                for _, _, future in self._pending:
+                    future.cancel()
+                self._pending.clear()
+            self._closing = True
+            self._ready.notify_all()
         for thread in self._threads:
             thread.join()
-
-    def _cancel_pending(self) -> None:
-        while True:
-            try:
-                item = self._queue.get_nowait()
-            except queue.Empty:
-                return
-            if item is not None:
-                item[2].cancel()

@@ -424,7 +424,9 @@ def run_reports(
     results: dict[str, ReportResult] = {}
     failures: dict[str, str] = {}
     with interpreter_kernel() as kernel_name, KernelPool(kernel_name, notebooks_dir, workers) as pool:
-        with ThreadPoolExecutor(max_workers=pool.workers, thread_name_prefix="snanalys-report") as builds:
+        # twice as many reports in flight as kernels: the kernels always have notebooks waiting
+        # while reports whose notebooks are done make their PDF and tables
+        with ThreadPoolExecutor(max_workers=2 * pool.workers, thread_name_prefix="snanalys-report") as builds:
             futures = {
                 code: builds.submit(
                     run_report,
@@ -511,7 +513,10 @@ def _execute_pages(
     t0 = time.perf_counter()
     futures = []
     for page in pages:
-        job = NotebookJob(notebooks_dir / f"{page.stem}.ipynb", internal_dir / f"{page.stem}.ipynb", parameters)
+        job = NotebookJob(
+            notebooks_dir / f"{page.stem}.ipynb", internal_dir / f"{page.stem}.ipynb", parameters,
+            group=f"{parameters['data_dir']}:{parameters['kommun']}",
+        )
         futures.append(
             kernels.submit(job, after=lambda job, nb, page=page: export_page(job, nb, page, t0))
         )
