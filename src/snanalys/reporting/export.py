@@ -8,6 +8,7 @@ CSS, a navigation, the synthetic-data banner and a footer, and no script at all.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -42,7 +43,18 @@ def css() -> str:
     return resources.files("snanalys.reporting").joinpath("style.css").read_text(encoding="utf-8")
 
 
+_EXPORTERS = threading.local()
+
+
 def _exporter() -> HTMLExporter:
+    """One exporter per thread: building one loads and compiles the templates again."""
+    exporter = getattr(_EXPORTERS, "exporter", None)
+    if exporter is None:
+        exporter = _EXPORTERS.exporter = _new_exporter()
+    return exporter
+
+
+def _new_exporter() -> HTMLExporter:
     exporter = HTMLExporter(
         template_name="snanalys_page",
         extra_template_basedirs=[str(TEMPLATES)],
@@ -81,24 +93,51 @@ def export_page(nb: nbformat.NotebookNode, page: Page, *, page_context: dict) ->
 _MAIN = re.compile(r"<main[^>]*>(.*)</main>", re.S)
 
 
+class PdfBook:
+    """The whole report as one PDF for the meeting papers, laid out page by page.
+
+    Each page is laid out (the costly part) as soon as its HTML exists, in whatever order
+    the pages finish, so the layout runs while other notebooks still execute; :meth:`write`
+    then joins the pages in report order into one file. The first page carries the
+    synthetic-data banner, the last the footer; every page starts on a new sheet.
+    """
+
+    def __init__(self, count: int, *, title: str) -> None:
+        self.title = title
+        self._documents: list = [None] * count
+        self._lock = threading.Lock()
+
+    def add(self, index: int, page_html: str) -> None:
+        from weasyprint import HTML
+        from weasyprint.urls import URLFetcher
+
+        match = _MAIN.search(page_html)
+        banner = re.search(r"<p class=\"banner\".*?</p>", page_html, re.S) if index == 0 else None
+        footer = re.search(r"<footer class=\"site\">.*?</footer>", page_html, re.S)
+        footer = footer if index == len(self._documents) - 1 else None
+        document = (
+            f"<!DOCTYPE html><html lang='sv'><head><meta charset='utf-8'><title>{self.title}</title>"
+            f"<style>{css()}</style></head><body>{banner.group(0) if banner else ''}"
+            f"<section class='page'>{match.group(1) if match else page_html}</section>"
+            f"{footer.group(0) if footer else ''}</body></html>"
+        )
+        # only data: URIs may be read (the images); anything else is a fault in the page
+        fetcher = URLFetcher(allowed_protocols=("data",), fail_on_errors=True)
+        rendered = HTML(string=document, base_url=".", url_fetcher=fetcher).render()
+        with self._lock:
+            self._documents[index] = rendered
+
+    def write(self, output: Path) -> None:
+        missing = [i for i, d in enumerate(self._documents) if d is None]
+        if missing:
+            raise ValueError(f"the PDF lacks pages {missing}")
+        pages = [page for document in self._documents for page in document.pages]
+        self._documents[0].copy(pages).write_pdf(str(output))
+
+
 def pdf_from_pages(pages_html: list[str], *, title: str, output: Path) -> None:
-    """The whole report as one PDF for the meeting papers (print stylesheet, page per page)."""
-    from weasyprint import HTML
-
-    sections = []
-    for text in pages_html:
-        match = _MAIN.search(text)
-        sections.append(f"<section class='page'>{match.group(1) if match else text}</section>")
-    first = pages_html[0]
-    banner = re.search(r"<p class=\"banner\".*?</p>", first, re.S)
-    footer = re.search(r"<footer class=\"site\">.*?</footer>", first, re.S)
-    document = (
-        f"<!DOCTYPE html><html lang='sv'><head><meta charset='utf-8'><title>{title}</title>"
-        f"<style>{css()}</style></head><body>{banner.group(0) if banner else ''}"
-        f"{''.join(sections)}{footer.group(0) if footer else ''}</body></html>"
-    )
-    # only data: URIs may be read (the images); anything else is a fault in the page
-    from weasyprint.urls import URLFetcher
-
-    fetcher = URLFetcher(allowed_protocols=("data",), fail_on_errors=True)
-    HTML(string=document, base_url=str(output.parent), url_fetcher=fetcher).write_pdf(str(output))
+    """The whole report as one PDF, from every page's HTML at once (see :class:`PdfBook`)."""
+    book = PdfBook(len(pages_html), title=title)
+    for index, page_html in enumerate(pages_html):
+        book.add(index, page_html)
+    book.write(output)

@@ -88,6 +88,8 @@ class _Worker(threading.Thread):
             language="python",
             progress_bar=False,
             log_output=False,
+            # written once at the end (and on failure), not re-validated and rewritten per cell
+            request_save_on_cell_execute=False,
             km=self.km,
         )
 

@@ -485,8 +485,10 @@ def _execute_pages(
     synthetic: bool,
     durations: dict[str, float],
     progress: Callable[[str], None],
+    book: export.PdfBook,
 ) -> list[str]:
-    """Execute every notebook on the pool and export its page; the pages' HTML in page order.
+    """Execute every notebook on the pool, export its page and lay it out in ``book``;
+    the pages' HTML in page order.
 
     A failure is reported for the first failing notebook in page order (naming its cell),
     whatever order the workers finished in; the notebooks not yet started are cancelled.
@@ -496,6 +498,8 @@ def _execute_pages(
     lock = threading.Lock()
     done = [0]
 
+    public = [p.stem for p in pages if p.public]
+
     def export_page(job: NotebookJob, nb, page: export.Page, t0: float) -> str | None:
         html = None
         if page.public:
@@ -504,6 +508,7 @@ def _execute_pages(
             if problems:
                 raise ReportError(f"page {page.filename} ({page.stem}) fails its checks: {'; '.join(problems)}")
             (public_dir / page.filename).write_text(html, encoding="utf-8")
+            book.add(public.index(page.stem), html)
         with lock:
             durations[page.stem] = round(time.perf_counter() - t0, 2)
             done[0] += 1
@@ -598,14 +603,14 @@ def _build_report(
         "generated": f"Skapad {_generated_at(started_at):%Y-%m-%d %H:%M} med snanalys {__version__}.",
     }
     durations: dict[str, float] = {}
-    html_pages: list[str] = []
+    book = export.PdfBook(len(page_context["pages"]), title=page_context["report_title"])
     try:
         with _kernel_pool(pool, notebooks_dir, workers) as kernels:
-            html_pages = _execute_pages(
+            _execute_pages(
                 kernels, pages, notebooks_dir, internal_dir, public_dir, parameters, page_context,
-                synthetic=extract.synthetic, durations=durations, progress=progress,
+                synthetic=extract.synthetic, durations=durations, progress=progress, book=book,
             )
-        export.pdf_from_pages(html_pages, title=page_context["report_title"], output=public_dir / "rapport.pdf")
+        book.write(public_dir / "rapport.pdf")
         progress("rapport.pdf … klar")
         _write_public_tables(data, year, tertial, public_dir, internal_dir)
         manifest = {
