@@ -123,3 +123,19 @@ def test_a_failing_municipality_does_not_stop_the_county(sample_data_dir, tmp_pa
                     notebooks_dir=notebooks, progress=lambda m: None, workers=2)
     assert (tmp_path / "r" / "0480" / "2025-T3" / "index.html").exists()
     assert not (tmp_path / "r" / "0481" / "2025-T3").exists()
+
+
+def test_a_failing_cell_is_named_as_committed_when_the_kernel_was_used(sample_data_dir, tmp_path):
+    """In a used kernel a reset cell goes first; the error still counts cells as committed."""
+    from snanalys.reporting.run import run_report
+
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    _notebook(notebooks, "00_sammanfattning", "from IPython.display import HTML, display\n"
+              "display(HTML('<h1>S</h1><p>syntetiska exempeldata</p>'))")
+    _notebook(notebooks, "01_sida", "x = 1", "raise ValueError('deliberate failure')")
+    with pytest.raises(ReportError, match=r"01_sida\.ipynb failed in cell 2 .*deliberate failure"):
+        run_report(2025, 3, data_dir=sample_data_dir, reports_dir=tmp_path / "r", notebooks_dir=notebooks,
+                   progress=lambda m: None, workers=1)
+    executed = nbformat.read(tmp_path / "r" / "_internal" / "2025-T3-failed" / "01_sida.ipynb", as_version=4)
+    assert any("snanalys-reset" in c.metadata.get("tags", []) for c in executed.cells)  # ran in the used kernel

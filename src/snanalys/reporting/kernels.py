@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 import threading
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -26,6 +26,17 @@ from typing import Any, Callable
 import nbformat
 
 RESET_CODE = "%reset -f\nimport matplotlib.pyplot as _snanalys_plt\n_snanalys_plt.close('all')\ndel _snanalys_plt"
+#: The tag of the reset cell put first in a notebook that runs in a used kernel; the cell
+#: is also tagged "remove-cell", so no page shows it.
+RESET_TAG = "snanalys-reset"
+
+
+def with_reset_cell(source: Path) -> nbformat.NotebookNode:
+    """The notebook with the reset as its first cell: run in the same request as the
+    notebook itself, it costs no extra round trip to the kernel."""
+    nb = nbformat.read(source, as_version=4)
+    nb.cells.insert(0, nbformat.v4.new_code_cell(RESET_CODE, metadata={"tags": [RESET_TAG, "remove-cell"]}))
+    return nb
 
 
 def default_workers() -> int:
@@ -66,22 +77,15 @@ class _Worker(threading.Thread):
         self.km = AsyncKernelManager(kernel_name=self.pool.kernel_name)
         run_sync(self.km.start_kernel)(cwd=str(self.pool.cwd))
 
-    def _reset(self) -> None:
-        from nbclient import NotebookClient
-
-        reset = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(RESET_CODE)])
-        NotebookClient(reset, km=self.km, kernel_name=self.pool.kernel_name).execute()
-
     def _execute(self, job: NotebookJob):
         import papermill as pm
 
         if self.km is None:
             self._start_kernel()
-        elif self.used:
-            self._reset()
+        source = with_reset_cell(job.source) if self.used else str(job.source)
         self.used = True
         return pm.execute_notebook(
-            str(job.source),
+            source,
             str(job.executed),
             parameters=job.parameters,
             kernel_name=self.pool.kernel_name,
@@ -103,10 +107,14 @@ class _Worker(threading.Thread):
                 continue
             try:
                 result = self._execute(job)
-                future.set_result(after(job, result) if after else result)
             except BaseException as exc:  # handed to whoever waits on the future
                 future.set_exception(exc)
                 self._restart_after_failure()
+                continue
+            if after is None:
+                future.set_result(result)
+            else:  # the kernel goes on to its next notebook while the page is finished
+                self.pool._finishers.submit(_finish, after, job, result, future)
         self._shutdown()
 
     def _restart_after_failure(self) -> None:
@@ -125,12 +133,20 @@ class _Worker(threading.Thread):
             pass
 
 
+def _finish(after: Callable, job: NotebookJob, result, future: Future) -> None:
+    try:
+        future.set_result(after(job, result))
+    except BaseException as exc:  # noqa: BLE001 - handed to whoever waits on the future
+        future.set_exception(exc)
+
+
 class KernelPool:
     """``workers`` threads, each with one warm kernel, fed from one list of pending notebooks.
 
     Use as a context manager; :meth:`submit` returns a future per notebook. ``after`` is
-    called in the worker thread with (job, executed notebook) once the notebook ran, so
-    exporting one page overlaps with executing the next.
+    called with (job, executed notebook) once the notebook ran, in a thread of its own, so
+    exporting one page (and laying it out for the PDF) overlaps with executing the next
+    and no kernel waits for it.
     """
 
     def __init__(self, kernel_name: str, cwd: Path, workers: int | None = None) -> None:
@@ -141,6 +157,7 @@ class KernelPool:
         self._closing = False
         self._ready = threading.Condition()
         self._threads = [_Worker(self, i) for i in range(self.workers)]
+        self._finishers = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="snanalys-page")
 
     def __enter__(self) -> "KernelPool":
         for thread in self._threads:
@@ -180,3 +197,4 @@ class KernelPool:
             self._ready.notify_all()
         for thread in self._threads:
             thread.join()
+        self._finishers.shutdown(wait=True)

@@ -40,7 +40,7 @@ from snanalys import __version__
 from snanalys.data import load_municipality
 from snanalys.periods import latest_closed_tertial, require_covered, year_to_date
 from snanalys.reporting import export
-from snanalys.reporting.kernels import KernelPool, NotebookJob
+from snanalys.reporting.kernels import RESET_TAG, KernelPool, NotebookJob
 from snanalys.reporting.static_checks import check_page
 from snanalys.reporting.quality_page import quality_page
 
@@ -111,14 +111,16 @@ def interpreter_kernel():
 
 
 def _source_cell_index(executed: Path, index: int) -> int:
-    """The failing cell's index in the committed notebook (papermill inserts a parameters cell)."""
+    """The failing cell's index in the committed notebook (papermill inserts a parameters
+    cell, the kernel pool a reset cell in a used kernel)."""
     try:
         cells = nbformat.read(executed, as_version=4).cells
     except (OSError, ValueError):
         return index
     # papermill counts before it adds its two error-marker cells to the written notebook
     cells = [c for c in cells if "papermill-error-cell-tag" not in c.metadata.get("tags", [])]
-    injected = sum(1 for c in cells[:index] if "injected-parameters" in c.metadata.get("tags", []))
+    added = ("injected-parameters", RESET_TAG)  # papermill's parameters, the kernel pool's reset
+    injected = sum(1 for c in cells[:index] if any(t in c.metadata.get("tags", []) for t in added))
     return index - injected
 
 
