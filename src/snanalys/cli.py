@@ -114,7 +114,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from snanalys.ingest import ingest_municipality
+    from snanalys.ingest import ingest_folders
 
     raw_dirs = raw_municipality_dirs(args.data_dir / "raw")
     if args.kommun:
@@ -122,8 +122,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if not raw_dirs:
         _err(f"snanalys: no raw data in {args.data_dir / 'raw'} (run `snanalys sample` for the synthetic sample)")
         return EXIT_DATA
-    for raw_dir in raw_dirs:
-        result = ingest_municipality(raw_dir, args.data_dir / "processed", quarantine=args.quarantine)
+    # All folders together: each is validated before any is written (a fault anywhere writes nothing).
+    results = ingest_folders(
+        raw_dirs, args.data_dir / "processed", quarantine=args.quarantine, workers=getattr(args, "workers", None)
+    )
+    for raw_dir, result in zip(raw_dirs, results):
         rows = ", ".join(f"{name} {count}" for name, count in result.rows.items())
         _err(f"snanalys: ingested {raw_dir.name}: {rows}")
         set_aside = {k: v for k, v in ((getattr(result, "quality", None) or {}).get("rows_set_aside", {})).items() if v}
@@ -226,6 +229,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--quarantine",
         action="store_true",
         help="set faulty rows aside (data/processed/<kod>/_quarantine/) instead of stopping; see docs/bad_inputs.md",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="processes sharing the work (default: the CPUs when the raw data is large enough; 1: one process)",
     )
     p.set_defaults(func=cmd_ingest)
 

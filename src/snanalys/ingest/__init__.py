@@ -4,7 +4,9 @@
 folder (``data/raw/<kommunkod>/``, formats in ``data/raw/README.md``), checks every
 file against its contract, replaces identifiers by keyed pseudonyms and writes
 ``processed_root/<kommunkod>/`` (``docs/processed_data.md``) in one atomic swap.
-``ingest_all(raw_root, processed_root, key=None)`` does so for every folder.
+``ingest_all(raw_root, processed_root, key=None)`` does so for every folder, many at once
+(``batch``: table by table over batches of folders, on several processes; every folder is
+validated before any is written, so a failing folder means nothing is written).
 
 Errors: :class:`IngestError` names the file, the row as in the file, the column and
 what was expected (in Swedish), never an identifier's value;
@@ -13,7 +15,7 @@ what was expected (in Swedish), never an identifier's value;
 Modules: ``errors`` (messages, masking), ``reading`` (CSV/xlsx as text), ``parsing``
 (vectorised text → dates, amounts …), ``tables`` (raw files ↔ processed tables),
 ``contracts`` (pandera schemas), ``pseudonymise`` (HMAC keys), ``writing`` (atomic
-folder swap), ``pipeline`` (the steps in order).
+folder swap), ``pipeline`` (the steps in order), ``batch`` (many folders at once).
 """
 
 # The names below load on first use (PEP 562): reading processed data needs only
@@ -24,6 +26,7 @@ _EXPORTS = {
     "IngestResult": "pipeline",
     "covered_through": "pipeline",
     "ingest_all": "pipeline",
+    "ingest_folders": "pipeline",
     "ingest_municipality": "pipeline",
     "read_extract": "pipeline",
     "KEY_ENV_VAR": "pseudonymise",

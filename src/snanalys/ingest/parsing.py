@@ -119,9 +119,39 @@ def _has(text: pa.Array, substring: str) -> bool:
     return bool(pc.any(pc.match_substring(text, substring)).as_py())
 
 
+def _repetitive(values: pd.Series, sample: int = 20_000) -> bool:
+    """Whether a long column repeats its values enough that parsing its distinct values pays
+    (judged from every k-th value: a column of distinct values has as many in the sample
+    as the sample is long; one whose values come ten times or more, clearly fewer)."""
+    if len(values) < 10 * sample:
+        return False
+    picked = values.iloc[:: len(values) // sample]
+    return picked.nunique(dropna=False) < 0.85 * len(picked)
+
+
+def _by_distinct_parsed(values: pd.Series, parse: Callable[[pd.Series], Parsed]) -> Parsed:
+    """``parse`` (returning values and failures) of each distinct value once, mapped back."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    distinct = pd.Series(uniques, dtype=values.dtype)
+    if (codes < 0).any():  # a missing value: parsed like the others
+        distinct = pd.concat([distinct, pd.Series([np.nan], dtype=values.dtype)], ignore_index=True)
+        codes = np.where(codes < 0, len(uniques), codes)
+    parsed, bad = parse(distinct)
+    return (
+        pd.Series(parsed.to_numpy()[codes], index=values.index, dtype=parsed.dtype),
+        pd.Series(bad.to_numpy(dtype=bool)[codes], index=values.index),
+    )
+
+
 def parse_amount(values: pd.Series) -> Parsed:
     """Kronor with decimal comma (``1234,50``, ``-850,00``, ``1 234,50``) as ``float64``."""
     values = as_text(values)
+    if _repetitive(values):
+        return _by_distinct_parsed(values, _parse_amount)
+    return _parse_amount(values)
+
+
+def _parse_amount(values: pd.Series) -> Parsed:
     text = arrow_text(values)
     if not pc.all(pc.string_is_ascii(text)).as_py():
         text = pc.replace_substring(text, "\u2212", "-")  # a typographic minus, as Excel may write
@@ -148,9 +178,11 @@ def parse_integer(values: pd.Series) -> Parsed:
 def parse_yes_no(values: pd.Series) -> Parsed:
     """``J`` / ``N`` as nullable ``boolean`` (NA where empty)."""
     values = as_text(values)
-    parsed = values.map({"J": True, "N": False}).astype("boolean")
-    bad = (values != "") & ~values.isin(["J", "N"])
-    return parsed, bad.astype(bool)
+    yes = (values == "J").to_numpy(dtype=bool)
+    no = (values == "N").to_numpy(dtype=bool)
+    parsed = pd.Series(pd.arrays.BooleanArray(yes, ~(yes | no)), index=values.index)
+    bad = (values != "").to_numpy(dtype=bool) & ~(yes | no)
+    return parsed, pd.Series(bad, index=values.index)
 
 
 # --- personnummer ----------------------------------------------------------------------------
@@ -167,9 +199,18 @@ def normalise_personnummer(values: pd.Series) -> pd.Series:
 
 def _digits(twelve: pd.Series) -> np.ndarray:
     """An (n, 12) array of the digits of twelve-digit strings (zeros where missing)."""
-    filled = twelve.fillna("000000000000").to_numpy(dtype=object)
-    raw = np.asarray(filled, dtype="S12")
-    return (raw.view(np.uint8).reshape(-1, 12).astype(np.int64) - ord("0")) if len(raw) else np.zeros((0, 12), np.int64)
+    n = len(twelve)
+    if n == 0:
+        return np.zeros((0, 12), np.int64)
+    text = arrow_text(as_text(twelve).fillna("000000000000")).cast(pa.large_string())
+    _, offsets_buffer, data_buffer = text.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int64)[text.offset : text.offset + n + 1]
+    if offsets[-1] - offsets[0] == 12 * n and (np.diff(offsets) == 12).all():  # read the bytes in place
+        raw = np.frombuffer(data_buffer, dtype=np.uint8)[offsets[0] : offsets[-1]].reshape(n, 12)
+    else:
+        filled = twelve.fillna("000000000000").to_numpy(dtype=object)
+        raw = np.asarray(filled, dtype="S12").view(np.uint8).reshape(-1, 12)
+    return raw.astype(np.int64) - ord("0")
 
 
 def luhn_valid(twelve: pd.Series) -> pd.Series:

@@ -14,8 +14,9 @@
   same as ``pd.factorize``) and mapped back; a column its contract holds unique (e.g.
   transaction ids) is hashed value by value without that step. The HMAC is the
   standard construction on precomputed inner and outer SHA-256 states (identical to
-  :func:`hmac.new`, a test checks it), about 0.7 µs per value; from a million values
-  on, forked worker processes share the work (Linux).
+  :func:`hmac.new`, a test checks it), about 1 µs per value; from a million values
+  on, forked worker processes share the work (Linux) — except inside a worker of the
+  batched ingest (:mod:`snanalys.ingest.batch`), whose processes already share the CPUs.
 * **The key.** Real data needs a secret key: the ``key`` argument or the environment
   variable ``SNANALYS_PSEUDONYM_KEY`` (at least 16 characters), checked before any
   data is read. The synthetic sample (``"syntetiska_data": true`` in uttag.json) uses
@@ -29,7 +30,6 @@
 from __future__ import annotations
 
 import hashlib
-import itertools
 import logging
 import multiprocessing
 import os
@@ -125,46 +125,34 @@ class Pseudonymiser:
         self.key_id = key_fingerprint(key)
 
     def digests(self, values: list[bytes], prefix: bytes = b"") -> bytes:
-        """The first 8 bytes of HMAC-SHA256(key, prefix + value) of each value, concatenated."""
-        data = b"".join(values)
-        offsets = np.zeros(len(values) + 1, dtype=np.int64)
-        np.cumsum([len(v) for v in values], out=offsets[1:])
-        return self._digests(data, offsets, prefix)
-
-    def _digests(self, data, offsets: np.ndarray, prefix: bytes) -> bytes:
-        """:meth:`digests` of the values ``data[offsets[i]:offsets[i + 1]]``.
+        """The first 8 bytes of HMAC-SHA256(key, prefix + value) of each value, concatenated.
 
         Many values (≥ :data:`PARALLEL_MIN`) are hashed by forked worker processes, one
         per CPU, where the platform forks (Linux); the result is the same.
         """
         inner = self._inner.copy()
         inner.update(prefix)
-        n = len(offsets) - 1
+        n = len(values)
         workers = _workers(n)
         if workers > 1:
             try:
-                return _parallel_digests((inner, self._outer, data, offsets), n, workers)
+                return _parallel_digests((inner, self._outer, values), n, workers)
             except OSError:  # no processes to be had: hash here
                 log.debug("parallel hashing unavailable; hashing in one process")
-        return _digest_loop(inner, self._outer, data, offsets)
+        return _digest_loop(inner, self._outer, values)
+
+    def digest_array(self, values: pa.Array, kind: str, scope: str = "") -> np.ndarray:
+        """The first 8 bytes of the HMAC of each of ``values`` (pyarrow strings, no nulls) as an
+        ``(n, 8)`` uint8 array; :func:`hex_of` makes them the pseudonyms."""
+        prefix = f"{kind}:{'' if kind in NATIONAL_KINDS else scope}:".encode("utf-8")
+        if len(values) == 0:
+            return np.zeros((0, 8), dtype=np.uint8)
+        data = self.digests(values.cast(pa.large_binary()).to_pylist(), prefix)
+        return np.frombuffer(data, dtype=np.uint8).reshape(-1, 8)
 
     def hex_keys(self, values: pa.Array, kind: str, scope: str = "") -> pa.Array:
         """The 16-hex-character pseudonyms of distinct ``values`` (pyarrow strings, no nulls)."""
-        prefix = f"{kind}:{'' if kind in NATIONAL_KINDS else scope}:".encode("utf-8")
-        binary = values.cast(pa.large_binary())
-        n = len(binary)
-        if n == 0:
-            return pa.array([], type=pa.large_string())
-        _, offsets_buffer, data_buffer = binary.buffers()
-        offsets = np.frombuffer(offsets_buffer, dtype=np.int64)[binary.offset : binary.offset + n + 1]
-        data = memoryview(data_buffer) if data_buffer is not None else memoryview(b"")
-        raw = np.frombuffer(self._digests(data, offsets, prefix), dtype=np.uint8).reshape(-1, 8)
-        hexdigits = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
-        chars = np.empty((n, 16), dtype=np.uint8)
-        chars[:, 0::2] = hexdigits[raw >> 4]
-        chars[:, 1::2] = hexdigits[raw & 0x0F]
-        fixed = pa.FixedSizeBinaryArray.from_buffers(pa.binary(16), n, [None, pa.py_buffer(chars.tobytes())])
-        return fixed.cast(pa.large_binary()).cast(pa.large_string())
+        return hex_of(self.digest_array(values, kind, scope))
 
     def pseudonymise(self, values: pd.Series, kind: str, scope: str = "", *, unique: bool = False) -> pd.Series:
         """Pseudonyms of a column of identifiers (missing stays missing), one hash per distinct value.
@@ -180,29 +168,50 @@ class Pseudonymiser:
         return text_series(keys.take(encoded.indices), values.index)
 
 
-def _digest_loop(inner, outer, data, offsets: np.ndarray) -> bytes:
-    """HMAC-SHA256 of ``data[offsets[i]:offsets[i + 1]]`` from its inner state (key and prefix
-    absorbed) and outer state; the first 8 bytes of each, concatenated."""
+# The two hex characters of each byte value, the first in the lower byte (little-endian order).
+_HEX_PAIRS = np.array(
+    [ord("0123456789abcdef"[b >> 4]) | ord("0123456789abcdef"[b & 0x0F]) << 8 for b in range(256)], dtype="<u2"
+)
+
+
+def hex_of(raw: np.ndarray) -> pa.Array:
+    """The pseudonyms (16 hex characters, a pyarrow large_string array) of ``(n, 8)`` digests."""
+    n = len(raw)
+    if n == 0:
+        return pa.array([], type=pa.large_string())
+    chars = np.ascontiguousarray(_HEX_PAIRS[raw]).view(np.uint8)  # (n, 16)
+    offsets = np.arange(0, 16 * n + 1, 16, dtype=np.int64)
+    return pa.Array.from_buffers(pa.large_string(), n, [None, pa.py_buffer(offsets), pa.py_buffer(chars)])
+
+
+def _digest_loop(inner, outer, values: list[bytes]) -> bytes:
+    """HMAC-SHA256 of each value from its inner state (key and prefix absorbed) and outer
+    state; the first 8 bytes of each, concatenated."""
+    if not values:
+        return b""
     inner_copy, outer_copy = inner.copy, outer.copy
-    view = memoryview(data)
-    out = bytearray()
-    for start, stop in itertools.pairwise(offsets.tolist()):
+
+    def digest(value: bytes) -> bytes:
         h = inner_copy()
-        h.update(view[start:stop])
+        h.update(value)
         o = outer_copy()
         o.update(h.digest())
-        out += o.digest()[:8]
-    return bytes(out)
+        return o.digest()
+
+    full = np.frombuffer(b"".join(map(digest, values)), dtype=np.uint8).reshape(-1, 32)
+    return full[:, :8].tobytes()
 
 
 #: Hash in parallel from this many distinct values on (below it a process costs more than it saves).
 PARALLEL_MIN = 1_000_000
 MAX_WORKERS = 8
-_FORKED_WORK: tuple | None = None  # (inner, outer, data, offsets), inherited by the forked workers
+#: False inside a worker of the batched ingest (the other CPUs have workers of their own).
+PARALLEL = True
+_FORKED_WORK: tuple | None = None  # (inner, outer, values), inherited by the forked workers
 
 
 def _workers(n: int) -> int:
-    if n < PARALLEL_MIN or not sys.platform.startswith("linux"):
+    if not PARALLEL or n < PARALLEL_MIN or not sys.platform.startswith("linux"):
         return 1
     try:
         cpus = len(os.sched_getaffinity(0))
@@ -212,8 +221,8 @@ def _workers(n: int) -> int:
 
 
 def _digest_range(bounds: tuple[int, int]) -> bytes:
-    inner, outer, data, offsets = _FORKED_WORK
-    return _digest_loop(inner, outer, data, offsets[bounds[0] : bounds[1] + 1])
+    inner, outer, values = _FORKED_WORK
+    return _digest_loop(inner, outer, values[bounds[0] : bounds[1]])
 
 
 def _parallel_digests(work: tuple, n: int, workers: int) -> bytes:

@@ -68,16 +68,51 @@ def summary(
     covered_through: dt.date,
 ) -> dict:
     """The quality section of ``extract.json`` (counts, reasons and warnings; no identifiers)."""
-    aside_rows = {t: int(set_aside[t]["row"].nunique()) if t in set_aside else 0 for t in TABLE_ORDER}
-    reasons = {
-        t: {str(k): int(v) for k, v in set_aside[t]["reason"].value_counts().items()} for t in TABLE_ORDER if t in set_aside
+    return summary_of(
+        rows_read,
+        {t: set_aside_counts(set_aside[t]) for t in TABLE_ORDER if t in set_aside},
+        warnings(parsed, data_from, covered_through),
+    )
+
+
+def set_aside_counts(frame: pd.DataFrame) -> dict:
+    """The rows a quarantine frame sets aside and its problems per reason."""
+    return {
+        "rows": int(frame["row"].nunique()),
+        "reasons": {str(k): int(v) for k, v in frame["reason"].value_counts().items()},
     }
+
+
+def summary_of(rows_read: dict[str, int], set_aside: dict[str, dict], warnings: list[str]) -> dict:
+    """:func:`summary` from counts (``set_aside``: per table :func:`set_aside_counts`)."""
     return {
         "rows_read": {t: int(rows_read.get(t, 0)) for t in TABLE_ORDER},
-        "rows_set_aside": aside_rows,
-        "set_aside_reasons": reasons,
-        "warnings": warnings(parsed, data_from, covered_through),
+        "rows_set_aside": {t: set_aside[t]["rows"] if t in set_aside else 0 for t in TABLE_ORDER},
+        "set_aside_reasons": {t: set_aside[t]["reasons"] for t in TABLE_ORDER if t in set_aside},
+        "warnings": warnings,
     }
+
+
+def missing_months_warning(missing: list[str]) -> str:
+    listed = ", ".join(missing[:MAX_MONTHS_LISTED]) + (" …" if len(missing) > MAX_MONTHS_LISTED else "")
+    return (
+        f"{SPECS['payments'].stem}: inga utbetalningar i {len(missing)} månad(er) mellan första och "
+        f"sista utbetalningen: {listed}"
+    )
+
+
+def placements_without_costs_warning(without: int, placements: int) -> str:
+    return (
+        f"{SPECS['placements'].stem}: {without} av {placements} placeringar saknar "
+        f"kostnader i {SPECS['placement_costs'].stem}"
+    )
+
+
+def overlapping_members_warning(overlapping: int) -> str:
+    return (
+        f"{SPECS['household_members'].stem}: {overlapping} medlemsperiod(er) överlappar en "
+        "tidigare period för samma person"
+    )
 
 
 def warnings(parsed: dict[str, pd.DataFrame], data_from: dt.date, covered_through: dt.date) -> list[str]:
@@ -88,29 +123,20 @@ def warnings(parsed: dict[str, pd.DataFrame], data_from: dt.date, covered_throug
         if len(months):
             low = max(months.min(), pd.Period(data_from, "M"))
             high = min(months.max(), pd.Period(covered_through, "M"))
-            missing = [str(m) for m in pd.period_range(low, high, freq="M") if m not in set(months.unique())]
+            present = set(months.unique())
+            missing = [str(m) for m in pd.period_range(low, high, freq="M") if m not in present]
             if missing:
-                listed = ", ".join(missing[:MAX_MONTHS_LISTED]) + (" …" if len(missing) > MAX_MONTHS_LISTED else "")
-                out.append(
-                    f"{SPECS['payments'].stem}: inga utbetalningar i {len(missing)} månad(er) mellan första och "
-                    f"sista utbetalningen: {listed}"
-                )
+                out.append(missing_months_warning(missing))
     placements, costs = parsed.get("placements"), parsed.get("placement_costs")
     if placements is not None and costs is not None and len(placements):
         without = ~placements["placement_id"].isin(costs["placement_id"].dropna().unique())
         if without.any():
-            out.append(
-                f"{SPECS['placements'].stem}: {int(without.sum())} av {len(placements)} placeringar saknar "
-                f"kostnader i {SPECS['placement_costs'].stem}"
-            )
+            out.append(placements_without_costs_warning(int(without.sum()), len(placements)))
     members = parsed.get("household_members")
     if members is not None and len(members):
         twelve = parsing.normalise_personnummer(members["personnummer"])
         frame = pd.DataFrame({"who": twelve, "start": members["valid_from"], "end": members["valid_to"]})
         overlapping = checks.overlapping_spells(frame, "who", "start", "end", end_inclusive=True)
         if overlapping.any():
-            out.append(
-                f"{SPECS['household_members'].stem}: {int(overlapping.sum())} medlemsperiod(er) överlappar en "
-                "tidigare period för samma person"
-            )
+            out.append(overlapping_members_warning(int(overlapping.sum())))
     return out

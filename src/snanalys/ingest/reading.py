@@ -15,6 +15,15 @@ the exports do not write such values.)
 CSV is read with pyarrow's multithreaded reader (about 1 s per million rows would be
 far too slow with Python's csv module); no Python loop runs over the rows. Error
 texts never include a cell's content as pyarrow reports it (it could be an identifier).
+
+Many folders at once (:func:`read_batch`): the files of one table from many municipality
+folders become one text frame, with each row's file (``source``) and its index in the
+file (``line``). Plain files — UTF-8, no quote character, no NUL byte, no lone carriage
+return, a header line and at least one more line — are read into one buffer per header
+and parsed by a single pyarrow call (each file's header line overwritten by a marker row
+that tells the files apart, so no line is counted in Python). Any other file, and every
+file of a buffer that pyarrow does not read cleanly, is read on its own by
+:func:`read_raw_file`, so its errors are exactly those of a single file.
 """
 
 from __future__ import annotations
@@ -22,6 +31,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import hashlib
+import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -298,12 +308,14 @@ def _may_need_trim(array: pa.ChunkedArray) -> bool:
             continue
         width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
         offsets = np.frombuffer(offsets_buffer, dtype=width)[chunk.offset : chunk.offset + n + 1]
+        if offsets[-1] == offsets[0]:
+            continue  # only empty cells
         data = np.frombuffer(data_buffer, dtype=np.uint8)
-        starts, stops = offsets[:-1], offsets[1:]
-        filled = stops > starts
-        if not filled.all():
-            starts, stops = starts[filled], stops[filled]
-        if _EDGE_BYTES[data[starts]].any() or _EDGE_BYTES[data[stops - 1]].any():
+        # An empty cell's first byte is the next cell's and its last the previous one's (both
+        # looked at anyway), so empty cells need no mask; the clip keeps a trailing one in range.
+        first = data[np.minimum(offsets[:-1], offsets[-1] - 1)]
+        last = data[np.maximum(offsets[1:] - 1, offsets[0])]
+        if _EDGE_BYTES[first].any() or _EDGE_BYTES[last].any():
             return True
     return False
 
@@ -320,6 +332,9 @@ def _text_frame(columns: dict[str, pa.ChunkedArray], required: list[str]) -> pd.
     return pd.DataFrame({c: text_series(_trim(columns[c])) for c in required})
 
 
+_ONLY_HEADER = "filen har bara en rubrikrad och inga datarader"
+
+
 def _drop_blank_rows(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     blank = np.ones(len(frame), dtype=bool)
     for c in frame.columns:
@@ -327,8 +342,321 @@ def _drop_blank_rows(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     if blank.any():
         frame = frame.loc[~blank]
     if frame.empty:
-        raise IngestError.single(name, "filen har bara en rubrikrad och inga datarader", row=1)
+        raise IngestError.single(name, _ONLY_HEADER, row=1)
     return frame
+
+
+# --- many files of one table at once ----------------------------------------------------------
+
+
+@dataclass
+class BatchFile:
+    """One file of a :class:`RawBatch`: what extract.json records of it, or the error that stopped it."""
+
+    name: str  # relative to the raw root, e.g. ``0480/ekb_utbetalningar.csv``
+    path: Path | None
+    encoding: str = ""
+    sha256: str = ""
+    warnings: list[str] = field(default_factory=list)
+    error: IngestError | None = None
+
+
+@dataclass
+class RawBatch:
+    """The files of one table from many folders, as one text frame (files in order).
+
+    ``frame`` has a RangeIndex; ``source[i]`` is the position in ``files`` of row ``i``'s
+    file and ``line[i]`` its index in that file (:class:`RawFile`'s index: the row in the
+    file is ``line + 2``). The rows of file ``k`` are ``bounds[k]:bounds[k + 1]``; a file
+    with an error has none.
+    """
+
+    files: list[BatchFile]
+    frame: pd.DataFrame
+    source: np.ndarray
+    line: np.ndarray
+    bounds: np.ndarray
+
+    def rows(self, k: int) -> int:
+        return int(self.bounds[k + 1] - self.bounds[k])
+
+    def raw_file(self, k: int) -> RawFile:
+        """File ``k`` as a :class:`RawFile` (its rows, indexed as in the file)."""
+        f = self.files[k]
+        a, b = int(self.bounds[k]), int(self.bounds[k + 1])
+        frame = self.frame.iloc[a:b].copy(deep=False)
+        frame.index = pd.Index(self.line[a:b])
+        return RawFile(f.name, f.path, frame, f.encoding, f.sha256, list(f.warnings))
+
+
+_MAX_RUNS = 100_000  # above this many kept runs a filter beats slicing
+# The bytes that begin a whitespace character (ASCII, and the lead bytes of U+0085, U+00A0,
+# U+1680, U+2000–U+205F and U+3000 in UTF-8): a file without any has no cell to trim. (Line
+# ends are no cell's: the fast path takes no quoted values.)
+_SPACE_LEADS = (b" ", b"\t", b"\x0b", b"\x0c", b"\xc2", b"\xe1", b"\xe2", b"\xe3")
+
+
+def read_batch(entries: list, required: list[str], *, use_threads: bool = True) -> RawBatch:
+    """Read the files of one table: each entry a ``(path, display_name)`` or an :class:`IngestError`
+    (e.g. from :func:`locate`), which the file keeps. Errors of a file are those
+    :func:`read_raw_file` raises for it alone."""
+    files: list[BatchFile] = []
+    pieces: dict[int, tuple[pa.Table, np.ndarray]] = {}  # file → (required text columns, line)
+    groups: dict[tuple[str, ...], list[tuple[int, Path, int, list[str], bytes]]] = {}
+    slow: list[int] = []
+    for k, entry in enumerate(entries):
+        if isinstance(entry, IngestError):
+            files.append(BatchFile(entry.file, None, error=entry))
+            continue
+        path, name = entry
+        files.append(BatchFile(name, Path(path)))
+        probe = _probe_header(Path(path), required, name) if Path(path).suffix.lower() == ".csv" else None
+        if probe is None:
+            slow.append(k)
+        else:
+            names, size, warnings, header = probe
+            groups.setdefault(tuple(names), []).append((k, Path(path), size, warnings, header))
+    for names, members in groups.items():
+        slow.extend(_read_group(list(names), members, required, files, pieces, use_threads))
+    for k in sorted(slow):
+        try:
+            raw = read_raw_file(files[k].path, required, files[k].name)
+        except IngestError as exc:
+            files[k].error = exc
+            continue
+        f = files[k]
+        f.encoding, f.sha256, f.warnings = raw.encoding, raw.sha256, raw.warnings
+        table = pa.table({c: _large_text(raw.frame[c]) for c in required})
+        pieces[k] = (table, np.asarray(raw.frame.index, dtype=np.int64))
+    return _assemble(files, pieces, required)
+
+
+def _large_text(values: pd.Series) -> pa.ChunkedArray:
+    array = pa.array(values, from_pandas=True)
+    if isinstance(array, pa.Array):
+        array = pa.chunked_array([array])
+    return array.cast(pa.large_string()) if array.type != pa.large_string() else array
+
+
+def _probe_header(path: Path, required: list[str], name: str) -> tuple[list[str], int, list[str], bytes] | None:
+    """The column names, size, warnings and header line of a CSV file the batch reader can take;
+    None if not."""
+    try:
+        with open(path, "rb") as handle:
+            first = handle.readline()
+            size = os.fstat(handle.fileno()).st_size
+            more = handle.read(1)
+    except OSError:
+        return None  # read on its own: the same error as for a single file
+    if not first.endswith(b"\n") or not more or b'"' in first:
+        return None
+    try:
+        text = first.decode("utf-8-sig").rstrip("\r\n")
+    except UnicodeDecodeError:
+        return None
+    names = [_column_name(cell) for cell in text.split(";")]
+    if names == [""] or (len(names) == 1 and ("," in text or "\t" in text)):
+        return None
+    try:
+        warnings = _check_columns(names, required, name)
+    except IngestError:
+        return None
+    if len(first.rstrip(b"\r\n")) < 2 * len(names) - 1:
+        return None  # no room for the marker row
+    return names, size, warnings, first
+
+
+def _utf8(buffer: pa.Buffer) -> str | None:
+    """``"ascii"`` or ``"utf-8"`` if the bytes are valid UTF-8 (ASCII or not), else None."""
+    offsets = pa.py_buffer(np.array([0, buffer.size], dtype=np.int64).tobytes())
+    try:
+        text = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, buffer]).cast(pa.large_string())
+    except pa.ArrowInvalid:
+        return None
+    return "ascii" if pc.string_is_ascii(text)[0].as_py() else "utf-8"
+
+
+def _read_group(names, members, required, files, pieces, use_threads) -> list[int]:
+    """Read files sharing one header line in one pyarrow call; returns the files to read on their own.
+
+    Each file is read into its place in one buffer (a newline added if it lacks one) and
+    its header line overwritten by a marker row of NUL cells of the same length: after
+    parsing, the marker rows divide the rows among the files (there must be exactly one
+    per file, the first row first). Any doubt (the file is not plain UTF-8 CSV, pyarrow
+    finds a malformed row anywhere, the markers do not add up) sends files to the
+    single-file reader.
+    """
+    slow: list[int] = []
+    buf = bytearray(sum(member[2] for member in members) + len(members))
+    view = memoryview(buf)
+    whole = pa.py_buffer(buf)
+    n_fields = len(names)
+    placed: list[int] = []
+    offset = 0
+    spaces = False  # any byte that may begin a whitespace character (else no cell needs trimming)
+    for k, path, size, warnings, header in members:
+        try:
+            with open(path, "rb") as handle:
+                got = handle.readinto(view[offset : offset + size])
+                grown = handle.read(1)
+        except OSError:
+            slow.append(k)
+            continue
+        end = offset + got
+        header_end = offset + len(header) - 1
+        if grown or header_end + 1 >= end or view[offset : header_end + 1] != header:  # changed since
+            slow.append(k)
+            continue
+        # (A NUL byte at a cell's start would pass for a marker: the count of markers catches it.)
+        plain = buf.find(b'"', offset, end) < 0
+        if plain and buf.find(b"\r", offset, end) >= 0:
+            plain = buf.count(b"\r", offset, end) == buf.count(b"\r\n", offset, end)
+        utf8 = _utf8(whole.slice(offset, got)) if plain else None
+        if utf8 is None:
+            slow.append(k)
+            continue
+        if not spaces:
+            leads = _SPACE_LEADS if utf8 != "ascii" else _SPACE_LEADS[:4]
+            spaces = any(buf.find(b, offset, end) >= 0 for b in leads)
+        f = files[k]
+        f.sha256 = hashlib.sha256(view[offset:end]).hexdigest()
+        f.encoding = ENCODING_UTF8_BOM if buf.startswith(_UTF8_BOM, offset) else ENCODING_UTF8
+        f.warnings = warnings
+        text_end = header_end - 1 if buf[header_end - 1] == 0x0D else header_end
+        width = text_end - offset
+        buf[offset:text_end] = b"\x00" * (width - 2 * (n_fields - 1)) + b";\x00" * (n_fields - 1)
+        offset = end
+        if buf[end - 1] != 0x0A:
+            buf[offset] = 0x0A
+            offset += 1
+        placed.append(k)
+    if not placed:
+        return slow
+    column_names = [n if n in required else f"__extra_{i}" for i, n in enumerate(names)]
+    invalid: list[int] = []
+
+    def on_invalid(row) -> str:
+        invalid.append(1)
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(whole.slice(0, offset)),
+            read_options=pacsv.ReadOptions(column_names=column_names, use_threads=use_threads),
+            parse_options=pacsv.ParseOptions(delimiter=";", ignore_empty_lines=False, invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: pa.large_string() for c in column_names},
+                include_columns=required,
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                check_utf8=False,  # checked file by file above
+            ),
+        )
+    except (pa.ArrowException, UnicodeDecodeError):
+        table = None
+    del view, whole
+    if table is not None and not invalid:
+        markers = np.flatnonzero(_starts_with_nul(table.column(required[0])))
+        if len(markers) == len(placed) and (len(markers) == 0 or markers[0] == 0):
+            _split_group(table, markers, placed, required, files, pieces, trim=spaces)
+            return slow
+    for k in placed:  # read again, one by one: their own errors, exactly
+        files[k].sha256 = files[k].encoding = ""
+        files[k].warnings = []
+    return slow + placed
+
+
+def _starts_with_nul(array: pa.ChunkedArray) -> np.ndarray:
+    """Per cell: not empty and its first byte is NUL (a marker row)."""
+    out = []
+    for chunk in array.chunks:
+        n = len(chunk)
+        _, offsets_buffer, data_buffer = chunk.buffers()
+        offsets = np.frombuffer(offsets_buffer, dtype=np.int64)[chunk.offset : chunk.offset + n + 1]
+        if data_buffer is None or n == 0 or offsets[-1] == offsets[0]:
+            out.append(np.zeros(n, dtype=bool))
+            continue
+        data = np.frombuffer(data_buffer, dtype=np.uint8)
+        first = data[np.minimum(offsets[:-1], offsets[-1] - 1)]
+        out.append((first == 0) & (offsets[1:] > offsets[:-1]))
+    return np.concatenate(out) if out else np.zeros(0, dtype=bool)
+
+
+def _empty_cells(array: pa.ChunkedArray) -> np.ndarray:
+    out = []
+    for chunk in array.chunks:
+        n = len(chunk)
+        _, offsets_buffer, _ = chunk.buffers()
+        offsets = np.frombuffer(offsets_buffer, dtype=np.int64)[chunk.offset : chunk.offset + n + 1]
+        out.append(offsets[1:] == offsets[:-1])
+    return np.concatenate(out) if out else np.zeros(0, dtype=bool)
+
+
+def _split_group(
+    table: pa.Table, markers: np.ndarray, placed: list[int], required, files, pieces, *, trim: bool
+) -> None:
+    """The rows of a group's table per file: markers and blank rows dropped, cells trimmed."""
+    if trim:
+        table = pa.table({c: _trim(table.column(c)) for c in required})
+    n = table.num_rows
+    blank = np.ones(n, dtype=bool)
+    for c in required:
+        blank &= _empty_cells(table.column(c))
+    starts = markers + 1
+    counts = np.append(markers[1:], n) - starts  # rows of each file, blank ones included
+    if not blank.any():
+        line = np.arange(n - len(markers), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+        keep = np.ones(n, dtype=bool)
+        keep[markers] = False
+        kept = None
+    else:
+        is_marker = np.zeros(n, dtype=bool)
+        is_marker[markers] = True
+        file_of_row = np.cumsum(is_marker) - 1  # index into placed
+        keep = ~is_marker & ~blank
+        kept = np.flatnonzero(keep)
+        line = (kept - starts[file_of_row[kept]]).astype(np.int64)
+        counts = np.bincount(file_of_row[kept], minlength=len(placed))
+    table = _take(table, keep, kept)
+    start = 0
+    for j, k in enumerate(placed):
+        stop = start + int(counts[j])
+        if stop == start:
+            files[k].error = IngestError.single(files[k].name, _ONLY_HEADER, row=1)
+        else:
+            pieces[k] = (table.slice(start, stop - start), line[start:stop])
+        start = stop
+
+
+def _take(table: pa.Table, keep: np.ndarray, kept: np.ndarray | None) -> pa.Table:
+    """The rows ``keep`` of ``table``: zero-copy slices of its runs of kept rows (a filter if many)."""
+    if kept is not None and len(kept) == len(keep):
+        return table
+    edges = np.flatnonzero(np.diff(np.concatenate(([False], keep, [False])).astype(np.int8)))
+    runs = edges.reshape(-1, 2)
+    if len(runs) > _MAX_RUNS:
+        return table.filter(pa.array(keep))
+    if len(runs) == 0:
+        return table.slice(0, 0)
+    return pa.concat_tables([table.slice(int(a), int(b - a)) for a, b in runs])
+
+
+def _assemble(files: list[BatchFile], pieces: dict, required: list[str]) -> RawBatch:
+    order = sorted(k for k in pieces if files[k].error is None)
+    counts = np.zeros(len(files), dtype=np.int64)
+    for k in order:
+        counts[k] = pieces[k][0].num_rows
+    bounds = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+    if order:
+        table = pa.concat_tables([pieces[k][0] for k in order])
+        line = np.concatenate([pieces[k][1] for k in order]).astype(np.int64)
+    else:
+        table = pa.table({c: pa.chunked_array([], type=pa.large_string()) for c in required})
+        line = np.zeros(0, dtype=np.int64)
+    source = np.repeat(np.arange(len(files), dtype=np.int64), counts)
+    table = table.combine_chunks()  # one buffer per column: a quick copy, and every step after is faster
+    frame = pd.DataFrame({c: text_series(table.column(c)) for c in required})
+    return RawBatch(files, frame, source, line, bounds)
 
 
 # --- xlsx --------------------------------------------------------------------------------------

@@ -37,13 +37,14 @@ def _fresh_dir(parent: Path, prefix: str) -> Path:
     raise FileExistsError(f"could not create a temporary folder in {parent}")
 
 
-def write_parquet(path: Path, frame: pd.DataFrame) -> None:
-    """``frame`` as Parquet (pyarrow), written to a temporary name and renamed."""
+def write_parquet(path: Path, frame: pd.DataFrame | pa.Table) -> None:
+    """``frame`` as Parquet (pyarrow), written to a temporary name and renamed (a pyarrow
+    table: as made by ``pa.Table.from_pandas(frame, preserve_index=False)``)."""
     tmp = path.with_name(f".{path.name}.tmp")
     try:
-        table = pa.Table.from_pandas(frame, preserve_index=False)
+        table = frame if isinstance(frame, pa.Table) else pa.Table.from_pandas(frame, preserve_index=False)
         # Pseudonyms are (nearly) all distinct: a dictionary would only cost time.
-        dictionary = [c for c in frame.columns if not str(c).endswith("_key")]
+        dictionary = [c for c in table.column_names if not str(c).endswith("_key")]
         pq.write_table(table, tmp, use_dictionary=dictionary)
         os.replace(tmp, path)
     finally:
@@ -74,20 +75,53 @@ def write_municipality(processed_root: Path, code: str, tables: dict[str, pd.Dat
         build = work / code
         build.mkdir()
         for name, frame in tables.items():  # a name may hold a sub-folder (``_quarantine/payments``)
-            (build / f"{name}.parquet").parent.mkdir(parents=True, exist_ok=True)
-            write_parquet(build / f"{name}.parquet", frame)
+            write_table(build, name, frame)
         write_json(build / "extract.json", meta)  # last: a folder with extract.json is complete
         _swap(build, final)
     except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
+        discard(work)
         if created_root:
-            try:
-                processed_root.rmdir()  # only if still empty
-            except OSError:
-                pass
+            remove_if_empty(processed_root)
         raise
-    shutil.rmtree(work, ignore_errors=True)
+    discard(work)
     return final
+
+
+# --- the pieces, for an ingest of many folders (every folder built before any is swapped in) -----------
+
+
+def start(processed_root: Path, code: str) -> Path:
+    """A new hidden work folder for ``code``; returns the folder to build in (``<work>/<code>``)."""
+    build = _fresh_dir(Path(processed_root), f".tmp-{code}-") / code
+    build.mkdir()
+    return build
+
+
+def write_table(build: Path, name: str, frame: pd.DataFrame | pa.Table) -> None:
+    """``build/<name>.parquet`` (``name`` may hold a sub-folder, e.g. ``_quarantine/payments``)."""
+    path = build / f"{name}.parquet"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_parquet(path, frame)
+
+
+def finish(build: Path, meta: dict) -> Path:
+    """Write ``extract.json`` (last: a folder with it is complete) and swap ``build`` into place."""
+    write_json(build / "extract.json", meta)
+    final = build.parent.parent / build.name
+    _swap(build, final)
+    return final
+
+
+def discard(work: Path) -> None:
+    """Remove a work folder (what :func:`start` made, whatever it holds)."""
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def remove_if_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()
+    except OSError:
+        pass
 
 
 def _swap(new: Path, final: Path) -> None:
