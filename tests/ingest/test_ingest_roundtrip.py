@@ -23,12 +23,12 @@ from snanalys.ingest import (
 
 # The processed tables of docs/processed_data.md, exactly.
 DOCUMENTED = {
-    "payments": "municipality_code, transaction_key, household_key, payment_date, for_month, amount_kr, household_type",
+    "payments": "municipality_code, household_key, payment_date, for_month, amount_kr, household_type",
     "household_members": "municipality_code, household_key, person_key, role, legal_sex, birth_date, reason, "
     "newly_arrived, valid_from, valid_to",
     "placements": "municipality_code, placement_key, person_key, legal_sex, birth_year, target_group, form, "
     "legal_basis, provider_type, provider_id, start_date, end_date",
-    "placement_costs": "municipality_code, invoice_key, placement_key, care_month, booking_date, amount_kr",
+    "placement_costs": "municipality_code, placement_key, care_month, booking_date, amount_kr",
     "interventions": "municipality_code, intervention_key, person_key, kind, intervention, provider_type, "
     "start_date, end_date",
     "population": "municipality_code, year, legal_sex, age_band, inhabitants",
@@ -221,10 +221,10 @@ def test_pseudonyms_do_not_depend_on_how_the_personnummer_is_written(raw, tmp_pa
     assert before["placements"]["person_key"].tolist() == after["placements"]["person_key"].tolist()
 
 
-def test_a_household_id_and_a_transaction_id_written_alike_get_different_keys(raw, tmp_path):
-    raw.set("ekb_utbetalningar.csv", 2, "transaktions_id", HH_A)  # row 2 is household HH_A's
+def test_a_household_id_and_an_intervention_id_written_alike_get_different_keys(raw, tmp_path):
+    raw.set("insatser_barn_unga.csv", 2, "insats_id", HH_A)  # payments' row 2 is household HH_A's
     t = _tables(_ingest(raw, tmp_path))
-    assert t["payments"]["transaction_key"].iloc[0] != t["payments"]["household_key"].iloc[0]
+    assert t["interventions"]["intervention_key"].iloc[0] != t["payments"]["household_key"].iloc[0]
 
 
 def test_no_raw_identifier_reaches_the_processed_folder(ingested):

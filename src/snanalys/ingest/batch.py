@@ -11,8 +11,8 @@
    several processes: enough tasks to keep them all busy). For each table in turn a
    task reads all its folders' files into one frame
    (:func:`~snanalys.ingest.reading.read_batch`, with each row's folder and row in its
-   file), then parses, pseudonymises (each distinct (scope, value) hashed once: local
-   ids per folder, persons across the batch), validates (one pandera validation of
+   file), then parses, pseudonymises the identifiers the processed table keeps (each
+   distinct (scope, value) hashed once: local ids per folder, persons across the batch), validates (one pandera validation of
    the whole frame, each row against its own folder's context), checks plausibility
    and references, sets rows aside (quarantine), self-checks the processed table and
    writes each folder's table into the folder's hidden work folder. Faults are
@@ -183,7 +183,7 @@ def _ingest_table(spec: TableSpec, folders: list[Folder], task: Task, carry: dic
     frame, parse_failures = parse_table(spec, text, normalised)
     twelve = normalised.get("personnummer")
     later = task.tables[task.tables.index(spec.table) + 1 :]
-    keep_kinds = {f.pseudonym for t_ in later for f in SPECS[t_].fields if f.pseudonym is not None}
+    keep_kinds = {f.pseudonym for t_ in later for f in SPECS[t_].fields if f.key is not None}
     digests = _identifier_digests(t, frame, twelve, carry.setdefault("digests", {}), keep_kinds)
 
     contexts = Contexts([f.context for f in folders], t.source)
@@ -191,7 +191,7 @@ def _ingest_table(spec: TableSpec, folders: list[Folder], task: Task, carry: dic
         contexts.set_personnummer(twelve)
     for f in spec.fields:
         if f.unique:
-            contexts.unique_ok[f.name] = _unique_within_folder(t, frame[f.name], digests[f.name])
+            contexts.unique_ok[f.name] = _unique_within_folder(t, frame[f.name], digests.get(f.name))
     failures = validate_table(frame, parsed_schemas(contexts)[spec.table], _concat_failures([formulas, parse_failures]))
     failures = _concat_failures([failures, checks.plausibility_failures(spec, frame, group=t.source)])
     if spec.table == "placement_costs":
@@ -263,7 +263,8 @@ def _structure(t: _Table) -> None:
 def _identifier_digests(
     t: _Table, frame: pd.DataFrame, twelve: pd.Series | None, known: dict, keep_kinds: set[str]
 ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Per identifier column: the digests of its pseudonyms (``(n, 8)`` bytes) and where it has a value.
+    """Per identifier column kept in the processed table: the digests of its pseudonyms
+    (``(n, 8)`` bytes) and where it has a value.
 
     Local ids are hashed per folder (their scope), each distinct value once (every row
     for an id its contract holds unique); persons are national: each distinct
@@ -277,7 +278,7 @@ def _identifier_digests(
     bounds = t.batch.bounds
     out = {}
     for f in t.spec.fields:
-        if f.pseudonym is None:
+        if f.key is None:
             continue
         values = twelve if f.kind == tables.PERSONNUMMER else frame[f.name]
         array = pa.array(parsing.as_text(values), from_pandas=True)  # chunked as read: no copy
@@ -352,11 +353,30 @@ def _pseudonymiser(secret: bytes) -> Pseudonymiser:
     return _PSEUDONYMISERS[secret]
 
 
-def _unique_within_folder(t: _Table, values: pd.Series, digests: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-    """Per row: its id is not repeated in its folder (found from the digests: equal ids have
-    equal digests; rows whose digests collide are compared as text)."""
-    raw, valid = digests
+def _unique_within_folder(
+    t: _Table, values: pd.Series, digests: tuple[np.ndarray, np.ndarray] | None
+) -> np.ndarray:
+    """Per row: its id is not repeated in its folder (missing ids pass: the not-null check
+    reports them). Found from the pseudonyms' digests where the id has them (equal ids have
+    equal digests; rows whose digests collide are compared as text), else from the ids'
+    dictionary codes (exact)."""
     ok = np.ones(len(values), dtype=bool)
+    if digests is None:
+        encoded = pc.dictionary_encode(pa.array(parsing.as_text(values), from_pandas=True))
+        if isinstance(encoded, pa.ChunkedArray):
+            encoded = encoded.unify_dictionaries().combine_chunks()
+        codes = encoded.indices
+        rows = np.flatnonzero(np.asarray(codes.is_valid().to_numpy(zero_copy_only=False), dtype=bool))
+        if len(rows) == 0:
+            return ok
+        code = codes.to_numpy(zero_copy_only=False)[rows].astype(np.int64)
+        key = code * np.int64(len(t.folders)) + t.source[rows]
+        ordered = np.sort(key)
+        twice = ordered[1:][ordered[1:] == ordered[:-1]]
+        if len(twice):
+            ok[rows[np.isin(key, twice)]] = False
+        return ok
+    raw, valid = digests
     rows = np.flatnonzero(valid)
     if len(rows) == 0:
         return ok
@@ -463,7 +483,7 @@ def _processed(spec: TableSpec, frame: pd.DataFrame, digests: dict, keep: np.nda
     """The processed table of the kept rows (``frame``; ``keep``: their rows in the batch, None
     for all): the columns of ``OUTPUT_COLUMNS``, pseudonyms in place of identifiers."""
     out: dict[str, pd.Series] = {}
-    keys = {f.key: f for f in spec.fields if f.pseudonym is not None}
+    keys = {f.key: f for f in spec.fields if f.key is not None}
     index = pd.RangeIndex(len(frame))
     for column in tables.OUTPUT_COLUMNS[spec.table]:
         if column in keys:

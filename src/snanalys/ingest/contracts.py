@@ -528,7 +528,6 @@ PROCESSED_SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "payments": pa.DataFrameSchema(
         {
             "municipality_code": _CODE4,
-            "transaction_key": _key(),
             "household_key": _key(),
             "payment_date": _processed_date(),
             "for_month": pa.Column(DATE_DTYPE, pa.Check(lambda s: (s.dt.day == 1)), nullable=False),
@@ -578,7 +577,6 @@ PROCESSED_SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "placement_costs": pa.DataFrameSchema(
         {
             "municipality_code": _CODE4,
-            "invoice_key": _key(),
             "placement_key": _key(),
             "care_month": pa.Column(DATE_DTYPE, pa.Check(lambda s: (s.dt.day == 1)), nullable=False),
             "booking_date": _processed_date(),

@@ -12,7 +12,9 @@
   ``YYYYMMDDNNNN`` agree.
 * **Speed.** Each distinct value is hashed once (pyarrow's dictionary encoding, the
   same as ``pd.factorize``) and mapped back; a column its contract holds unique (e.g.
-  transaction ids) is hashed value by value without that step. The HMAC is the
+  placement ids) is hashed value by value without that step. Row ids no figure needs
+  (transaction and invoice ids, :attr:`~snanalys.ingest.tables.Field.processed`) are not
+  hashed at all, except in the few rows a quarantine sets aside. The HMAC is the
   standard construction on precomputed inner and outer SHA-256 states (identical to
   :func:`hmac.new`, a test checks it), about 1 µs per value; from a million values
   on, forked worker processes share the work (Linux) — except inside a worker of the
@@ -157,7 +159,7 @@ class Pseudonymiser:
     def pseudonymise(self, values: pd.Series, kind: str, scope: str = "", *, unique: bool = False) -> pd.Series:
         """Pseudonyms of a column of identifiers (missing stays missing), one hash per distinct value.
 
-        ``unique=True`` (a column its contract holds unique, e.g. transaction ids) skips
+        ``unique=True`` (a column its contract holds unique, e.g. placement ids) skips
         finding the distinct values: every value is one.
         """
         array = arrow_text(values)

@@ -39,11 +39,16 @@ class Field:
     kind: str
     pseudonym: str | None = None  # the identifier's domain; its key column is ``key``
     unique: bool = False  # unique per row (its contract says so)
+    #: Its pseudonym is a processed column. A row id no figure needs (a payment's transaction
+    #: id, an invoice id) is checked (present, unique in its file) and then left out of the
+    #: processed data: data minimisation, one linkable id less, and no hashing of ids that
+    #: are all distinct (most of the ingest's work at national size).
+    processed: bool = True
 
     @property
     def key(self) -> str | None:
-        """The processed column holding the pseudonym (``None`` if not an identifier)."""
-        if self.pseudonym is None:
+        """The processed column holding the pseudonym (``None`` if not an identifier or not kept)."""
+        if self.pseudonym is None or not self.processed:
             return None
         return "person_key" if self.pseudonym == PERSON else f"{self.pseudonym}_key"
 
@@ -79,7 +84,7 @@ SPECS: dict[str, TableSpec] = {
             "ekb_utbetalningar",
             (
                 _KOMMUNKOD,
-                Field("transaktions_id", "transaction_id", IDENTIFIER, TRANSACTION, unique=True),
+                Field("transaktions_id", "transaction_id", IDENTIFIER, TRANSACTION, unique=True, processed=False),
                 Field("hushalls_id", "household_id", IDENTIFIER, HOUSEHOLD),
                 Field("utbetalningsdatum", "payment_date", DATE),
                 Field("avser_manad", "for_month", MONTH),
@@ -125,7 +130,7 @@ SPECS: dict[str, TableSpec] = {
             "placeringskostnader",
             (
                 _KOMMUNKOD,
-                Field("faktura_id", "invoice_id", IDENTIFIER, INVOICE, unique=True),
+                Field("faktura_id", "invoice_id", IDENTIFIER, INVOICE, unique=True, processed=False),
                 Field("placerings_id", "placement_id", IDENTIFIER, PLACEMENT),
                 Field("avser_manad", "care_month", MONTH),
                 Field("bokforingsdatum", "booking_date", DATE),
@@ -196,7 +201,6 @@ SPECS: dict[str, TableSpec] = {
 OUTPUT_COLUMNS: dict[str, list[str]] = {
     "payments": [
         "municipality_code",
-        "transaction_key",
         "household_key",
         "payment_date",
         "for_month",
@@ -229,7 +233,7 @@ OUTPUT_COLUMNS: dict[str, list[str]] = {
         "start_date",
         "end_date",
     ],
-    "placement_costs": ["municipality_code", "invoice_key", "placement_key", "care_month", "booking_date", "amount_kr"],
+    "placement_costs": ["municipality_code", "placement_key", "care_month", "booking_date", "amount_kr"],
     "interventions": [
         "municipality_code",
         "intervention_key",
