@@ -55,6 +55,20 @@ class PageContext:
         frames = [suppress_key_figures(group) for _, group in self.key_figures_by_year.groupby("year", sort=True)]
         return pd.concat(frames, ignore_index=True)
 
+    @cached_property
+    def public_rows(self) -> dict[tuple[str, int], pd.Series]:
+        """(measure, year) → that row of :attr:`public_key_figures_by_year` (the first, if several).
+
+        Pages look up a few hundred single figures; a boolean mask over the whole table for
+        each cost more than the rest of the page."""
+        long = self.public_key_figures_by_year
+        first = ~long.duplicated(["measure", "year"]).to_numpy()
+        return {
+            (measure, year): long.iloc[i]
+            for i, (measure, year) in enumerate(zip(long["measure"], long["year"]))
+            if first[i]
+        }
+
     def commentary(self, page_title: str) -> str:
         return (
             "<section aria-labelledby='kommentar'><h2 id='kommentar'>Kommentar</h2>"

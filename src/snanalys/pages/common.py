@@ -39,14 +39,14 @@ def section(title: str, body: str, anchor: str) -> str:
     return f"<section aria-labelledby='{anchor}'><h2 id='{anchor}'>{html.escape(title)}</h2>{body}</section>"
 
 
-def _row(long: pd.DataFrame, measure: str, year: int) -> pd.Series | None:
-    rows = long.loc[(long["measure"] == measure) & (long["year"] == year)]
-    return rows.iloc[0] if len(rows) else None
+def _row(ctx: PageContext, measure: str, year: int) -> pd.Series | None:
+    """The public row of ``measure`` in ``year``, None if the table has none."""
+    return ctx.public_rows.get((measure, year))
 
 
 def public_value(ctx: PageContext, measure: str, year: int) -> tuple[float | None, bool]:
     """(value, suppressed) of a key figure as the board may see it."""
-    row = _row(ctx.public_key_figures_by_year, measure, year)
+    row = _row(ctx, measure, year)
     if row is None:
         return None, False
     return row["value"], bool(row["suppressed"])
@@ -56,7 +56,7 @@ def key_figure_sentence(ctx: PageContext, measure: str, subject: str) -> str:
     """A sentence comparing the period with the same period last year, from the public values."""
     current, current_x = public_value(ctx, measure, ctx.year)
     previous, previous_x = public_value(ctx, measure, ctx.year - 1)
-    unit = _row(ctx.public_key_figures_by_year, measure, ctx.year)["unit"]
+    unit = _row(ctx, measure, ctx.year)["unit"]
     return compare_sentence(
         subject,
         current,
@@ -82,7 +82,7 @@ def key_figures_over_years(ctx: PageContext, measures: list[str], caption: str) 
     for measure in measures:
         cells = {}
         for year in years:
-            row = _row(long, measure, year)
+            row = _row(ctx, measure, year)
             if row is None:
                 cells[year_label(ctx, year)] = "–"
                 continue
@@ -90,7 +90,7 @@ def key_figures_over_years(ctx: PageContext, measures: list[str], caption: str) 
             cells[year_label(ctx, year)] = format_number(row["value"], row["unit"], suppressed=bool(row["suppressed"]))
         current, cur_x = public_value(ctx, measure, ctx.year)
         previous, prev_x = public_value(ctx, measure, ctx.year - 1)
-        unit = _row(long, measure, ctx.year)["unit"] if _row(long, measure, ctx.year) is not None else ""
+        unit = _row(ctx, measure, ctx.year)["unit"] if _row(ctx, measure, ctx.year) is not None else ""
         if cur_x or prev_x or current is None or previous is None or not previous:
             change = "–"
         elif unit == "procent":
@@ -99,7 +99,7 @@ def key_figures_over_years(ctx: PageContext, measures: list[str], caption: str) 
         else:
             change = f"{'+' if current >= previous else '−'}{format_number(abs(current - previous) / previous * 100, 'procent')}"
         cells["Förändring mot i fjol"] = change
-        label = _row(long, measure, ctx.year)
+        label = _row(ctx, measure, ctx.year)
         display[label["label_sv"] if label is not None else measure] = cells
     frame = pd.DataFrame.from_dict(display, orient="index")
     notes = [FOOTNOTE_SV] if any_suppressed else []
@@ -116,7 +116,7 @@ def trend_chart(ctx: PageContext, measures: dict[str, str], *, title: str, ylabe
         {label: [public_value(ctx, m, y)[0] for y in years] for m, label in measures.items()},
         index=[year_label(ctx, y) for y in years],
     ).astype(float)
-    unit = _row(long, next(iter(measures)), ctx.year)["unit"]
+    unit = _row(ctx, next(iter(measures)), ctx.year)["unit"]
     fig = charts.line_chart(data, title=title, ylabel=ylabel)
     table_display = data.apply(lambda col: col.map(lambda v: format_number(v, unit)))
     points = "; ".join(
