@@ -34,11 +34,11 @@ def _run(folder, paths, workers):
 
 def test_notebooks_share_a_warm_kernel_but_not_its_variables(tmp_path):
     first = _notebook(tmp_path, "00_a", "import os\nleaked = 42\nprint('pid', os.getpid())")
-    second = _notebook(tmp_path, "01_b", "import os\nprint('pid', os.getpid())\nprint('leaked' in dir(), kommun)")
+    second = _notebook(tmp_path, "01_b", "import os\nprint('pid', os.getpid())\nprint('leaked' in dir(), '_snanalys_reset' in dir(), kommun)")
     a, b = _run(tmp_path, [first, second], workers=1)
     pid_a = _text(a).split()[1]
     assert f"pid {pid_a}" in _text(b)  # the same kernel process ran both
-    assert "False 0481" in _text(b)  # the first notebook's variable is gone; parameters are injected
+    assert "False False 0481" in _text(b)  # the first notebook's variables and the reset's are gone; parameters injected
 
 
 def test_kernels_start_in_the_notebooks_folder_and_the_runner_keeps_its_own(tmp_path):
