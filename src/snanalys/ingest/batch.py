@@ -357,38 +357,75 @@ def _unique_within_folder(
     t: _Table, values: pd.Series, digests: tuple[np.ndarray, np.ndarray] | None
 ) -> np.ndarray:
     """Per row: its id is not repeated in its folder (missing ids pass: the not-null check
-    reports them). Found from the pseudonyms' digests where the id has them (equal ids have
-    equal digests; rows whose digests collide are compared as text), else from the ids'
-    dictionary codes (exact)."""
+    reports them). Equal ids have equal 64-bit fingerprints (the pseudonyms' digests where
+    the id has them, else :func:`_text_fingerprints`) within equal folders; the rare rows
+    whose fingerprints collide are compared as text."""
     ok = np.ones(len(values), dtype=bool)
     if digests is None:
-        encoded = pc.dictionary_encode(pa.array(parsing.as_text(values), from_pandas=True))
-        if isinstance(encoded, pa.ChunkedArray):
-            encoded = encoded.unify_dictionaries().combine_chunks()
-        codes = encoded.indices
-        rows = np.flatnonzero(np.asarray(codes.is_valid().to_numpy(zero_copy_only=False), dtype=bool))
-        if len(rows) == 0:
-            return ok
-        code = codes.to_numpy(zero_copy_only=False)[rows].astype(np.int64)
-        key = code * np.int64(len(t.folders)) + t.source[rows]
-        ordered = np.sort(key)
-        twice = ordered[1:][ordered[1:] == ordered[:-1]]
-        if len(twice):
-            ok[rows[np.isin(key, twice)]] = False
-        return ok
-    raw, valid = digests
+        array = pa.array(parsing.as_text(values), from_pandas=True)
+        if isinstance(array, pa.ChunkedArray):
+            array = array.combine_chunks()
+        valid = np.asarray(array.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+        fingerprints = _text_fingerprints(array.cast(pa.large_string()))
+    else:
+        raw, valid = digests
+        fingerprints = raw.view("<u8").ravel()
     rows = np.flatnonzero(valid)
     if len(rows) == 0:
         return ok
-    key = raw[rows].view("<u8").ravel() ^ (t.source[rows].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+    key = fingerprints[rows] ^ (t.source[rows].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
     ordered = np.sort(key)
     if not (ordered[1:] == ordered[:-1]).any():
-        return ok  # the usual case: no two digests alike, so no two ids alike
+        return ok  # the usual case: no two fingerprints alike, so no two ids alike
     candidates = rows[pd.Series(key).duplicated(keep=False).to_numpy()]
     if len(candidates):
         same = pd.DataFrame({"source": t.source[candidates], "value": values.iloc[candidates].to_numpy(dtype=object)})
         ok[candidates[same.duplicated(keep=False).to_numpy()]] = False
     return ok
+
+
+#: Random odd multipliers, one per 8-byte word of a string, of :func:`_text_fingerprints`
+#: (fixed, so that a run is reproducible).
+_FINGERPRINT_WEIGHTS = np.random.default_rng(20261130).integers(0, 2**63, size=64, dtype=np.uint64) * np.uint64(2) + 1
+_TAIL_MASKS = np.array([(1 << (8 * r)) - 1 for r in range(8)] + [2**64 - 1], dtype=np.uint64)  # r bytes kept
+
+
+def _text_fingerprints(array: pa.Array) -> np.ndarray:
+    """A 64-bit fingerprint of each string of ``array`` (large_string; nulls get any value):
+    its length, plus each 8-byte word of it times a random odd weight of its place, modulo
+    2**64. Equal strings get equal fingerprints; unequal ones rarely do (the caller compares
+    those as text). Computed word by word over all strings at once: far cheaper than a hash
+    table of the texts."""
+    n = len(array)
+    if n == 0:
+        return np.zeros(0, dtype=np.uint64)
+    buffers = array.buffers()
+    offsets = np.frombuffer(buffers[1], dtype=np.int64)[array.offset : array.offset + n + 1]
+    starts, lengths = offsets[:-1], offsets[1:] - offsets[:-1]
+    out = lengths.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    words = -(-int(lengths.max()) // 8)
+    if words == 0:
+        return out
+    # Every byte's 8-byte word (little-endian, unaligned), over the data and 8 zero bytes past its end.
+    padded = np.zeros(int(offsets[-1]) + 8, dtype=np.uint8)
+    padded[: int(offsets[-1])] = np.frombuffer(buffers[2], dtype=np.uint8)[: int(offsets[-1])]
+    word_at = np.ndarray(shape=(len(padded) - 7,), dtype="<u8", buffer=padded, strides=(1,))
+    weights = _FINGERPRINT_WEIGHTS
+    if words > len(weights):  # ids this long are rare: more weights, drawn the same way
+        weights = np.random.default_rng(words).integers(0, 2**63, size=words, dtype=np.uint64) * np.uint64(2) + 1
+    rows = None  # all strings
+    for q in range(words):
+        j = 8 * q
+        if rows is None and int(lengths.min()) < j + 8:
+            rows = np.flatnonzero(lengths > j)
+        elif rows is not None:
+            rows = rows[lengths[rows] > j]
+        if rows is None:
+            out += word_at[starts + j] * weights[q]
+        else:
+            word = word_at[starts[rows] + j] & _TAIL_MASKS[np.minimum(lengths[rows] - j, 8)]
+            out[rows] += word * weights[q]
+    return out
 
 
 # --- failures ---------------------------------------------------------------------------------------------
