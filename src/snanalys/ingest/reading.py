@@ -566,13 +566,20 @@ def _read_group(names, members, required, files, pieces, use_threads) -> list[in
     return slow + placed
 
 
+def _chunk_offsets(chunk: pa.Array) -> np.ndarray:
+    """The ``n + 1`` offsets of a large_string chunk's cells into its data buffer (the chunk may
+    start inside its buffers)."""
+    n = len(chunk)
+    return np.frombuffer(chunk.buffers()[1], dtype=np.int64)[chunk.offset : chunk.offset + n + 1]
+
+
 def _starts_with_nul(array: pa.ChunkedArray) -> np.ndarray:
     """Per cell: not empty and its first byte is NUL (a marker row)."""
     out = []
     for chunk in array.chunks:
         n = len(chunk)
-        _, offsets_buffer, data_buffer = chunk.buffers()
-        offsets = np.frombuffer(offsets_buffer, dtype=np.int64)[chunk.offset : chunk.offset + n + 1]
+        offsets = _chunk_offsets(chunk)
+        data_buffer = chunk.buffers()[2]
         if data_buffer is None or n == 0 or offsets[-1] == offsets[0]:
             out.append(np.zeros(n, dtype=bool))
             continue
@@ -583,12 +590,7 @@ def _starts_with_nul(array: pa.ChunkedArray) -> np.ndarray:
 
 
 def _empty_cells(array: pa.ChunkedArray) -> np.ndarray:
-    out = []
-    for chunk in array.chunks:
-        n = len(chunk)
-        _, offsets_buffer, _ = chunk.buffers()
-        offsets = np.frombuffer(offsets_buffer, dtype=np.int64)[chunk.offset : chunk.offset + n + 1]
-        out.append(offsets[1:] == offsets[:-1])
+    out = [np.diff(_chunk_offsets(chunk)) == 0 for chunk in array.chunks]
     return np.concatenate(out) if out else np.zeros(0, dtype=bool)
 
 
