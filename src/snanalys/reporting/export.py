@@ -1,4 +1,4 @@
-"""Executed notebooks → the board's static HTML pages and one PDF, in-process.
+"""Executed notebooks → the board's static HTML pages (in-process) and one PDF (see ``pdf``).
 
 nbconvert's own HTML templates pull require.js, MathJax and a mermaid module from CDNs;
 the project's template (``templates/snanalys_page``) writes a complete page with inline
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+from concurrent.futures import Future
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -18,6 +19,8 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
 from snanalys import __version__
+from snanalys.reporting import pdf
+from snanalys.reporting.pdf import LayoutProcess
 
 TEMPLATES = Path(str(resources.files("snanalys.reporting").joinpath("templates")))
 FORBIDDEN_MIMETYPES = ("application/javascript", "application/vnd.jupyter.widget-view+json", "text/vnd.mermaid")
@@ -100,39 +103,61 @@ class PdfBook:
     the pages finish, so the layout runs while other notebooks still execute; :meth:`write`
     then joins the pages in report order into one file. The first page carries the
     synthetic-data banner, the last the footer; every page starts on a new sheet.
+
+    With a :class:`~snanalys.reporting.pdf.LayoutProcess` the pages are laid out in that
+    process (see there why); without one, in the calling thread.
     """
 
-    def __init__(self, count: int, *, title: str) -> None:
+    def __init__(self, count: int, *, title: str, layout: LayoutProcess | None = None) -> None:
         self.title = title
-        self._documents: list = [None] * count
+        self._count = count
+        self._layout = layout
+        self._book = layout.new_book() if layout is not None else None
+        self._documents: list = [None] * count  # laid out here, without a layout process
+        self._pending: dict[int, Future] = {}  # laid out in the layout process
+        self._written = False
         self._lock = threading.Lock()
 
-    def add(self, index: int, page_html: str) -> None:
-        from weasyprint import HTML
-        from weasyprint.urls import URLFetcher
-
+    def _document(self, index: int, page_html: str) -> str:
         match = _MAIN.search(page_html)
         banner = re.search(r"<p class=\"banner\".*?</p>", page_html, re.S) if index == 0 else None
         footer = re.search(r"<footer class=\"site\">.*?</footer>", page_html, re.S)
-        footer = footer if index == len(self._documents) - 1 else None
-        document = (
+        footer = footer if index == self._count - 1 else None
+        return (
             f"<!DOCTYPE html><html lang='sv'><head><meta charset='utf-8'><title>{self.title}</title>"
             f"<style>{css()}</style></head><body>{banner.group(0) if banner else ''}"
             f"<section class='page'>{match.group(1) if match else page_html}</section>"
             f"{footer.group(0) if footer else ''}</body></html>"
         )
-        # only data: URIs may be read (the images); anything else is a fault in the page
-        fetcher = URLFetcher(allowed_protocols=("data",), fail_on_errors=True)
-        rendered = HTML(string=document, base_url=".", url_fetcher=fetcher).render()
+
+    def add(self, index: int, page_html: str) -> None:
+        document = self._document(index, page_html)
+        if self._layout is None:
+            rendered = pdf.render(document)
+            with self._lock:
+                self._documents[index] = rendered
+            return
+        future = self._layout.add(self._book, self._count, index, document)
         with self._lock:
-            self._documents[index] = rendered
+            self._pending[index] = future
 
     def write(self, output: Path) -> None:
-        missing = [i for i, d in enumerate(self._documents) if d is None]
+        if self._layout is None:
+            pdf.write(self._documents, output)
+            return
+        missing = [i for i in range(self._count) if i not in self._pending]
         if missing:
             raise ValueError(f"the PDF lacks pages {missing}")
-        pages = [page for document in self._documents for page in document.pages]
-        self._documents[0].copy(pages).write_pdf(str(output))
+        for index in sorted(self._pending):
+            self._pending[index].result()  # a page that could not be laid out fails the PDF
+        self._layout.write(self._book, self._count, output)
+        self._written = True
+
+    def close(self) -> None:
+        """Free the pages the layout process holds for a book that was not written (a failed run)."""
+        if self._layout is not None and not self._written:
+            self._layout.drop(self._book)
+            self._written = True
 
 
 def pdf_from_pages(pages_html: list[str], *, title: str, output: Path) -> None:

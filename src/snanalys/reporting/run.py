@@ -41,6 +41,7 @@ from snanalys.data import load_municipality
 from snanalys.periods import latest_closed_tertial, require_covered, year_to_date
 from snanalys.reporting import export
 from snanalys.reporting.kernels import RESET_TAG, KernelPool, NotebookJob
+from snanalys.reporting.pdf import LayoutProcess
 from snanalys.reporting.static_checks import check_page
 from snanalys.reporting.quality_page import quality_page
 
@@ -358,6 +359,7 @@ def run_report(
     on_failure: str | None = None,
     workers: int | None = None,
     pool: KernelPool | None = None,
+    layout: LayoutProcess | None = None,
 ) -> ReportResult:
     """Build the report of ``year``-T``tertial`` and publish it only if all of it succeeded.
 
@@ -384,6 +386,7 @@ def run_report(
                 progress=progress,
                 pool=pool,
                 workers=workers,
+                layout=layout,
             )
     except Exception as exc:
         message = str(exc) if isinstance(exc, ReportError) else f"{type(exc).__name__}: {exc}"
@@ -425,7 +428,8 @@ def run_reports(
     notebooks_dir = Path(notebooks_dir).resolve()
     results: dict[str, ReportResult] = {}
     failures: dict[str, str] = {}
-    with interpreter_kernel() as kernel_name, KernelPool(kernel_name, notebooks_dir, workers) as pool:
+    with interpreter_kernel() as kernel_name, KernelPool(kernel_name, notebooks_dir, workers) as pool, \
+            LayoutProcess() as layout:
         # twice as many reports in flight as kernels: the kernels always have notebooks waiting
         # while reports whose notebooks are done make their PDF and tables
         with ThreadPoolExecutor(max_workers=2 * pool.workers, thread_name_prefix="snanalys-report") as builds:
@@ -443,6 +447,7 @@ def run_reports(
                     progress=lambda message, code=code: progress(f"{code}: {message}"),
                     on_failure=on_failure,
                     pool=pool,
+                    layout=layout,
                 )
                 for code in kommuner
             }
@@ -463,6 +468,16 @@ def _generated_at(started_at: dt.datetime) -> dt.datetime:
     if epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
     return started_at
+
+
+@contextmanager
+def _layout_process(layout: LayoutProcess | None):
+    """The caller's layout process (a county run shares one), or one of this run's own."""
+    if layout is not None:
+        yield layout
+        return
+    with LayoutProcess() as own:
+        yield own
 
 
 @contextmanager
@@ -566,6 +581,7 @@ def _build_report(
     progress: Callable[[str], None],
     pool: KernelPool | None = None,
     workers: int | None = None,
+    layout: LayoutProcess | None = None,
 ) -> ReportResult:
     started = time.perf_counter()
     started_at = dt.datetime.now().astimezone()
@@ -605,14 +621,17 @@ def _build_report(
         "generated": f"Skapad {_generated_at(started_at):%Y-%m-%d %H:%M} med snanalys {__version__}.",
     }
     durations: dict[str, float] = {}
-    book = export.PdfBook(len(page_context["pages"]), title=page_context["report_title"])
     try:
-        with _kernel_pool(pool, notebooks_dir, workers) as kernels:
-            _execute_pages(
-                kernels, pages, notebooks_dir, internal_dir, public_dir, parameters, page_context,
-                synthetic=extract.synthetic, durations=durations, progress=progress, book=book,
-            )
-        book.write(public_dir / "rapport.pdf")
+        with _layout_process(layout) as layouts, _kernel_pool(pool, notebooks_dir, workers) as kernels:
+            book = export.PdfBook(len(page_context["pages"]), title=page_context["report_title"], layout=layouts)
+            try:
+                _execute_pages(
+                    kernels, pages, notebooks_dir, internal_dir, public_dir, parameters, page_context,
+                    synthetic=extract.synthetic, durations=durations, progress=progress, book=book,
+                )
+                book.write(public_dir / "rapport.pdf")
+            finally:
+                book.close()
         progress("rapport.pdf … klar")
         _write_public_tables(data, year, tertial, public_dir, internal_dir)
         manifest = {
