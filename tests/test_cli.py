@@ -119,3 +119,34 @@ def test_help_lists_the_commands(capsys):
     assert exit_info.value.code == 0
     out = capsys.readouterr().out
     assert all(c in out for c in ("sample", "ingest", "nyckeltal"))
+
+
+def test_all_municipalities_gives_each_one_and_the_country_as_csv(capsys, sample_data_dir):
+    """One municipality in the data: its block and the country's equal its own key figures."""
+    code, out, err = run(
+        capsys, "--data-dir", str(sample_data_dir), "nyckeltal", "--year", "2025", "--tertial", "2", "--all-municipalities"
+    )
+    assert code == 0, err
+    assert "INTERNAL, not suppressed" in err and "synthetic" in err
+    rows = pd.read_csv(io.StringIO(out), dtype={"municipality_code": str, "status": str}, keep_default_na=False)
+    assert list(rows.columns) == ["municipality_code", "measure", "value", "unit", "data_source", "status"]
+    assert set(rows["municipality_code"]) == {"0000", "0480"}
+    assert set(rows["data_source"]) == {"synthetic"} and set(rows["status"]) == {""}
+    _, single, _ = run(
+        capsys, "--data-dir", str(sample_data_dir), "nyckeltal", "--year", "2025", "--tertial", "2", "--format", "csv"
+    )
+    own = parse(single)
+    for code_ in ("0480", "0000"):
+        block = rows[rows["municipality_code"] == code_].set_index("measure")
+        for measure in ("eb_households", "eb_paid_kr", "care_days_children", "kr_per_care_day_children_external"):
+            assert block.loc[measure, "value"] == pytest.approx(float(own[measure]), abs=0.01), (code_, measure)
+
+
+def test_all_municipalities_is_never_public_and_checks_coverage(capsys, sample_data_dir):
+    base = ["--data-dir", str(sample_data_dir), "nyckeltal", "--year", "2026", "--all-municipalities"]
+    code, out, err = run(capsys, *base, "--public")
+    assert code == 2 and out == "" and "reveal a hidden count" in err
+    code, out, err = run(capsys, *base)
+    assert code != 0 and out == "" and "0480" in err and "--allow-partial" in err
+    code, out, err = run(capsys, *base, "--allow-partial")
+    assert code == 0 and all(line.endswith(",preliminary") for line in out.splitlines()[1:])

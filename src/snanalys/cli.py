@@ -141,6 +141,8 @@ def cmd_nyckeltal(args: argparse.Namespace) -> int:
     from snanalys.data import load_municipality
     from snanalys.metrics.key_figures import key_figures
 
+    if args.all_municipalities:
+        return _nyckeltal_all(args)
     ensure_processed(args.data_dir)
     data = load_municipality(args.data_dir / "processed", args.kommun)
     period = year_to_date(args.year, args.tertial or 3)
@@ -178,6 +180,62 @@ def cmd_nyckeltal(args: argparse.Namespace) -> int:
         if preliminary:
             title += " — PRELIMINÄRT"
         sys.stdout.write(key_figures_text(table, title=title))
+    return 0
+
+
+def _nyckeltal_all(args: argparse.Namespace) -> int:
+    """Every municipality's key figures and the country's (``0000``) as one CSV, for analysts.
+
+    Internal use only: not suppressed, and it cannot be, one municipality at a time: the
+    country's total less the other municipalities would give back a hidden count."""
+    from snanalys.data import Extract, municipality_dirs
+    from snanalys.metrics.national import key_figures_all
+    from snanalys.periods import require_covered
+
+    if args.public or args.kommun:
+        _err(
+            "snanalys: --all-municipalities is internal and unsuppressed; publish one municipality at a time "
+            "(--kommun, --public): a country total less the other municipalities would reveal a hidden count"
+        )
+        return EXIT_USAGE
+    if args.format == "table":
+        _err("snanalys: --all-municipalities writes CSV only (--format csv)")
+        return EXIT_USAGE
+    processed_root = args.data_dir / "processed"
+    period = year_to_date(args.year, args.tertial or 3)
+    dirs = municipality_dirs(processed_root)
+    extracts = {d.name: Extract.from_json(d / "extract.json") for d in dirs}
+    uncovered = []
+    for code, extract in extracts.items():
+        through = extract.covered_through if args.as_of is None else min(extract.covered_through, args.as_of)
+        try:
+            require_covered(period, extract.data_from, through)
+        except PeriodError:
+            uncovered.append(code)
+    if uncovered and not args.allow_partial:
+        raise PeriodError(
+            f"{period.label} is not fully covered by the data of {len(uncovered)} municipalities "
+            f"({', '.join(uncovered[:10])}{' …' if len(uncovered) > 10 else ''}); --allow-partial marks them preliminary"
+        )
+    table = key_figures_all(processed_root, period)
+    synthetic = {code for code, e in extracts.items() if e.synthetic}
+    _err(
+        f"snanalys: {len(extracts)} municipalities and the country (0000), {period.label}: INTERNAL, not suppressed"
+        + (f"; {len(synthetic)} of them synthetic sample data" if synthetic else "")
+    )
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["municipality_code", "measure", "value", "unit", "data_source", "status"])
+    for row in table.itertuples(index=False):
+        code = row.municipality_code
+        if code in extracts:
+            source = "synthetic" if code in synthetic else "real"
+            status = "preliminary" if code in uncovered else ""
+        else:  # the country: its sources and status are its municipalities'
+            source = "synthetic" if synthetic == set(extracts) else ("mixed" if synthetic else "real")
+            status = "preliminary" if uncovered else ""
+        writer.writerow([code, row.measure, _format_value(row.value), row.unit, source, status])
+    sys.stdout.write(out.getvalue())
     return 0
 
 
@@ -241,11 +299,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("nyckeltal", help="print the key figures of a period (year to date)")
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--tertial", type=_tertial, help="1 (Jan–Apr), 2 (Jan–Aug) or 3 (the year; default)")
-    p.add_argument("--format", choices=("csv", "table"), default="table")
+    p.add_argument("--format", choices=("csv", "table"), help="table (the default for one municipality) or csv (always, with --all-municipalities)")
     p.add_argument("--public", action="store_true", help="apply the board's small-count suppression")
     p.add_argument("--as-of", type=_date, help="treat the data as known only up to this date")
     p.add_argument("--allow-partial", action="store_true", help="allow a period the data does not fully cover")
     p.add_argument("--kommun", help="municipality code, when data/processed holds several")
+    p.add_argument(
+        "--all-municipalities",
+        action="store_true",
+        help="every municipality in data/processed and the country (0000) as one CSV: internal, not suppressed",
+    )
     p.set_defaults(func=cmd_nyckeltal)
 
     p = sub.add_parser(
