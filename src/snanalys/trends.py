@@ -6,12 +6,10 @@ the first year the data covers (2022 for the sample).
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from pathlib import Path
-
 import pandas as pd
 
 from snanalys.data import MunicipalityData
+from snanalys.memo import Memo, folder_state
 from snanalys.metrics.key_figures import key_figures
 from snanalys.periods import year_to_date
 
@@ -22,13 +20,7 @@ def comparison_years(data: MunicipalityData, year: int) -> list[int]:
     return list(range(first, year + 1))
 
 
-def _files_signature(directory: Path) -> tuple:
-    """What the processed folder holds now: a re-ingest changes it, so a memo cannot go stale."""
-    return tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in directory.iterdir() if p.is_file()))
-
-
-_MEMO: OrderedDict = OrderedDict()
-_MEMO_SIZE = 8
+_MEMO = Memo(8)
 
 
 def same_period_key_figures(data: MunicipalityData, year: int, tertial: int) -> pd.DataFrame:
@@ -39,14 +31,8 @@ def same_period_key_figures(data: MunicipalityData, year: int, tertial: int) -> 
     runner's warm kernels, an analyst re-running a notebook) computes it once per data
     folder state and period, and hands out copies.
     """
-    directory = Path(data.directory).resolve()
-    key = (str(directory), _files_signature(directory), year, tertial)
-    if key not in _MEMO:
-        _MEMO[key] = _compute_same_period_key_figures(data, year, tertial)
-        while len(_MEMO) > _MEMO_SIZE:
-            _MEMO.popitem(last=False)
-    _MEMO.move_to_end(key)
-    return _MEMO[key].copy()
+    key = (folder_state(data.directory), year, tertial)
+    return _MEMO.get(key, lambda: _compute_same_period_key_figures(data, year, tertial)).copy()
 
 
 def _compute_same_period_key_figures(data: MunicipalityData, year: int, tertial: int) -> pd.DataFrame:

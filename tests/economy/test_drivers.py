@@ -1,5 +1,6 @@
 """Volume and price effects add up exactly to the change they explain."""
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -36,3 +37,17 @@ def test_on_the_sample_the_effects_add_up_and_prices_are_the_published_ones(samp
     eb = table.loc["ekonomiskt_bistand"]
     assert (eb["volume"], round(eb["price"])) == (1123, 85937)
     assert eb["outcome_period"] == pytest.approx(-96_507_251, abs=1)  # "96,5 mnkr" in the annual report
+
+
+def test_the_memoised_tables_are_the_computed_ones_and_callers_get_copies(sample):
+    from snanalys.economy.figures import area_costs, committee_result, cost_budget_or_none
+    from snanalys.economy.ledger import result_table
+
+    expected = cost_table(sample, 2025, 2, cost_budget_or_none(sample))
+    first = area_costs(sample, 2025, 2)
+    pd.testing.assert_frame_equal(first, expected)
+    first.loc[:, "volume"] = -1  # a caller changing its copy changes nobody else's
+    pd.testing.assert_frame_equal(area_costs(sample, 2025, 2), expected)
+    pd.testing.assert_frame_equal(
+        committee_result(sample, 2025, 8), result_table(sample.table("ledger"), sample.table("budget"), 2025, 8)
+    )

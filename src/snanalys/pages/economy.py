@@ -7,10 +7,9 @@ import html
 import pandas as pd
 
 from snanalys import charts
-from snanalys.economy.drivers import cost_table
-from snanalys.economy.figures import cost_budget_or_none
+from snanalys.economy.figures import area_costs, committee_result
 from snanalys.economy.forecast import METHOD_LABELS_SV
-from snanalys.economy.ledger import account_group_table, cumulative_by_month, result_table, total_row
+from snanalys.economy.ledger import account_group_table, cumulative_by_month, total_row
 from snanalys.narrative import MONTHS_SV
 from snanalys.pages import PageContext
 from snanalys.pages.common import period_text, section
@@ -63,7 +62,7 @@ def _money_table(table: pd.DataFrame, *, caption: str, row_header: str, total_la
 def committee_section(ctx: PageContext) -> str:
     months = ctx.period.end.month
     ledger, budget = ctx.data.table("ledger"), ctx.data.table("budget")
-    table = result_table(ledger, budget, ctx.year, months)
+    table = committee_result(ctx.data, ctx.year, months)
     total = total_row(table)
     verdict = "bättre" if total["deviation"] >= 0 else "sämre"
     sentence = (
@@ -100,7 +99,7 @@ def committee_section(ctx: PageContext) -> str:
 
 
 def costs_section(ctx: PageContext) -> str:
-    table = cost_table(ctx.data, ctx.year, ctx.tertial, cost_budget_or_none(ctx.data))
+    table = area_costs(ctx.data, ctx.year, ctx.tertial)
     body = (
         "<p>De volymdrivna kostnaderna räknas fram ur utbetalningar och fakturor för placeringar och jämförs med "
         "ersättningen (budgeten) för varje område.</p>"

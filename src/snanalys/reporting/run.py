@@ -328,13 +328,11 @@ def _write_public_tables(data, year: int, tertial: int, public_dir: Path, intern
 
 def _forecasts(data, year: int, tertial: int) -> dict:
     """Method and backtested error of every full-year forecast on the economy page."""
-    from snanalys.economy.drivers import cost_table
-    from snanalys.economy.figures import cost_budget_or_none
-    from snanalys.economy.ledger import result_table
+    from snanalys.economy.figures import area_costs, committee_result
 
     months = year_to_date(year, tertial).end.month
-    ledger = result_table(data.table("ledger"), data.table("budget"), year, months)
-    costs = cost_table(data, year, tertial, cost_budget_or_none(data))
+    ledger = committee_result(data, year, months)
+    costs = area_costs(data, year, tertial)
     return {
         "committee": {r.key: r.forecast_detail for r in ledger.itertuples(index=False)},
         "volume_driven_costs": {r.area: r.forecast_detail for r in costs.itertuples(index=False)},
