@@ -8,12 +8,14 @@ series are Nyköping's (0480) real public figures, labelled as such.
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from snanalys import charts
 from snanalys.kolada import extract as kolada
+from snanalys.memo import Memo, folder_state
 from snanalys.metrics import economic_assistance as eb
 from snanalys.pages import PageContext
 from snanalys.pages.common import section
@@ -43,31 +45,58 @@ def external_dir(ctx: PageContext) -> Path:
     return Path(__file__).resolve().parents[3] / "data" / "external"
 
 
-def _series(ctx: PageContext, all_values: pd.DataFrame, kpi: str, peers: list[str]) -> pd.DataFrame:
-    code = ctx.data.extract.municipality_code
-    if kpi == "N31857_per_inv":
-        paid = all_values.loc[all_values["kpi"] == "N31857"].copy()
-        population = all_values.loc[all_values["kpi"] == "N01951"].set_index(["geo", "year"])["value"]
+@dataclass(frozen=True)
+class _Extract:
+    """The shipped Kolada extract as the page uses it: the values split by KPI."""
+
+    by_kpi: dict[str, pd.DataFrame]
+    geos: frozenset[str]
+    catalog: pd.DataFrame
+    names: dict[str, str]
+
+
+_EXTRACTS = Memo(2)
+
+
+def _extract(folder: Path) -> _Extract:
+    """Read and split once per process and folder state: every report's page reads the same
+    extract, and a county run makes many reports in one kernel."""
+
+    def read() -> _Extract:
+        all_values = kolada.values(folder)
+        by_kpi = {str(kpi): rows for kpi, rows in all_values.groupby("kpi", sort=False)}
+        # kr per inhabitant: paid (N31857) × 1 000 / inhabitants (N01951) of the same geo and year
+        paid = by_kpi.get("N31857", all_values.iloc[:0]).copy()
+        population = by_kpi.get("N01951", all_values.iloc[:0]).set_index(["geo", "year"])["value"]
         paid["value"] = paid["value"] * 1000 / paid.set_index(["geo", "year"]).index.map(population)
-        paid["kpi"] = kpi
-        return kolada.comparison(paid, kpi, code, peers)
-    return kolada.comparison(all_values, kpi, code, peers)
+        paid["kpi"] = "N31857_per_inv"
+        by_kpi["N31857_per_inv"] = paid
+        return _Extract(by_kpi, frozenset(all_values["geo"]), kolada.catalog(folder), kolada.municipality_names(folder))
+
+    return _EXTRACTS.get(folder_state(folder), read)
+
+
+def _rows(extract: _Extract, kpi: str) -> pd.DataFrame:
+    """The extract's rows of one KPI (none, with the same columns, for a KPI it lacks)."""
+    return extract.by_kpi.get(kpi, extract.by_kpi["N31857_per_inv"].iloc[:0])
+
+
+def _series(ctx: PageContext, extract: _Extract, kpi: str, peers: list[str]) -> pd.DataFrame:
+    return kolada.comparison(_rows(extract, kpi), kpi, ctx.data.extract.municipality_code, peers)
 
 
 def kolada_section(ctx: PageContext) -> str:
-    folder = external_dir(ctx)
-    all_values = kolada.values(folder)
-    catalog = kolada.catalog(folder)
-    names = kolada.municipality_names(folder)
+    extract = _extract(external_dir(ctx))
+    catalog, names = extract.catalog, extract.names
     code = ctx.data.extract.municipality_code
     own_name = names.get(code, code)
-    if code not in set(all_values["geo"]):
+    if code not in extract.geos:
         text = (
             f"Kolada-extraktet i data/external har inga uppgifter för kommunkod {code}, så jämförelsen kan inte "
             "visas. Hämta kommunens värden med Kolada-klienten eller komplettera extraktet."
         )
         return section("Kolada: kommunen, liknande kommuner och riket", f"<p>{html.escape(text)}</p>", "kolada")
-    peers = kolada.similar_size_peers(all_values, code)
+    peers = kolada.similar_size_peers(_rows(extract, "N01951"), code)
     intro = (
         f"Diagrammen jämför {own_name} ({code}) med medianen för de sex kommuner som är närmast i folkmängd "
         f"({', '.join(names.get(p, p) for p in peers)}) och med riket. Alla serier är Kolada-data (verkliga "
@@ -81,7 +110,7 @@ def kolada_section(ctx: PageContext) -> str:
         )
     body = f"<p>{html.escape(intro)}</p>"
     for kpi, decimals, unit in KPIS:
-        series = _series(ctx, all_values, kpi, peers)
+        series = _series(ctx, extract, kpi, peers)
         if kpi == "N31857_per_inv":
             title = "Utbetalt ekonomiskt bistånd, kr/invånare"
             published = catalog.loc["N31857", "publication_date"]
