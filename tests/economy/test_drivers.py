@@ -51,3 +51,13 @@ def test_the_memoised_tables_are_the_computed_ones_and_callers_get_copies(sample
     pd.testing.assert_frame_equal(
         committee_result(sample, 2025, 8), result_table(sample.table("ledger"), sample.table("budget"), 2025, 8)
     )
+
+
+def test_monthly_costs_are_memoised_as_computed(sample):
+    from snanalys.economy.drivers import _monthly_costs, monthly_costs
+
+    for area in AREAS:
+        first, expected = monthly_costs(sample, area), _monthly_costs(sample, area)
+        assert first.keys() == expected.keys() and all((first[y] == expected[y]).all() for y in expected)
+        next(iter(first.values()))[:] = -1  # a caller changing its copy changes nobody else's
+        assert all((monthly_costs(sample, area)[y] == expected[y]).all() for y in expected)

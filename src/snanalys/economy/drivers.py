@@ -20,6 +20,7 @@ import pandas as pd
 
 from snanalys import codes
 from snanalys.economy.forecast import Forecast, choose_forecast
+from snanalys.memo import Memo, folder_state
 from snanalys.metrics import economic_assistance as eb
 from snanalys.metrics.care_days import care_days_per_spell
 from snanalys.metrics.placements import Scope
@@ -125,8 +126,19 @@ def area_cost_and_volume(data, area: Area, period: Period) -> tuple[float, float
     return cost, float(days.sum())
 
 
+_MONTHLY = Memo(64)
+
+
 def monthly_costs(data, area: Area) -> dict[int, np.ndarray]:
-    """Cost per calendar month (payment month / care month), per year, for the forecast."""
+    """Cost per calendar month (payment month / care month), per year, for the forecast.
+
+    The same for every period of the data: the key figures of each comparison year ask for it
+    again, so it is memoised per process and data folder state (copies handed out)."""
+    months = _MONTHLY.get((folder_state(data.directory), area.key), lambda: _monthly_costs(data, area))
+    return {year: values.copy() for year, values in months.items()}
+
+
+def _monthly_costs(data, area: Area) -> dict[int, np.ndarray]:
     if area.scope is None:
         frame = pd.DataFrame({"date": data.payments["payment_date"], "amount": data.payments["amount_kr"]})
     else:
