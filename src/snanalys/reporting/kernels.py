@@ -11,12 +11,18 @@ one defined; imported modules stay loaded, which is the point. Each worker is a 
 owns one kernel (the kernel is the process doing the work; the thread only waits for it).
 Kernels start in the notebooks' folder, so relative paths in a notebook behave as they do
 in JupyterLab; the runner's own working directory is never changed (papermill's ``cwd``
-would change it for the whole process, which threads cannot share).
+would change it for the whole process, which threads cannot share). On Linux the kernels
+talk over Unix sockets in a private folder rather than TCP ports: a port chosen free can be
+taken by another process before the kernel binds it ("Address already in use"), which a
+scheduled run on a shared server must not stumble on.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import sys
+import tempfile
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -89,6 +95,9 @@ class _Worker(threading.Thread):
         from jupyter_core.utils import run_sync
 
         self.km = AsyncKernelManager(kernel_name=self.pool.kernel_name)
+        if self.pool.socket_dir is not None:
+            self.km.transport = "ipc"
+            self.km.ip = os.path.join(self.pool.socket_dir, self.name.rsplit("-", 1)[-1])
         run_sync(self.km.start_kernel)(cwd=str(self.pool.cwd))
 
     def _execute(self, job: NotebookJob):
@@ -172,8 +181,11 @@ class KernelPool:
         self._ready = threading.Condition()
         self._threads = [_Worker(self, i) for i in range(self.workers)]
         self._finishers = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="snanalys-page")
+        self.socket_dir: str | None = None  # the kernels' Unix sockets (Linux), made on entry
 
     def __enter__(self) -> "KernelPool":
+        if sys.platform.startswith("linux"):
+            self.socket_dir = tempfile.mkdtemp(prefix="snanalys-kernels-")
         for thread in self._threads:
             thread.start()
         return self
@@ -212,3 +224,5 @@ class KernelPool:
         for thread in self._threads:
             thread.join()
         self._finishers.shutdown(wait=True)
+        if self.socket_dir is not None:
+            shutil.rmtree(self.socket_dir, ignore_errors=True)
