@@ -43,3 +43,31 @@ def test_a_chart_drawn_past_its_canvas_is_the_savefig_tight_image():
     ours, theirs = _png(charts.figure_png_data_uri(_chart(series))), _tight(_chart(series))
     assert ours.shape[1] > 7.5 * 110  # the legend reaches past the canvas
     assert np.array_equal(ours, theirs)
+
+
+def _tick_labels(fig) -> list[str]:
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels() if ax.get_ylim()[0] <= t.get_position()[1] <= ax.get_ylim()[1]]
+    plt.close(fig)
+    return labels
+
+
+def test_tick_labels_are_distinct_when_the_step_needs_more_decimals():
+    """Kolada shares 1.0–1.6 %: ticks every 0,25 must not read 1,2 and 1,2."""
+    data = pd.DataFrame({"Kommun": [1.0, 1.3, 1.45, 1.6]}, index=[2022, 2023, 2024, 2025])
+    labels = _tick_labels(charts.line_chart(data, title="", ylabel="procent", decimals=1, ylim_zero=False))
+    assert len(labels) == len(set(labels)) >= 3
+    assert all("," in label for label in labels)  # decimal comma, never a point
+
+
+def test_tick_labels_keep_the_asked_decimals_and_swedish_thousands():
+    data = pd.DataFrame({"Kommun": [1000, 3000, 5000, 7000]}, index=[2022, 2023, 2024, 2025])
+    labels = _tick_labels(charts.line_chart(data, title="", ylabel="hushåll"))
+    assert len(labels) == len(set(labels))
+    assert any("\u00a0000" in label or " 000" in label for label in labels) and not any("," in x for x in labels)
+    formatter = charts.SwedishTicks(1)
+    formatter.set_locs([0.0, 0.5, 1.0])
+    assert formatter(0.5) == "0,5" and formatter(1.0) == "1,0"
+    formatter.set_locs([1.0, 1.25, 1.5])
+    assert [formatter(v) for v in (1.0, 1.25)] == ["1,00", "1,25"]

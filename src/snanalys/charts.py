@@ -54,8 +54,31 @@ def apply_style() -> None:
     plt.rcParams.update(STYLE)
 
 
+class SwedishTicks(mticker.Formatter):
+    """Tick labels in Swedish (decimal comma, space between thousands) with at least
+    ``decimals`` decimals, and as many more as the tick step needs: ticks every 0,25 with
+    one decimal would read "1,2" for both 1.2 and 1.25."""
+
+    def __init__(self, decimals: int = 0) -> None:
+        self.decimals = decimals
+        self._digits = decimals
+
+    def set_locs(self, locs) -> None:
+        """Called with the axis' ticks before they are labelled: the step sets the decimals."""
+        steps = np.diff(np.sort(np.asarray(locs, dtype=float)))
+        steps = steps[steps > 0]
+        self._digits = self.decimals
+        if len(steps):
+            step = float(steps.min())
+            while self._digits < 6 and abs(step * 10**self._digits - round(step * 10**self._digits)) > 1e-6:
+                self._digits += 1
+
+    def __call__(self, value, pos=None) -> str:
+        return format_decimal_sv(value, self._digits)
+
+
 def _swedish_axis(ax, decimals: int = 0) -> None:
-    ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: format_decimal_sv(v, decimals)))
+    ax.yaxis.set_major_formatter(SwedishTicks(decimals))
 
 
 def line_chart(
