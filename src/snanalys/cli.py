@@ -146,14 +146,9 @@ def cmd_nyckeltal(args: argparse.Namespace) -> int:
     ensure_processed(args.data_dir)
     data = load_municipality(args.data_dir / "processed", args.kommun)
     period = year_to_date(args.year, args.tertial or 3)
-    through = data.extract.covered_through
-    if args.as_of is not None:
-        through = min(through, args.as_of)
     preliminary = False
     try:
-        from snanalys.periods import require_covered
-
-        require_covered(period, data.extract.data_from, through)
+        _require_covered(period, data.extract, args.as_of)
     except PeriodError:
         if not args.allow_partial:
             raise
@@ -183,6 +178,14 @@ def cmd_nyckeltal(args: argparse.Namespace) -> int:
     return 0
 
 
+def _require_covered(period, extract, as_of: dt.date | None) -> None:
+    """Raise PeriodError unless the extract (known up to ``as_of``, if given) covers ``period``."""
+    from snanalys.periods import require_covered
+
+    through = extract.covered_through if as_of is None else min(extract.covered_through, as_of)
+    require_covered(period, extract.data_from, through)
+
+
 def _nyckeltal_all(args: argparse.Namespace) -> int:
     """Every municipality's key figures and the country's (``0000``) as one CSV, for analysts.
 
@@ -190,7 +193,6 @@ def _nyckeltal_all(args: argparse.Namespace) -> int:
     country's total less the other municipalities would give back a hidden count."""
     from snanalys.data import Extract, municipality_dirs
     from snanalys.metrics.national import key_figures_all
-    from snanalys.periods import require_covered
 
     if args.public or args.kommun:
         _err(
@@ -207,9 +209,8 @@ def _nyckeltal_all(args: argparse.Namespace) -> int:
     extracts = {d.name: Extract.from_json(d / "extract.json") for d in dirs}
     uncovered = []
     for code, extract in extracts.items():
-        through = extract.covered_through if args.as_of is None else min(extract.covered_through, args.as_of)
         try:
-            require_covered(period, extract.data_from, through)
+            _require_covered(period, extract, args.as_of)
         except PeriodError:
             uncovered.append(code)
     if uncovered and not args.allow_partial:

@@ -50,7 +50,7 @@ from snanalys.ingest import checks, parsing, pseudonymise, quality, tables, writ
 from snanalys.ingest.contracts import Context, Contexts, parsed_schemas
 from snanalys.ingest.errors import IngestError, problem
 from snanalys.ingest.pseudonymise import NATIONAL_KINDS, Pseudonymiser, hex_of, key_fingerprint
-from snanalys.ingest.reading import RawBatch, locate, read_batch
+from snanalys.ingest.reading import RawBatch, large_text, locate, read_batch
 from snanalys.ingest.tables import SPECS, TABLE_ORDER, TableSpec
 
 log = logging.getLogger("snanalys.ingest.pipeline")
@@ -281,10 +281,7 @@ def _identifier_digests(
         if f.key is None:
             continue
         values = twelve if f.kind == tables.PERSONNUMMER else frame[f.name]
-        array = pa.array(parsing.as_text(values), from_pandas=True)  # chunked as read: no copy
-        if isinstance(array, pa.Array):
-            array = pa.chunked_array([array])
-        array = array.cast(pa.large_string())
+        array = large_text(parsing.as_text(values))  # chunked as read: no copy
         valid = np.asarray(array.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
         digests = np.zeros((n, 8), dtype=np.uint8)
         if f.pseudonym in NATIONAL_KINDS:
@@ -362,11 +359,9 @@ def _unique_within_folder(
     whose fingerprints collide are compared as text."""
     ok = np.ones(len(values), dtype=bool)
     if digests is None:
-        array = pa.array(parsing.as_text(values), from_pandas=True)
-        if isinstance(array, pa.ChunkedArray):
-            array = array.combine_chunks()
+        array = large_text(parsing.as_text(values))
         valid = np.asarray(array.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
-        fingerprints = _text_fingerprints(array.cast(pa.large_string()))
+        fingerprints = np.concatenate([_text_fingerprints(c) for c in array.chunks] or [np.zeros(0, np.uint64)])
     else:
         raw, valid = digests
         fingerprints = raw.view("<u8").ravel()

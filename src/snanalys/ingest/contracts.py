@@ -127,7 +127,8 @@ class Contexts:
     A frame checked against ``parsed_schemas(Contexts(…))`` must have the index
     ``0 … n-1`` (positions in ``source``). ``unique_ok`` may hold, per column, a
     precomputed mask "the value is not repeated within its folder" (the ingest finds it
-    from the pseudonyms' digests, far cheaper than hashing the texts again).
+    from 64-bit fingerprints of the ids — the pseudonyms' digests, or a vectorised text
+    fingerprint for ids it does not keep — far cheaper than a hash table of the texts).
     """
 
     def __init__(self, contexts: list[Context], source: np.ndarray) -> None:

@@ -426,12 +426,13 @@ def read_batch(entries: list, required: list[str], *, use_threads: bool = True) 
             continue
         f = files[k]
         f.encoding, f.sha256, f.warnings = raw.encoding, raw.sha256, raw.warnings
-        table = pa.table({c: _large_text(raw.frame[c]) for c in required})
+        table = pa.table({c: large_text(raw.frame[c]) for c in required})
         pieces[k] = (table, np.asarray(raw.frame.index, dtype=np.int64))
     return _assemble(files, pieces, required)
 
 
-def _large_text(values: pd.Series) -> pa.ChunkedArray:
+def large_text(values: pd.Series) -> pa.ChunkedArray:
+    """A text column as a pyarrow large_string chunked array (no copy where it already is one)."""
     array = pa.array(values, from_pandas=True)
     if isinstance(array, pa.Array):
         array = pa.chunked_array([array])

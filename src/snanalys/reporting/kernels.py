@@ -86,6 +86,7 @@ class _Worker(threading.Thread):
     def __init__(self, pool: "KernelPool", number: int) -> None:
         super().__init__(name=f"snanalys-kernel-{number}", daemon=True)
         self.pool = pool
+        self.number = number
         self.km = None
         self.used = False
         self.group: str | None = None
@@ -97,7 +98,7 @@ class _Worker(threading.Thread):
         self.km = AsyncKernelManager(kernel_name=self.pool.kernel_name)
         if self.pool.socket_dir is not None:
             self.km.transport = "ipc"
-            self.km.ip = os.path.join(self.pool.socket_dir, self.name.rsplit("-", 1)[-1])
+            self.km.ip = os.path.join(self.pool.socket_dir, str(self.number))  # sockets <dir>/<number>-<port>
         run_sync(self.km.start_kernel)(cwd=str(self.pool.cwd))
 
     def _execute(self, job: NotebookJob):
