@@ -259,7 +259,16 @@ def cmd_kolada_check(args: argparse.Namespace) -> int:
     from snanalys.kolada import extract
 
     folder = args.external or args.data_dir / "external"
-    exceptions = extract.identity_exceptions(extract.values(folder))
+    if not folder.is_dir():
+        _err(f"snanalys: error: {folder} is not a folder: give the folder of the Kolada extract with --external "
+             "(the project ships it in data/external/)")
+        return EXIT_DATA
+    try:
+        all_values = extract.values(folder)
+    except extract.KoladaDataError as exc:
+        _err(f"snanalys: error: {exc}")
+        return EXIT_DATA
+    exceptions = extract.identity_exceptions(all_values)
     print("geo year ratio")
     for row in exceptions.itertuples(index=False):
         print(f"{row.geo} {row.year} {row.ratio:.4f}")

@@ -150,6 +150,7 @@ class RawFolder:
     files: dict = field(default_factory=lambda: copy.deepcopy(base_files()))
     raw_bytes: dict = field(default_factory=dict)  # file name → exact bytes (overrides ``files``)
     encodings: dict = field(default_factory=dict)  # file name → encoding (default utf-8)
+    special: dict = field(default_factory=dict)  # file name → callable(path) making it (a link, a FIFO …)
 
     def rows(self, name: str) -> list[dict[str, str]]:
         return self.files[name][1]
@@ -174,6 +175,9 @@ class RawFolder:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "uttag.json").write_text(json.dumps(self.extract, ensure_ascii=False), encoding="utf-8")
         for name in self.files:
+            if name in self.special:
+                self.special[name](folder / name)
+                continue
             if name in self.raw_bytes:
                 data = self.raw_bytes[name]
             else:

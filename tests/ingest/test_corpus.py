@@ -57,6 +57,8 @@ def _stop(case: Case, tmp_path, baseline, *, quarantine: bool) -> IngestError:
     error = info.value
     file, row, column = case.where
     assert (error.file, error.row, error.column) == (file, row, column), str(error)
+    if case.says is not None:
+        assert case.says in str(error), str(error)
     _assert_clean(str(error), case)
     return error
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from rawfolder import KEY, RawFolder, pnr, wrong_check_digit
 
-from snanalys.ingest import ingest_municipality
+from snanalys.ingest import IngestError, ingest_municipality
 from snanalys.ingest.check import check_export
 from snanalys.ingest.command import register
 from snanalys.ingest.mapping import MappingError, apply_mapping, load_mapping, mapping_from_dict, read_export
@@ -139,3 +139,22 @@ def test_the_quality_summary_warns_without_identifiers(tmp_path):
     assert any("1 av 3 placeringar saknar kostnader" in w for w in quality["warnings"])
     assert result.warnings == meta["warnings"] == []
     assert "PL-QZ" not in json.dumps(quality)
+
+
+def test_an_export_in_utf16_or_behind_a_link_says_so(tmp_path):
+    """check-export's reader names a UTF-16 file, a doubled BOM and a symbolic link for what they are."""
+    mapping = load_mapping(EXAMPLES / "procapita_like" / "utbetalningar.yaml")
+    source = (EXAMPLES / "procapita_like" / "Utbetalningar_2025.csv").read_bytes()
+    text = source.decode(mapping.encoding)
+    cases = {
+        "utf16.csv": (b"\xff\xfe" + text.encode("utf-16-le"), "kodad som UTF-16"),
+        "boms.csv": (b"\xef\xbb\xbf\xef\xbb\xbf" + text.encode("utf-8"), "två BOM"),
+    }
+    for name, (data, says) in cases.items():
+        (tmp_path / name).write_bytes(data)
+        with pytest.raises(IngestError) as info:
+            read_export(tmp_path / name, mapping)
+        assert says in str(info.value) and info.value.row == 1, str(info.value)
+    (tmp_path / "link.csv").symlink_to(EXAMPLES / "procapita_like" / "Utbetalningar_2025.csv")
+    with pytest.raises(IngestError, match="symbolisk länk"):
+        read_export(tmp_path / "link.csv", mapping)

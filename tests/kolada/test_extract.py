@@ -85,3 +85,13 @@ def test_socialstyrelsen_marks_stay_marked_gaps():
     assert table.loc[table["mark"] != "", "households"].isna().all()
     assert table.loc[table["mark"] == "", "households"].notna().all()
     assert table["region_code"].str.len().isin([2, 4]).all() and "0480" in set(table["region_code"])
+
+
+def test_kolada_check_on_a_missing_folder_is_one_clear_line(tmp_path, capsys):
+    from snanalys.cli import main
+
+    assert main(["kolada-check", "--external", str(tmp_path / "nowhere")]) == 3
+    err = capsys.readouterr().err
+    assert "nowhere is not a folder" in err and "Traceback" not in err
+    assert main(["kolada-check", "--external", str(tmp_path)]) == 3  # a folder without the extract
+    assert "kolada_ifo_values" in capsys.readouterr().err

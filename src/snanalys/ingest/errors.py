@@ -14,7 +14,9 @@ total count; its text reads, one problem a line (here wrapped)::
 Privacy: the value of an identifier column (personnummer, hushalls_id, transaktions_id,
 placerings_id, faktura_id, insats_id) is never shown, nor any value that looks like a
 personnummer wherever it stands; it is replaced by ``***``. Other values are shown
-truncated.
+truncated, and a value holding a character that could pass for another (a zero-width space,
+a Cyrillic letter that looks Latin, a non-breaking space) is shown with that character
+escaped, ``'H\\u200b'``, so that a code that is refused never reads as a valid one.
 """
 
 from __future__ import annotations
@@ -45,9 +47,29 @@ def shown_value(value: object, *, column: str | None) -> str | None:
     if (column is not None and column in IDENTIFIER_COLUMNS) or _PERSONNUMMER_LIKE.search(text):
         return MASK
     text = text.replace("\r", " ").replace("\n", " ")
-    if len(text) > MAX_VALUE_CHARS:
-        text = text[:MAX_VALUE_CHARS] + "…"
-    return f'"{text}"'
+    cut = len(text) > MAX_VALUE_CHARS
+    text = text[:MAX_VALUE_CHARS]
+    if all(_plain(ch) for ch in text):
+        return f'"{text}…"' if cut else f'"{text}"'
+    escaped = "".join(ch if _plain(ch) and ch not in "'\\" else _escape(ch) for ch in text)
+    return f"'{escaped}…'" if cut else f"'{escaped}'"
+
+
+#: Characters shown as they are: printable ASCII, the Latin-1 letters and signs of Swedish
+#: text (å, ä, ö, é, ü, §, °, ½ …) and the usual dashes and quotes. Anything else is escaped.
+_PLAIN_EXTRA = frozenset("–—‘’“”…€")
+
+
+def _plain(ch: str) -> bool:
+    code = ord(ch)
+    return 0x20 <= code <= 0x7E or (0xA1 <= code <= 0xFF and code != 0xAD) or ch in _PLAIN_EXTRA
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    if ch in "'\\":
+        return "\\" + ch
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ import pandas as pd
 
 from snanalys.ingest import parsing, tables
 from snanalys.ingest.errors import IngestError, problem
+from snanalys.ingest.reading import encoding_problem, regular_file
 from snanalys.ingest.tables import SPECS, TableSpec
 
 KEYS = (
@@ -232,7 +233,7 @@ def read_export(path: Path | str, mapping: Mapping, display_name: str | None = N
     """Read the export (``.csv`` or ``.xlsx``) as text, as the mapping says."""
     path = Path(path)
     name = display_name or path.name
-    if not path.is_file():
+    if not regular_file(path, name):
         raise IngestError.single(name, "filen saknas")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         frame, encoding = _read_xlsx(path, mapping, name), "xlsx"
@@ -251,7 +252,11 @@ def _read_csv(path: Path, mapping: Mapping, name: str) -> pd.DataFrame:
     import csv
 
     data = path.read_bytes()
-    encoding = "utf-8-sig" if codecs.lookup(mapping.encoding).name == "utf-8" else mapping.encoding
+    declared = codecs.lookup(mapping.encoding).name
+    reason = None if declared.startswith(("utf-16", "utf-32")) else encoding_problem(data[:256])
+    if reason:
+        raise IngestError.single(name, f"{reason} (eller ange encoding i mappningen)", row=1)
+    encoding = "utf-8-sig" if declared == "utf-8" else mapping.encoding
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:

@@ -32,6 +32,7 @@ import codecs
 import datetime as dt
 import hashlib
 import os
+import stat
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,17 +76,46 @@ class RawFile:
         return np.asarray(index, dtype=np.int64) + 2
 
 
+def _file_kind(path: Path) -> str | None:
+    """``"file"``, ``"link"`` (a symbolic link, whatever it points to), ``"special"`` or None if absent."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return None
+    if stat.S_ISLNK(mode):
+        return "link"
+    return "file" if stat.S_ISREG(mode) else "special"
+
+
+#: Why a raw file must be a regular file in its folder: a link may point anywhere and change
+#: after the run has recorded its checksum; a device or FIFO would hang or feed endless bytes.
+_NOT_A_LINK = "filen är en symbolisk länk: rådata ska vara vanliga filer i kommunens mapp (kopiera filen hit)"
+_NOT_SPECIAL = "är ingen vanlig fil (en mapp, enhet, FIFO eller socket): rådata ska vara vanliga filer"
+
+
+def regular_file(path: Path, display_name: str) -> bool:
+    """True if ``path`` is a regular file, False if it does not exist; a link or special file is an error."""
+    kind = _file_kind(path)
+    if kind == "link":
+        raise IngestError.single(display_name, _NOT_A_LINK)
+    if kind == "special":
+        raise IngestError.single(display_name, f"filen {_NOT_SPECIAL}")
+    return kind == "file"
+
+
 def locate(raw_dir: Path, stem: str, display_prefix: str) -> Path:
-    """The raw file ``<stem>.csv`` or ``<stem>.xlsx`` in ``raw_dir`` (exactly one of them)."""
+    """The raw file ``<stem>.csv`` or ``<stem>.xlsx`` in ``raw_dir`` (exactly one of them, a regular file)."""
     csv, xlsx = raw_dir / f"{stem}.csv", raw_dir / f"{stem}.xlsx"
-    if csv.is_file() and xlsx.is_file():
+    has_csv = regular_file(csv, f"{display_prefix}{csv.name}")
+    has_xlsx = regular_file(xlsx, f"{display_prefix}{xlsx.name}")
+    if has_csv and has_xlsx:
         raise IngestError.single(
             f"{display_prefix}{stem}.csv",
             f"väntade antingen {stem}.csv eller {stem}.xlsx, inte båda (ta bort den ena)",
         )
-    if csv.is_file():
+    if has_csv:
         return csv
-    if xlsx.is_file():
+    if has_xlsx:
         return xlsx
     raise IngestError.single(f"{display_prefix}{stem}.csv", f"filen saknas (väntade {stem}.csv eller {stem}.xlsx)")
 
@@ -134,6 +164,38 @@ def _scan(path: Path) -> _Scan:
         except UnicodeDecodeError:
             utf8_ok = False
     return _Scan(digest.hexdigest(), utf8_ok, bom, has_content)
+
+
+_SAVE_AS = "spara den som UTF-8 eller Windows-1252"
+_WIDE_BOMS = (  # UTF-32 first: its little-endian BOM begins with UTF-16's
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+
+
+def encoding_problem(head: bytes) -> str | None:
+    """What is wrong with a file's encoding, judged from its first bytes, where reading it as
+    "UTF-8, else Windows-1252" would misread it (every byte is valid Windows-1252, so a UTF-16
+    file would otherwise come out as a header without the expected columns)."""
+    if head.startswith(_UTF8_BOM * 2):
+        return f"filen börjar med två BOM (byte order mark, EF BB BF två gånger): {_SAVE_AS}"
+    for bom, label in _WIDE_BOMS:
+        if head.startswith(bom):
+            return f"filen är kodad som {label}: {_SAVE_AS}"
+    sample = head[:256]
+    if len(sample) >= 8 and max(sample[0::2].count(0), sample[1::2].count(0)) * 4 >= len(sample):
+        return f"filen ser ut att vara kodad som UTF-16 (utan BOM: varannan byte är noll): {_SAVE_AS}"
+    return None
+
+
+def _check_encoding(path: Path, name: str) -> None:
+    with open(path, "rb") as handle:
+        head = handle.read(256)
+    reason = encoding_problem(head)
+    if reason:
+        raise IngestError.single(name, reason, row=1)
 
 
 def _check_cp1252(path: Path, name: str) -> None:
@@ -198,6 +260,7 @@ def _read_csv(path: Path, required: list[str], name: str) -> RawFile:
     pyarrow's reading (both release the GIL), which is read as UTF-8 first; a file
     that turns out not to be UTF-8 is read again as Windows-1252.
     """
+    _check_encoding(path, name)
     with ThreadPoolExecutor(max_workers=1) as pool:
         scanning = pool.submit(_scan, path)
         table, warnings = None, []
@@ -449,7 +512,7 @@ def _probe_header(path: Path, required: list[str], name: str) -> tuple[list[str]
             more = handle.read(1)
     except OSError:
         return None  # read on its own: the same error as for a single file
-    if not first.endswith(b"\n") or not more or b'"' in first:
+    if not first.endswith(b"\n") or not more or b'"' in first or encoding_problem(first):
         return None
     try:
         text = first.decode("utf-8-sig").rstrip("\r\n")

@@ -19,6 +19,7 @@ or by hand into a folder of your choice::
 from __future__ import annotations
 
 import io
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +48,7 @@ class Case:
     change: Callable[[RawFolder], None]
     where: tuple[str | None, int | None, str | None] = (None, None, None)  # file, row, column of the first problem
     aside: dict = field(default_factory=dict)  # quarantine: table → rows set aside
+    says: str | None = None  # a text the error must hold (what is wrong, in the user's words)
 
 
 def _set(name: str, row: int, column: str, value: str) -> Callable[[RawFolder], None]:
@@ -161,6 +163,34 @@ def _csv_and_xlsx(raw: RawFolder) -> None:
     raw.raw_bytes["budget.xlsx"] = b"PK\x03\x04"
 
 
+def _utf16(raw: RawFolder, *, bom: bool) -> None:
+    data = raw.text(PAY).encode("utf-16-le")
+    raw.raw_bytes[PAY] = (b"\xff\xfe" + data) if bom else data
+
+
+def _two_boms(raw: RawFolder) -> None:
+    raw.raw_bytes[PAY] = b"\xef\xbb\xbf\xef\xbb\xbf" + raw.text(PAY).encode("utf-8")
+
+
+def _link_to_device(raw: RawFolder) -> None:
+    raw.special[POP] = lambda path: os.symlink("/dev/zero", path)
+
+
+def _link_to_file(raw: RawFolder) -> None:
+    text = raw.text(POP)
+
+    def make(path: Path) -> None:
+        elsewhere = path.parent.parent / "elsewhere.csv"
+        elsewhere.write_text(text, encoding="utf-8")
+        os.symlink(elsewhere, path)
+
+    raw.special[POP] = make
+
+
+def _fifo(raw: RawFolder) -> None:
+    raw.special[LED] = lambda path: os.mkfifo(path)
+
+
 def _duplicate_id(raw: RawFolder) -> None:
     raw.set(PAY, 3, "transaktions_id", raw.rows(PAY)[0]["transaktions_id"])
 
@@ -242,6 +272,23 @@ CASES: list[Case] = [
          (f"0480/{CBU}", 2, "budget"), {"cost_budget": 1}),
     Case("Q22", "belopp med tre decimaler (12,345)", "quarantine", _set(PAY, 2, "belopp", "12,345"),
          (f"0480/{PAY}", 2, "belopp"), {"payments": 1}),
+    Case("S12", "UTF-16 med BOM (sparad som \"Unicode\" i Excel)", "stop", lambda raw: _utf16(raw, bom=True),
+         (f"0480/{PAY}", 1, None), says="kodad som UTF-16: spara den som UTF-8 eller Windows-1252"),
+    Case("S13", "UTF-16 utan BOM", "stop", lambda raw: _utf16(raw, bom=False), (f"0480/{PAY}", 1, None),
+         says="UTF-16 (utan BOM"),
+    Case("S14", "två BOM i början av filen", "stop", _two_boms, (f"0480/{PAY}", 1, None), says="två BOM"),
+    Case("S15", "symbolisk länk till en enhet (/dev/zero)", "stop", _link_to_device, (f"0480/{POP}", None, None),
+         says="symbolisk länk"),
+    Case("S16", "symbolisk länk till en fil utanför mappen", "stop", _link_to_file, (f"0480/{POP}", None, None),
+         says="symbolisk länk"),
+    Case("S17", "en FIFO (namngiven pipe) i stället för en fil", "stop", _fifo, (f"0480/{LED}", None, None),
+         says="ingen vanlig fil"),
+    Case("Q23", "kod med osynligt tecken (HVB + nollbreddsmellanslag)", "quarantine",
+         _set(PLA, 2, "placeringsform", "HVB\u200b"), (f"0480/{PLA}", 2, "placeringsform"),
+         {"placements": 1, "placement_costs": 2}, says="'HVB\\u200b'"),
+    Case("Q24", "kod med kyrillisk bokstav som ser latinsk ut (SАMBO_MED_BARN)", "quarantine",
+         _set(PAY, 2, "hushallstyp", "S\u0410MBO_MED_BARN"), (f"0480/{PAY}", 2, "hushallstyp"), {"payments": 1},
+         says="'S\\u0410MBO_MED_BARN'"),
 ]
 
 OUTCOME_TEXT = {"read": "läses", "stop": "stoppas", "quarantine": "stoppas / sätts åt sidan (quarantine=True)"}
