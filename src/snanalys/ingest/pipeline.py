@@ -2,8 +2,9 @@
 
 Steps, for ``data/raw/<kommunkod>/`` (many folders at once: :mod:`batch`):
 
-1. ``uttag.json``: the municipality, the extract date, synthetic or real. For real
-   data the pseudonym key must be configured, or nothing else is read.
+1. ``uttag.json``: the municipality, the extract date (not after today,
+   :func:`snanalys.periods.today`), synthetic or real. For real data the pseudonym key
+   must be configured, or nothing else is read.
 2. Each raw file (:data:`tables.TABLE_ORDER`): read as text (:mod:`reading`), parsed
    (:mod:`parsing`), checked against its contract (:mod:`contracts`, before
    pseudonymisation, so that identifiers can be checked); placement costs must refer
@@ -38,6 +39,7 @@ from snanalys.ingest.contracts import EXPECT_UNIQUE, PROCESSED_SCHEMAS, failure_
 from snanalys.ingest.errors import MAX_SHOWN, IngestError, problem
 from snanalys.ingest.reading import RawFile
 from snanalys.ingest.tables import TableSpec
+from snanalys.periods import today
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +154,14 @@ def read_extract(raw_dir: Path, display_prefix: str = "") -> ExtractInfo:
     if not isinstance(synthetic, bool):
         raise IngestError.single(name, "väntade true eller false", column="syntetiska_data", value=synthetic)
     extract_date, data_from = date("uttagsdatum"), date("data_fran")
+    now = today()
+    if extract_date > now:  # else its "complete" months would be months that have not happened
+        raise IngestError.single(
+            name,
+            f"väntade ett uttagsdatum senast dagens datum {now.isoformat()} (ett uttag kan inte tas i framtiden)",
+            column="uttagsdatum",
+            value=extract_date.isoformat(),
+        )
     if data_from > extract_date:
         raise IngestError.single(name, "väntade data_fran före uttagsdatum", column="data_fran", value=data_from)
     return ExtractInfo(
