@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from snanalys import __version__
+from snanalys.folders import raw_municipality_dirs  # the one rule of which folders are municipalities
 from snanalys.periods import PeriodError, validate_tertial, year_to_date
 
 EXIT_USAGE = 2
@@ -39,10 +40,6 @@ def _tertial(text: str) -> int:
         return validate_tertial(int(text))
     except (ValueError, PeriodError):
         raise argparse.ArgumentTypeError(f"unknown tertial {text!r}: expected 1, 2 or 3") from None
-
-
-def raw_municipality_dirs(raw_root: Path) -> list[Path]:
-    return sorted(p.parent for p in raw_root.glob("*/uttag.json"))
 
 
 def ensure_processed(data_dir: Path) -> None:

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 from pandera.errors import SchemaErrors
 
+from snanalys.folders import raw_municipality_dirs  # the one rule of which folders are municipalities
 from snanalys.ingest import checks, parsing, tables
 from snanalys.ingest.contracts import EXPECT_UNIQUE, PROCESSED_SCHEMAS, failure_frame
 from snanalys.ingest.errors import MAX_SHOWN, IngestError, problem
@@ -314,11 +315,6 @@ def ingest_municipality(
     return ingest_folders([Path(raw_dir)], processed_root, key=key, quarantine=quarantine, workers=1)[0]
 
 
-def raw_municipality_dirs(raw_root: Path) -> list[Path]:
-    """The municipality folders of ``raw_root``: its sub-folders holding ``uttag.json``."""
-    return sorted(p.parent for p in Path(raw_root).glob(f"*/{EXTRACT_FILE}") if not p.parent.name.startswith("."))
-
-
 def ingest_all(
     raw_root: Path,
     processed_root: Path,
@@ -343,7 +339,8 @@ def ingest_all(
     same tables, pseudonyms and ``extract.json`` (apart from ``ingested_at``).
     ``workers``: processes sharing the work (default: the CPUs, when the raw data is
     large enough to pay for them; 1 = all in this process). Returns an empty list when
-    ``raw_root`` holds no municipality.
+    ``raw_root`` holds no municipality (:func:`snanalys.folders.raw_municipality_dirs`: four-digit
+    folders; one without ``uttag.json`` raises :class:`IngestError`).
     """
     return ingest_folders(
         raw_municipality_dirs(raw_root), processed_root, key=key, quarantine=quarantine, workers=workers
