@@ -224,3 +224,36 @@ def test_all_municipalities_is_never_public_and_checks_coverage(capsys, sample_d
     assert code != 0 and out == "" and "0480" in err and "--allow-partial" in err
     code, out, err = run(capsys, *base, "--allow-partial")
     assert code == 0 and all(line.endswith(",preliminary") for line in out.splitlines()[1:])
+
+
+class _NotAnException(BaseException):
+    pass
+
+
+@pytest.mark.parametrize("error", [TypeError("boom\nsecond line"), KeyError("x"), _NotAnException("fatal")],
+                         ids=["TypeError", "KeyError", "BaseException"])
+def test_an_unexpected_error_is_one_line_and_exit_3_and_debug_shows_the_traceback(capsys, monkeypatch, error):
+    import snanalys.cli as cli
+
+    def fail(args):
+        raise error
+
+    monkeypatch.setattr(cli, "cmd_kolada_check", fail)
+    code, out, err = run(capsys, "kolada-check")
+    assert code == 3 and out == ""
+    expected = {"TypeError": "TypeError: boom second line", "KeyError": "KeyError: 'x'",
+                "_NotAnException": "_NotAnException: fatal"}[type(error).__name__]
+    assert err == f"snanalys: error: {expected}\n"
+    code, _, err = run(capsys, "--debug", "kolada-check")
+    assert code == 3 and err.startswith("Traceback (most recent call last):") and err.endswith(f"snanalys: error: {expected}\n")
+
+
+def test_an_interruption_is_not_swallowed(monkeypatch):
+    import snanalys.cli as cli
+
+    def interrupt(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "cmd_kolada_check", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        main(["kolada-check"])

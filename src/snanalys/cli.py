@@ -5,6 +5,9 @@ ingest when the processed data is missing or older than the raw, saying so on st
 error. Only ``snanalys sample`` writes the synthetic sample: any other command on a data
 folder without raw data (empty, not mounted, mistyped) stops naming the folder, so a
 scheduled run can never report the sample in place of the municipality's data.
+
+Every failure ends the same way: ``snanalys: error: …`` on standard error (a traceback
+only with ``--debug``) and exit status 3.
 """
 
 from __future__ import annotations
@@ -317,6 +320,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--data-dir", type=Path, default=Path("data"), help="folder holding raw/ and processed/ (default: ./data)"
     )
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an error")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser(
@@ -381,17 +385,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    from snanalys.data import DataNotFoundError
-    from snanalys.ingest import IngestError
-    from snanalys.reporting.run import ReportError
+def error_line(exc: BaseException) -> str:
+    """What a user reads of a failure: the message of snanalys's own errors (and of a ValueError,
+    as before), ``type: message`` of any other. One line, but an ingest error keeps its located
+    problems one a line."""
+    from snanalys.ingest.errors import IngestError
 
-    except_types = (PeriodError, DataNotFoundError, IngestError, ReportError, ValueError)
+    own = type(exc).__module__.split(".")[0] == "snanalys" or type(exc) is ValueError
+    text = str(exc) if own else f"{type(exc).__name__}: {exc}".rstrip(": ")
+    if not isinstance(exc, IngestError):
+        text = " ".join(text.split())
+    return f"snanalys: error: {text}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run a command; any failure is one message on standard error and exit 3 (``--debug``: the traceback)."""
+    args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except except_types as exc:
-        _err(f"snanalys: error: {exc}")
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - e.g. WeasyPrint's fatal URL error is not an Exception
+        if args.debug:
+            import traceback
+
+            traceback.print_exception(exc, file=sys.stderr)
+        _err(error_line(exc))
         return EXIT_DATA
 
 
