@@ -16,7 +16,10 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name snanalys --display-name "Python (snanalys)"
 	touch $(STAMP)
 
+# `snanalys report` never writes the sample (an unmounted data folder must stop a scheduled
+# run); on a fresh clone, with no municipality in data/raw, this target writes it first.
 report: $(STAMP)
+	$(BIN)/snanalys sample --if-no-data
 	$(BIN)/snanalys report $(REPORT_ARGS)
 
 test: $(STAMP)

@@ -21,8 +21,9 @@ def _date(value) -> dt.date | None:
 
 
 def spell_days(start: dt.date, end: dt.date | None, period_end: dt.date, extract_date: dt.date) -> set[dt.date]:
-    """Every calendar day a spell counts, before clipping to the period."""
-    if end is None:
+    """Every calendar day a spell counts, before clipping to the period (an end after the
+    extract date is planned, not known: the spell is open)."""
+    if end is None or end > extract_date:
         last = min(period_end, extract_date)
     elif end == start:
         last = start

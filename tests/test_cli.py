@@ -99,11 +99,14 @@ def test_unknown_tertial_is_refused(capsys, sample_data_dir):
     assert "unknown tertial" in capsys.readouterr().err
 
 
-def test_first_run_writes_the_sample_and_ingests_then_reingests_when_raw_is_newer(tmp_path):
-    """On a fresh clone `nyckeltal` needs no other command (run as a real process)."""
-    cmd = [sys.executable, "-m", "snanalys.cli", "nyckeltal", "--year", "2023", "--format", "csv"]
+def test_sample_then_nyckeltal_ingests_then_reingests_when_raw_is_newer(tmp_path):
+    """The sample is written by `snanalys sample` alone; `nyckeltal` ingests (run as a real process)."""
+    cli = [sys.executable, "-m", "snanalys.cli"]
+    cmd = [*cli, "nyckeltal", "--year", "2023", "--format", "csv"]
+    sample = subprocess.run([*cli, "sample"], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert "wrote the synthetic sample" in sample.stderr
     first = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, check=True)
-    assert "writing the synthetic sample" in first.stderr and "ingesting" in first.stderr
+    assert "synthetic sample" not in first.stderr and "ingesting" in first.stderr
     assert parse(first.stdout)["eb_households"] == "1016"
     second = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, check=True)
     assert "ingesting" not in second.stderr
@@ -111,6 +114,77 @@ def test_first_run_writes_the_sample_and_ingests_then_reingests_when_raw_is_newe
     raw.touch()
     third = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, check=True)
     assert "older than the raw" in third.stderr and third.stdout == first.stdout
+
+
+def _tree(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
+
+
+def test_report_on_an_empty_data_folder_stops_and_writes_nothing_there(tmp_path):
+    """An unmounted data/raw must not become the synthetic report: exit 3, the folder left empty,
+    the failure in run.log under the reports folder (the current one by default), on-failure run."""
+    data, work = tmp_path / "mnt", tmp_path / "work"
+    data.mkdir()
+    work.mkdir()
+    cmd = [sys.executable, "-m", "snanalys.cli", "--data-dir", str(data), "report", "--latest",
+           "--on-failure", f"touch {tmp_path / 'alerted'}"]
+    proc = subprocess.run(cmd, cwd=work, capture_output=True, text=True)
+    assert proc.returncode == 3, proc.stderr
+    assert _tree(data) == []
+    assert proc.stderr.splitlines() == [
+        f"snanalys: error: no raw data in {data / 'raw'}: no municipality folder (four digits, e.g. 0480/ with "
+        "uttag.json); is the data folder mounted? `snanalys sample` writes the synthetic sample; nothing was written"
+    ]
+    log = (work / "reports" / "_internal" / "run.log").read_text(encoding="utf-8")
+    assert "period=latest\toutcome=failed" in log and "no raw data in" in log
+    assert (tmp_path / "alerted").exists()
+    assert _tree(work) == ["reports", "reports/_internal", "reports/_internal/run.log"]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["report", "--latest"], ["report", "--year", "2025", "--tertial", "3"], ["nyckeltal", "--year", "2025"],
+     ["nyckeltal", "--year", "2025", "--all-municipalities"], ["ingest"]],
+    ids=lambda c: " ".join(c),
+)
+def test_a_missing_or_empty_data_folder_stops_every_command(capsys, tmp_path, command):
+    reports = tmp_path / "reports"
+    missing = tmp_path / "data-typo"
+    code, out, err = run(capsys, "--data-dir", str(missing), *command,
+                         *(["--reports-dir", str(reports)] if command[0] == "report" else []))
+    assert code == 3 and out == ""
+    assert err == f"snanalys: error: the data folder {missing} does not exist (mistyped --data-dir, or not mounted?); nothing was written\n"
+    assert not missing.exists()
+    empty = tmp_path / "empty"
+    (empty / "raw").mkdir(parents=True)
+    code, out, err = run(capsys, "--data-dir", str(empty), *command,
+                         *(["--reports-dir", str(reports)] if command[0] == "report" else []))
+    assert code == 3 and out == "" and f"no raw data in {empty / 'raw'}" in err
+    assert _tree(empty) == ["raw"]
+    if command[0] == "report":
+        assert "outcome=failed" in (reports / "_internal" / "run.log").read_text(encoding="utf-8")
+
+
+def test_sample_if_no_data_writes_only_on_a_fresh_folder_and_never_over_real_data(capsys, tmp_path):
+    data = tmp_path / "data"
+    code, _, err = run(capsys, "--data-dir", str(data), "sample", "--if-no-data")
+    assert code == 0 and "wrote the synthetic sample" in err
+    stamp = (data / "raw" / "0480" / "uttag.json").stat().st_mtime_ns
+    code, _, err = run(capsys, "--data-dir", str(data), "sample", "--if-no-data")
+    assert code == 0 and "holds municipality data (0480): the sample is not written" in err
+    assert (data / "raw" / "0480" / "uttag.json").stat().st_mtime_ns == stamp
+    real = tmp_path / "real"
+    (real / "raw" / "0480").mkdir(parents=True)
+    (real / "raw" / "0480" / "uttag.json").write_text('{"kommunkod": "0480", "syntetiska_data": false}', encoding="utf-8")
+    code, _, err = run(capsys, "--data-dir", str(real), "sample")
+    assert code == 3 and "is not the synthetic sample: not overwritten" in err
+    assert _tree(real / "raw") == ["0480", "0480/uttag.json"]
+
+
+def test_make_report_writes_the_sample_itself_on_a_fresh_clone():
+    makefile = (Path(__file__).resolve().parents[1] / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\nreport:", 1)[1].split("\n\n", 1)[0]
+    assert recipe.index("snanalys sample --if-no-data") < recipe.index("snanalys report")
 
 
 def test_help_lists_the_commands(capsys):
@@ -150,3 +224,36 @@ def test_all_municipalities_is_never_public_and_checks_coverage(capsys, sample_d
     assert code != 0 and out == "" and "0480" in err and "--allow-partial" in err
     code, out, err = run(capsys, *base, "--allow-partial")
     assert code == 0 and all(line.endswith(",preliminary") for line in out.splitlines()[1:])
+
+
+class _NotAnException(BaseException):
+    pass
+
+
+@pytest.mark.parametrize("error", [TypeError("boom\nsecond line"), KeyError("x"), _NotAnException("fatal")],
+                         ids=["TypeError", "KeyError", "BaseException"])
+def test_an_unexpected_error_is_one_line_and_exit_3_and_debug_shows_the_traceback(capsys, monkeypatch, error):
+    import snanalys.cli as cli
+
+    def fail(args):
+        raise error
+
+    monkeypatch.setattr(cli, "cmd_kolada_check", fail)
+    code, out, err = run(capsys, "kolada-check")
+    assert code == 3 and out == ""
+    expected = {"TypeError": "TypeError: boom second line", "KeyError": "KeyError: 'x'",
+                "_NotAnException": "_NotAnException: fatal"}[type(error).__name__]
+    assert err == f"snanalys: error: {expected}\n"
+    code, _, err = run(capsys, "--debug", "kolada-check")
+    assert code == 3 and err.startswith("Traceback (most recent call last):") and err.endswith(f"snanalys: error: {expected}\n")
+
+
+def test_an_interruption_is_not_swallowed(monkeypatch):
+    import snanalys.cli as cli
+
+    def interrupt(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "cmd_kolada_check", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        main(["kolada-check"])

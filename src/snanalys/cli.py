@@ -1,9 +1,13 @@
 """The ``snanalys`` command line: sample, ingest and key figures.
 
-Run from the project folder (paths default to ``./data``). On a fresh clone the
-commands need no set-up of their own: ``nyckeltal`` writes the synthetic sample when
-``data/raw`` holds no data, and ingests when the processed data is missing or older
-than the raw, saying so on standard error.
+Run from the project folder (paths default to ``./data``). ``nyckeltal`` and ``report``
+ingest when the processed data is missing or older than the raw, saying so on standard
+error. Only ``snanalys sample`` writes the synthetic sample: any other command on a data
+folder without raw data (empty, not mounted, mistyped) stops naming the folder, so a
+scheduled run can never report the sample in place of the municipality's data.
+
+Every failure ends the same way: ``snanalys: error: …`` on standard error (a traceback
+only with ``--debug``) and exit status 3.
 """
 
 from __future__ import annotations
@@ -13,10 +17,12 @@ import csv
 import datetime as dt
 import io
 import math
+import os
 import sys
 from pathlib import Path
 
 from snanalys import __version__
+from snanalys.folders import raw_municipality_dirs  # noqa: F401 - kept as cli.raw_municipality_dirs
 from snanalys.periods import PeriodError, validate_tertial, year_to_date
 
 EXIT_USAGE = 2
@@ -41,21 +47,34 @@ def _tertial(text: str) -> int:
         raise argparse.ArgumentTypeError(f"unknown tertial {text!r}: expected 1, 2 or 3") from None
 
 
-def raw_municipality_dirs(raw_root: Path) -> list[Path]:
-    return sorted(p.parent for p in raw_root.glob("*/uttag.json"))
+def require_raw_data(data_dir: Path) -> list[Path]:
+    """The raw municipality folders of ``data_dir`` (:mod:`snanalys.folders`); DataNotFoundError
+    naming the folder when it is missing or holds none. Writes nothing: an unmounted or mistyped
+    data folder must stop a run, never be filled with the sample."""
+    from snanalys.data import DataNotFoundError
+    from snanalys.folders import raw_municipality_dirs
+
+    where = Path(os.path.abspath(data_dir))
+    if not where.is_dir():
+        raise DataNotFoundError(
+            f"the data folder {where} does not exist (mistyped --data-dir, or not mounted?); nothing was written"
+        )
+    dirs = raw_municipality_dirs(where / "raw")
+    if not dirs:
+        raise DataNotFoundError(
+            f"no raw data in {where / 'raw'}: no municipality folder (four digits, e.g. 0480/ with uttag.json); "
+            "is the data folder mounted? `snanalys sample` writes the synthetic sample; nothing was written"
+        )
+    return dirs
 
 
 def ensure_processed(data_dir: Path) -> None:
-    """Write the sample if there is no raw data; ingest if processed data is missing or stale."""
-    raw_root, processed_root = data_dir / "raw", data_dir / "processed"
-    if not raw_municipality_dirs(raw_root):
-        from snanalys.sample import write_sample
-
-        _err(f"snanalys: {raw_root} holds no data: writing the synthetic sample (Exempelkommun, 0480)")
-        write_sample(raw_root)
-    from snanalys.ingest import ingest_municipality
-
-    for raw_dir in raw_municipality_dirs(raw_root):
+    """Ingest when the processed data is missing or older than the raw (rebuilding from raw);
+    stops when there is no raw data (:func:`require_raw_data`). Never writes the sample."""
+    raw_dirs = require_raw_data(data_dir)
+    processed_root = Path(data_dir) / "processed"
+    stale = []
+    for raw_dir in raw_dirs:
         extract_json = processed_root / raw_dir.name / "extract.json"
         newest_raw = max(p.stat().st_mtime for p in raw_dir.iterdir() if p.is_file())
         if not extract_json.exists():
@@ -64,7 +83,11 @@ def ensure_processed(data_dir: Path) -> None:
             _err(f"snanalys: processed data for {raw_dir.name} is older than the raw data: ingesting again")
         else:
             continue
-        ingest_municipality(raw_dir, processed_root)
+        stale.append(raw_dir)
+    if stale:
+        from snanalys.ingest import ingest_folders
+
+        ingest_folders(stale, processed_root)
 
 
 def _format_value(value) -> str:
@@ -106,9 +129,30 @@ def key_figures_text(table, *, title: str) -> str:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
+    """The only command that writes the sample; never over a municipality's real raw data."""
+    import json
+
+    from snanalys.folders import RAW_EXTRACT, municipality_folders
+    from snanalys.sample import MUNICIPALITY_CODE
+
+    raw_root = args.data_dir / "raw"
+    present = municipality_folders(raw_root)
+    if args.if_no_data and present:
+        codes = ", ".join(d.name for d in present)
+        _err(f"snanalys: {raw_root} holds municipality data ({codes}): the sample is not written")
+        return 0
+    target = raw_root / MUNICIPALITY_CODE
+    if target.exists():
+        try:
+            synthetic = json.loads((target / RAW_EXTRACT).read_text(encoding="utf-8-sig")).get("syntetiska_data") is True
+        except (OSError, ValueError, AttributeError):
+            synthetic = False
+        if not synthetic:
+            _err(f"snanalys: error: {target} holds data that is not the synthetic sample: not overwritten")
+            return EXIT_DATA
     from snanalys.sample import write_sample
 
-    folder = write_sample(args.data_dir / "raw", seed=args.seed)
+    folder = write_sample(raw_root, seed=args.seed)
     _err(f"snanalys: wrote the synthetic sample to {folder}")
     return 0
 
@@ -116,11 +160,11 @@ def cmd_sample(args: argparse.Namespace) -> int:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from snanalys.ingest import ingest_folders
 
-    raw_dirs = raw_municipality_dirs(args.data_dir / "raw")
+    raw_dirs = require_raw_data(args.data_dir)
     if args.kommun:
         raw_dirs = [d for d in raw_dirs if d.name == args.kommun]
     if not raw_dirs:
-        _err(f"snanalys: no raw data in {args.data_dir / 'raw'} (run `snanalys sample` for the synthetic sample)")
+        _err(f"snanalys: error: no raw data for municipality {args.kommun} in {args.data_dir / 'raw'}")
         return EXIT_DATA
     # All folders together: each is validated before any is written (a fault anywhere writes nothing).
     results = ingest_folders(
@@ -141,9 +185,9 @@ def cmd_nyckeltal(args: argparse.Namespace) -> int:
     from snanalys.data import load_municipality
     from snanalys.metrics.key_figures import key_figures
 
+    ensure_processed(args.data_dir)
     if args.all_municipalities:
         return _nyckeltal_all(args)
-    ensure_processed(args.data_dir)
     data = load_municipality(args.data_dir / "processed", args.kommun)
     period = year_to_date(args.year, args.tertial or 3)
     preliminary = False
@@ -285,10 +329,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--data-dir", type=Path, default=Path("data"), help="folder holding raw/ and processed/ (default: ./data)"
     )
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an error")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("sample", help="write the synthetic sample municipality (Exempelkommun, 0480) to data/raw")
+    p = sub.add_parser(
+        "sample",
+        help="write the synthetic sample municipality (Exempelkommun, 0480) to data/raw "
+        "(the only command that does; never over real data)",
+    )
     p.add_argument("--seed", type=int, default=20261105, help="random seed (default: %(default)s)")
+    p.add_argument(
+        "--if-no-data",
+        action="store_true",
+        help="only when data/raw holds no municipality folder (what `make report` does on a fresh clone)",
+    )
     p.set_defaults(func=cmd_sample)
 
     p = sub.add_parser("ingest", help="validate and pseudonymise data/raw into data/processed (Parquet)")
@@ -340,17 +394,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    from snanalys.data import DataNotFoundError
-    from snanalys.ingest import IngestError
-    from snanalys.reporting.run import ReportError
+def error_line(exc: BaseException) -> str:
+    """What a user reads of a failure: the message of snanalys's own errors (and of a ValueError,
+    as before), ``type: message`` of any other. One line, but an ingest error keeps its located
+    problems one a line."""
+    from snanalys.ingest.errors import IngestError
 
-    except_types = (PeriodError, DataNotFoundError, IngestError, ReportError, ValueError)
+    own = type(exc).__module__.split(".")[0] == "snanalys" or type(exc) is ValueError
+    text = str(exc) if own else f"{type(exc).__name__}: {exc}".rstrip(": ")
+    if not isinstance(exc, IngestError):
+        text = " ".join(text.split())
+    return f"snanalys: error: {text}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run a command; any failure is one message on standard error and exit 3 (``--debug``: the traceback)."""
+    args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except except_types as exc:
-        _err(f"snanalys: error: {exc}")
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - e.g. WeasyPrint's fatal URL error is not an Exception
+        if args.debug:
+            import traceback
+
+            traceback.print_exception(exc, file=sys.stderr)
+        _err(error_line(exc))
         return EXIT_DATA
 
 

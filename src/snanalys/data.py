@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from snanalys.folders import PROCESSED_EXTRACT, municipality_folders
 from snanalys.ingest.tables import TABLE_ORDER as TABLES  # one list of the processed tables
 from snanalys.periods import Period, require_covered
 
@@ -88,7 +89,13 @@ class MunicipalityData:
 
 
 def municipality_dirs(processed_root: Path) -> list[Path]:
-    return sorted(p.parent for p in Path(processed_root).glob("*/extract.json"))
+    """The processed municipality folders (the rule of :mod:`snanalys.folders`); a four-digit folder
+    without ``extract.json`` is an error (the ingest writes a folder whole, so it is not its work)."""
+    dirs = municipality_folders(processed_root)
+    for d in dirs:
+        if not (d / PROCESSED_EXTRACT).is_file():
+            raise DataNotFoundError(f"{d} holds no {PROCESSED_EXTRACT}: not written by the ingest; run `snanalys ingest`")
+    return dirs
 
 
 def load_municipality(processed_root: Path, municipality_code: str | None = None) -> MunicipalityData:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import os
 from dataclasses import dataclass
 
 TERTIAL_LAST_MONTH = {1: 4, 2: 8, 3: 12}
@@ -94,6 +95,21 @@ def tertial_alone(year: int, tertial: int) -> Period:
 def calendar_month(month: dt.date) -> Period:
     first = month.replace(day=1)
     return Period(first, month_end(first), first.strftime("%Y-%m"))
+
+
+TODAY_ENV = "SNANALYS_TODAY"
+
+
+def today() -> dt.date:
+    """Today's date, or ``SNANALYS_TODAY`` (YYYY-MM-DD) when set: what "today" means for the
+    extract-date check and ``report --latest``, fixed in tests and for re-running a past day."""
+    text = os.environ.get(TODAY_ENV, "").strip()
+    if not text:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise PeriodError(f"{TODAY_ENV} is not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def latest_closed_tertial(as_of: dt.date) -> tuple[int, int]:

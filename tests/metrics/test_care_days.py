@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from snanalys.metrics.care_days import care_days, care_days_per_spell
-from snanalys.periods import Period, tertial_alone, year_to_date
+from snanalys.periods import Period, calendar_month, tertial_alone, year_to_date
 
 EXTRACT = dt.date(2026, 11, 5)
 
@@ -46,12 +46,24 @@ T1_2025 = year_to_date(2025, 1)
         ("2025-01-01", None, Y2025, 365, "open all year"),
         ("2026-10-01", None, year_to_date(2026, 3), 36, "open: up to and including the extract date"),
         ("2026-12-01", None, year_to_date(2026, 3), 0, "starts after the extract date"),
+        ("2026-10-01", "2026-12-20", year_to_date(2026, 3), 36, "a planned end after the extract date: open"),
+        ("2026-10-01", "2026-11-06", year_to_date(2026, 3), 36, "departs the day after the extract date"),
+        ("2026-10-01", "2026-11-05", year_to_date(2026, 3), 35, "departs on the extract date (not a care day)"),
         ("2025-12-31", "2025-12-31", Y2025, 1, "same day on the last day"),
         ("2024-12-31", "2024-12-31", Y2025, 0, "same day before the period"),
     ],
 )
 def test_boundaries(start, end, period, expected, why):
     assert _one(start, end, period) == expected, why
+
+
+def test_a_planned_end_counts_only_up_to_the_extract_date():
+    """Hand case, interval arithmetic: extract 2026-11-05, spells Oct 1 → Dec 20 (planned) and Nov 1 → Nov 3."""
+    spells = _spells([("2026-10-01", "2026-12-20"), ("2026-11-01", "2026-11-03")])
+    per_spell = care_days_per_spell(spells["start_date"], spells["end_date"], year_to_date(2026, 3), EXTRACT)
+    # Oct 1 … Nov 5 = 31 + 5 days (not Oct 1 … Dec 19 = 80); Nov 1, 2 (departure Nov 3 not counted)
+    assert list(per_spell) == [36, 2]
+    assert care_days(spells, calendar_month(dt.date(2026, 11, 1)), EXTRACT) == 5 + 2  # November: Nov 1 … 5
 
 
 def test_adjacent_periods_add_up():

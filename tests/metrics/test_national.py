@@ -338,3 +338,10 @@ def test_only_the_chosen_municipalities(tmp_path):
     assert set(figures["municipality_code"]) == {COUNTRY, "0004"}
     paid = figures[figures["measure"] == "eb_paid_kr"].set_index("municipality_code")["value"]
     assert paid[COUNTRY] == paid["0004"] == 200
+
+
+def test_a_planned_end_after_the_extract_date_counts_up_to_the_extract_date(tmp_path):
+    """As ``care_days_per_spell``: a departure after the extract date is planned, the spell open."""
+    _write(tmp_path, "0003", spells=[("p9", "Q", "2025-10-01", "2026-01-20")], extract="2025-10-15")
+    v = key_figures_all(tmp_path, year_to_date(2025, 3)).set_index(["municipality_code", "measure"])["value"]
+    assert v["0003", "care_days_children"] == 15  # Oct 1 … 15, not Oct 1 … Dec 31 (92)

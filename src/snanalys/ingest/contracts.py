@@ -7,7 +7,10 @@ Two contracts per table:
   (``transaction_id``, ``personnummer`` …) so that they can be checked: unique ids,
   personnummer format and Luhn check digit, codes from :mod:`snanalys.codes`,
   non-null where required, finite amounts (cost budgets also ≥ 0), dates within
-  1900-01-01 … extract date + 1 year, end ≥ start for placements, interventions and
+  1900-01-01 … extract date + 1 year, and no later than the extract date for what must
+  have happened by then (payment dates, placements' and interventions' start dates,
+  invoices' booking dates; a membership may be registered ahead, an end date may be
+  planned), end ≥ start for placements, interventions and
   memberships (the same day is allowed), every row's kommunkod the folder's. It
   depends on the extract: built for one :class:`Context`, or for a batch of many
   folders' rows (:class:`Contexts`), where every check that depends on the extract
@@ -51,6 +54,9 @@ EXPECT_PERSONNUMMER = "väntade ett personnummer ÅÅÅÅMMDD-NNNN"
 EXPECT_LUHN = "väntade ett personnummer med giltig kontrollsiffra"
 EXPECT_ID = f"väntade ett id med högst {MAX_ID_CHARS} tecken"
 EXPECT_KEY = "väntade en pseudonym med 16 hexadecimala tecken"
+EXPECT_UNTIL_EXTRACT = (
+    "väntade ett datum senast uttagsdatum {extract_date} (uttag.json): ett datum efter uttaget kan inte ha inträffat"
+)
 
 # pandera's own names of its built-in checks, in Swedish.
 _BUILTIN = {"not_nullable": EXPECT_MISSING, "field_uniqueness": EXPECT_UNIQUE}
@@ -253,6 +259,18 @@ def _date(ctx, *, nullable: bool = False, month: bool = False) -> pa.Column:
     return pa.Column(DATE_DTYPE, _range_check(MIN_DATE.to_datetime64(), ctx.max_dates, error), nullable=nullable)
 
 
+def _date_until_extract(ctx) -> pa.Column:
+    """A date of something that has happened when the extract was taken (a payment made, a
+    placement or an intervention begun, an invoice booked): after the extract date it cannot
+    be true, a row fault. (End dates may lie ahead: a planned end, read as an open spell.)"""
+    in_range = _date(ctx).checks  # first: a date far off is reported as out of range
+
+    def check(s: pd.Series) -> np.ndarray:
+        return s.to_numpy() <= ctx.extract_dates(s.index)
+
+    return pa.Column(DATE_DTYPE, [*in_range, _series_check(check, error=ctx.text(EXPECT_UNTIL_EXTRACT))], nullable=False)
+
+
 def _range_check(low, high_of, error: str) -> pa.Check:
     """``low ≤ value ≤ high_of(index)`` (the bounds included, as ``Check.in_range``)."""
 
@@ -366,7 +384,7 @@ def parsed_schemas(ctx: Context | Contexts) -> dict[str, pa.DataFrameSchema]:
                 "municipality_code": _municipality(ctx),
                 "transaction_id": _identifier(ctx, "transaction_id", unique=True),
                 "household_id": _identifier(),
-                "payment_date": _date(ctx),
+                "payment_date": _date_until_extract(ctx),
                 "for_month": _date(ctx, month=True),
                 "amount_kr": _amount(),
                 "household_type": _code(codes.HOUSEHOLD_TYPES),
@@ -409,7 +427,7 @@ def parsed_schemas(ctx: Context | Contexts) -> dict[str, pa.DataFrameSchema]:
                 "legal_basis": _code(codes.LEGAL_BASES),
                 "provider_type": _code(codes.PROVIDER_TYPES),
                 "provider_id": pa.Column(TEXT, nullable=True),
-                "start_date": _date(ctx),
+                "start_date": _date_until_extract(ctx),
                 "end_date": _date(ctx, nullable=True),
             },
             checks=[
@@ -425,7 +443,7 @@ def parsed_schemas(ctx: Context | Contexts) -> dict[str, pa.DataFrameSchema]:
                 "invoice_id": _identifier(ctx, "invoice_id", unique=True),
                 "placement_id": _identifier(),
                 "care_month": _date(ctx, month=True),
-                "booking_date": _date(ctx),
+                "booking_date": _date_until_extract(ctx),
                 "amount_kr": _amount(),
             },
             strict=True,
@@ -440,7 +458,7 @@ def parsed_schemas(ctx: Context | Contexts) -> dict[str, pa.DataFrameSchema]:
                 "kind": _code(codes.INTERVENTION_KINDS),
                 "intervention": _code(codes.INTERVENTIONS),
                 "provider_type": _code(codes.PROVIDER_TYPES),
-                "start_date": _date(ctx),
+                "start_date": _date_until_extract(ctx),
                 "end_date": _date(ctx, nullable=True),
             },
             checks=[

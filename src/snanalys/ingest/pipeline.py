@@ -2,8 +2,9 @@
 
 Steps, for ``data/raw/<kommunkod>/`` (many folders at once: :mod:`batch`):
 
-1. ``uttag.json``: the municipality, the extract date, synthetic or real. For real
-   data the pseudonym key must be configured, or nothing else is read.
+1. ``uttag.json``: the municipality, the extract date (not after today,
+   :func:`snanalys.periods.today`), synthetic or real. For real data the pseudonym key
+   must be configured, or nothing else is read.
 2. Each raw file (:data:`tables.TABLE_ORDER`): read as text (:mod:`reading`), parsed
    (:mod:`parsing`), checked against its contract (:mod:`contracts`, before
    pseudonymisation, so that identifiers can be checked); placement costs must refer
@@ -33,11 +34,13 @@ import numpy as np
 import pandas as pd
 from pandera.errors import SchemaErrors
 
+from snanalys.folders import raw_municipality_dirs  # the one rule of which folders are municipalities
 from snanalys.ingest import checks, parsing, tables
 from snanalys.ingest.contracts import EXPECT_UNIQUE, PROCESSED_SCHEMAS, failure_frame
 from snanalys.ingest.errors import MAX_SHOWN, IngestError, problem
 from snanalys.ingest.reading import RawFile
 from snanalys.ingest.tables import TableSpec
+from snanalys.periods import today
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +155,14 @@ def read_extract(raw_dir: Path, display_prefix: str = "") -> ExtractInfo:
     if not isinstance(synthetic, bool):
         raise IngestError.single(name, "väntade true eller false", column="syntetiska_data", value=synthetic)
     extract_date, data_from = date("uttagsdatum"), date("data_fran")
+    now = today()
+    if extract_date > now:  # else its "complete" months would be months that have not happened
+        raise IngestError.single(
+            name,
+            f"väntade ett uttagsdatum senast dagens datum {now.isoformat()} (ett uttag kan inte tas i framtiden)",
+            column="uttagsdatum",
+            value=extract_date.isoformat(),
+        )
     if data_from > extract_date:
         raise IngestError.single(name, "väntade data_fran före uttagsdatum", column="data_fran", value=data_from)
     return ExtractInfo(
@@ -304,11 +315,6 @@ def ingest_municipality(
     return ingest_folders([Path(raw_dir)], processed_root, key=key, quarantine=quarantine, workers=1)[0]
 
 
-def raw_municipality_dirs(raw_root: Path) -> list[Path]:
-    """The municipality folders of ``raw_root``: its sub-folders holding ``uttag.json``."""
-    return sorted(p.parent for p in Path(raw_root).glob(f"*/{EXTRACT_FILE}") if not p.parent.name.startswith("."))
-
-
 def ingest_all(
     raw_root: Path,
     processed_root: Path,
@@ -333,7 +339,8 @@ def ingest_all(
     same tables, pseudonyms and ``extract.json`` (apart from ``ingested_at``).
     ``workers``: processes sharing the work (default: the CPUs, when the raw data is
     large enough to pay for them; 1 = all in this process). Returns an empty list when
-    ``raw_root`` holds no municipality.
+    ``raw_root`` holds no municipality (:func:`snanalys.folders.raw_municipality_dirs`: four-digit
+    folders; one without ``uttag.json`` raises :class:`IngestError`).
     """
     return ingest_folders(
         raw_municipality_dirs(raw_root), processed_root, key=key, quarantine=quarantine, workers=workers

@@ -3,8 +3,10 @@
 Definition (binding, from the brief): a spell from start date S to departure date E
 counts the days S … E−1; the departure day is not counted and a same-day placement
 counts 1. An open spell counts every day up to and including the period's last day,
-or up to and including the extract date if that is earlier. Everything is clipped to
-the period, so adjacent periods add up exactly.
+or up to and including the extract date if that is earlier. A departure date after the
+extract date is a planned end, not yet known to be true: the spell is read as open
+(counted up to the extract date). Everything is clipped to the period, so adjacent
+periods add up exactly.
 """
 
 from __future__ import annotations
@@ -35,8 +37,8 @@ def care_days_per_spell(
     """Care days in ``period`` for each spell (an int64 array aligned with ``start``)."""
     s = day_numbers(start)
     e_raw = np.asarray(pd.to_datetime(end), dtype="datetime64[D]")
-    is_open = np.isnat(e_raw)
     e = e_raw.astype(np.int64)
+    is_open = np.isnat(e_raw) | (e > _day_number(extract_date))  # a planned end: open as of the extract
     p0 = _day_number(period.start)
     p1_excl = _day_number(period.end) + 1
     open_until_excl = min(_day_number(period.end), _day_number(extract_date)) + 1

@@ -320,13 +320,14 @@ def _placements_sql(dirs: list[Path], extracts: list[Extract], period: Period) -
     """Care days, persons placed, invoiced kronor, interventions and inhabitants, in one statement.
 
     Care days per spell as ``care_days_per_spell``, in day numbers: the departure day is not
-    counted, a same-day spell counts 1 and an open spell counts up to the municipality's own
-    extract date or the period's end.
+    counted, a same-day spell counts 1 and an open spell (or one whose departure lies after the
+    extract date: a planned end) counts up to the municipality's own extract date or the period's end.
     """
     t0, t1 = _timestamp(period.start), _timestamp(period.end)
     p0, p1_excl = _day_number(period.start), _day_number(period.end) + 1
     open_until = ", ".join(
-        f"({_literal(e.municipality_code)}, {min(_day_number(period.end), _day_number(e.extract_date)) + 1})"
+        f"({_literal(e.municipality_code)}, {min(_day_number(period.end), _day_number(e.extract_date)) + 1}, "
+        f"{_day_number(e.extract_date)})"
         for e in extracts
     )
     flags = ", ".join(f"{scope_predicate(scope)} AS in_{name}" for name, scope in SCOPES.items())
@@ -336,10 +337,11 @@ def _placements_sql(dirs: list[Path], extracts: list[Extract], period: Period) -
     placed = ", ".join(f"count(*) FILTER (WHERE in_{name}) AS persons_{name}" for name in SCOPES)
     invoiced = ", ".join(f"coalesce(sum(kr) FILTER (WHERE in_{name}), 0) AS cost_{name}" for name in SCOPES)
     return f"""
-        WITH munis AS (SELECT * FROM (VALUES {open_until}) t(m, open_end_excl)),
+        WITH munis AS (SELECT * FROM (VALUES {open_until}) t(m, open_end_excl, extract_day)),
         spells AS MATERIALIZED (
             SELECT p.m, p.k, p.person, {", ".join(f"in_{name}" for name in SCOPES)},
-                   greatest(least(CASE WHEN e IS NULL THEN munis.open_end_excl ELSE greatest(e, s + 1) END,
+                   greatest(least(CASE WHEN e IS NULL OR e > munis.extract_day THEN munis.open_end_excl
+                                       ELSE greatest(e, s + 1) END,
                                   {p1_excl}) - greatest(s, {p0}), 0) AS days
             FROM (
                 SELECT municipality_code AS m, placement_key AS k, person_key AS person, {flags},

@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import sys
 import time
@@ -105,12 +104,13 @@ def _municipalities(args: argparse.Namespace) -> list[str] | None:
 def _resolve_period(args: argparse.Namespace, codes: list[str | None]) -> tuple[int, int]:
     """--year/--tertial, or the latest closed tertial, which must be the same for every municipality."""
     from snanalys.data import load_municipality
+    from snanalys.periods import today
     from snanalys.reporting.run import resolve_latest
 
     if not args.latest:
         return args.year, args.tertial
     periods = {
-        code: resolve_latest(args.as_of or dt.date.today(), load_municipality(args.data_dir / "processed", code).extract)
+        code: resolve_latest(args.as_of or today(), load_municipality(args.data_dir / "processed", code).extract)
         for code in codes
     }
     if len(set(periods.values())) > 1:

@@ -37,6 +37,7 @@ from typing import Callable
 import nbformat
 
 from snanalys import __version__
+from snanalys.commentary import check_commentary, commentary_path
 from snanalys.data import load_municipality
 from snanalys.periods import latest_closed_tertial, require_covered, year_to_date
 from snanalys.reporting import export
@@ -392,9 +393,14 @@ def run_report(
         log_run(reports_dir, label, outcome, time.perf_counter() - started, message)
         run_on_failure(on_failure, reports_dir=reports_dir, period=label)
         raise
-    except BaseException as exc:
+    except (KeyboardInterrupt, SystemExit) as exc:  # stopped by hand or by the process: nothing published
         log_run(reports_dir, label, "interrupted", time.perf_counter() - started, type(exc).__name__)
         raise
+    except BaseException as exc:  # not an Exception, yet a failure (WeasyPrint's fatal URL error is one)
+        message = f"{type(exc).__name__}: {exc}"
+        log_run(reports_dir, label, "failed", time.perf_counter() - started, message)
+        run_on_failure(on_failure, reports_dir=reports_dir, period=label)
+        raise ReportError(f"the report of {label} failed: {message}; the last good report is unchanged") from exc
     log_run(reports_dir, label, "ok", result.seconds)
     return result
 
@@ -585,6 +591,7 @@ def _build_report(
     started_at = dt.datetime.now().astimezone()
     data_dir, reports_dir, notebooks_dir = Path(data_dir).resolve(), Path(reports_dir).resolve(), Path(notebooks_dir).resolve()
     commentary_dir = Path(commentary_dir).resolve() if commentary_dir else notebooks_dir.parent / "commentary"
+    check_commentary(commentary_path(commentary_dir, year, tertial))  # a bad image stops the run before any notebook
     data = load_municipality(data_dir / "processed", kommun)
     period = year_to_date(year, tertial)
     through = data.extract.covered_through if as_of is None else min(data.extract.covered_through, as_of)

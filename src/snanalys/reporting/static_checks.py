@@ -44,6 +44,8 @@ class _PageParser(HTMLParser):
             self.problems.append("an inline style loads from the network")
         if any(name.startswith("on") for name in attrs):
             self.problems.append(f"an event-handler attribute on <{tag}>")
+        if tag == "img" and not (attrs.get("src") or "").strip().lower().startswith("data:"):
+            self.problems.append(f"an <img> not inlined as a data: URI: {(attrs.get('src') or '')[:80]}")
         if tag == "img" and not (attrs.get("alt") or "").strip():
             self.problems.append("an image without a text alternative (alt)")
         if re.fullmatch(r"h[1-6]", tag):

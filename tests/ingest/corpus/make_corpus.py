@@ -55,6 +55,10 @@ def _set(name: str, row: int, column: str, value: str) -> Callable[[RawFolder], 
     return lambda raw: raw.set(name, row, column, value)
 
 
+def _extract(key: str, value: str) -> Callable[[RawFolder], None]:
+    return lambda raw: raw.extract.__setitem__(key, value)
+
+
 def _bytes(name: str, make: Callable[[RawFolder], bytes]) -> Callable[[RawFolder], None]:
     def change(raw: RawFolder) -> None:
         raw.raw_bytes[name] = make(raw)
@@ -289,6 +293,17 @@ CASES: list[Case] = [
     Case("Q24", "kod med kyrillisk bokstav som ser latinsk ut (SАMBO_MED_BARN)", "quarantine",
          _set(PAY, 2, "hushallstyp", "S\u0410MBO_MED_BARN"), (f"0480/{PAY}", 2, "hushallstyp"), {"payments": 1},
          says="'S\\u0410MBO_MED_BARN'"),
+    # dates that cannot be true (the extract date is 2026-11-05)
+    Case("S30", "uttagsdatum i framtiden (2126-11-05)", "stop", _extract("uttagsdatum", "2126-11-05"),
+         ("0480/uttag.json", None, "uttagsdatum")),
+    Case("Q40", "utbetalning efter uttagsdatum", "quarantine", _set(PAY, 2, "utbetalningsdatum", "2026-11-06"),
+         (f"0480/{PAY}", 2, "utbetalningsdatum"), {"payments": 1}),
+    Case("Q41", "placering som börjar efter uttagsdatum", "quarantine", _set(PLA, 3, "startdatum", "2026-12-01"),
+         (f"0480/{PLA}", 3, "startdatum"), {"placements": 1, "placement_costs": 1}),
+    Case("Q42", "insats som börjar efter uttagsdatum", "quarantine", _set(INT, 3, "startdatum", "2027-01-10"),
+         (f"0480/{INT}", 3, "startdatum"), {"interventions": 1}),
+    Case("Q43", "faktura bokförd efter uttagsdatum", "quarantine", _set(COS, 5, "bokforingsdatum", "2026-12-15"),
+         (f"0480/{COS}", 5, "bokforingsdatum"), {"placement_costs": 1}),
 ]
 
 OUTCOME_TEXT = {"read": "läses", "stop": "stoppas", "quarantine": "stoppas / sätts åt sidan (quarantine=True)"}
