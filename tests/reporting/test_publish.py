@@ -14,9 +14,12 @@ import textwrap
 import uuid
 from pathlib import Path
 
+import nbformat
 import pytest
+from nbformat.v4 import new_code_cell, new_notebook
 
 from snanalys.reporting import publish
+from snanalys.reporting.run import ReportError, run_report
 
 LABEL = "2025-T3"
 
@@ -347,3 +350,85 @@ def test_exchange_swaps_two_folders_or_says_why_not(tmp_path):
     assert _snapshot(a) == {"y": b"b"} and _snapshot(b) == {"x": b"a"}
     with pytest.raises(FileNotFoundError):
         publish.exchange(a, tmp_path / "missing")
+
+
+# --- the same through a real run ------------------------------------------------------------
+
+REAL_CHILD = textwrap.dedent("""
+    import json, os, signal, sys
+    from pathlib import Path
+    from snanalys.reporting import publish
+    from snanalys.reporting.run import run_report
+
+    args = json.loads(sys.argv[1])
+
+    def hook(when, step):
+        if when == "after" and step.action in ("exchange", "rename") and step.paths[1] == args["target"]:
+            os.kill(os.getpid(), signal.SIGKILL)  # the public folder is new, the internal one still old
+
+    publish.STEP_HOOK = hook
+    run_report(2025, 3, data_dir=Path(args["data"]), reports_dir=Path(args["reports"]),
+               notebooks_dir=Path(args["notebooks"]), progress=lambda message: None)
+""")
+
+
+def _notebooks(folder: Path, version: int, fail: bool = False) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    params = new_code_cell('year = 2025\ntertial = 3\nkommun = "0480"\ndata_dir = ""\nas_of = ""\ncommentary_dir = ""',
+                           metadata={"tags": ["parameters"]})
+    for stem, title in (("00_sammanfattning", "Sammanfattning"), ("01_sida", "Sida")):
+        body = "raise ValueError('deliberate')" if fail and stem == "01_sida" else (
+            f"from IPython.display import HTML, display\n"
+            f"display(HTML('<h1>{title}</h1><p>version {version}, syntetiska exempeldata</p>'))")
+        nb = new_notebook(cells=[params, new_code_cell(body)])
+        nb.metadata["snanalys"] = {"title": title, "public": True}
+        nbformat.write(nb, folder / f"{stem}.ipynb")
+    return folder
+
+
+def _same_run(reports: Path) -> dict:
+    """The public folder's files are the ones its internal manifest lists, byte for byte."""
+    public = _snapshot(reports / LABEL)
+    manifest = json.loads((reports / "_internal" / LABEL / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["public_files"] == {name: hashlib.sha256(data).hexdigest() for name, data in public.items()}
+    return public
+
+
+def test_a_report_run_killed_between_its_two_folders_is_made_whole_by_the_next_run(sample_data_dir, tmp_path):
+    reports = (tmp_path / "reports").resolve()
+    quiet = {"progress": lambda message: None}
+    run_report(2025, 3, data_dir=sample_data_dir, reports_dir=reports, notebooks_dir=_notebooks(tmp_path / "v1", 1),
+               **quiet)
+    first = _same_run(reports)
+    args = {"data": str(sample_data_dir), "reports": str(reports), "notebooks": str(_notebooks(tmp_path / "v2", 2)),
+            "target": str(reports / LABEL)}
+    proc = subprocess.Popen([sys.executable, "-c", REAL_CHILD, json.dumps(args)], start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        _, err = proc.communicate(timeout=300)
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # anything the run left (kernels are closed by then)
+        except ProcessLookupError:
+            pass
+    assert proc.returncode == -signal.SIGKILL, err
+    # the new public folder is in, whole: exactly the files its (not yet published) manifest lists
+    (staging,) = [p for p in reports.iterdir() if p.name.startswith(f".staging-{LABEL}-")]
+    second = _snapshot(reports / LABEL)
+    new_manifest = json.loads((staging / "internal" / "manifest.json").read_text(encoding="utf-8"))
+    assert new_manifest["public_files"] == {n: hashlib.sha256(d).hexdigest() for n, d in second.items()}
+    old = staging / "public" if (staging / "public").exists() else staging / "public.old"  # without exchange
+    assert b"version 2" in second["sida.html"] and _snapshot(old) == first
+    assert publish.pending(reports, LABEL)
+
+    messages = []
+    with pytest.raises(ReportError, match="01_sida.ipynb failed"):
+        run_report(2025, 3, data_dir=sample_data_dir, reports_dir=reports,
+                   notebooks_dir=_notebooks(tmp_path / "bad", 3, fail=True), progress=messages.append)
+    assert any(m.startswith(f"finished the interrupted publish of {LABEL}") for m in messages)
+    assert _same_run(reports) == second and not publish.pending(reports, LABEL)
+    assert _leftovers(reports) == []
+
+    run_report(2025, 3, data_dir=sample_data_dir, reports_dir=reports, notebooks_dir=_notebooks(tmp_path / "v3", 3),
+               **quiet)
+    assert b"version 3" in _same_run(reports)["sida.html"] and _leftovers(reports) == []
