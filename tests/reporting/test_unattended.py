@@ -17,6 +17,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from snanalys.cli import main
+from snanalys.reporting import publish as publish_module
 from snanalys.reporting import run as run_module
 from snanalys.reporting.export import pdf_from_pages
 from snanalys.reporting.run import ReportError, run_report
@@ -147,7 +148,8 @@ def test_a_failing_notebook_is_logged_and_runs_the_on_failure_command(sample_dat
     assert "outcome=on-failure-error" in hook and "status 7" in hook
 
 
-@pytest.mark.parametrize("where", ["writing a public file", "swapping the public folder in"])
+@pytest.mark.parametrize("where", ["writing a public file", "swapping the public folder in",
+                                   "swapping the internal folder in"])
 def test_a_full_disk_keeps_the_last_good_report(sample_data_dir, tmp_path, monkeypatch, where):
     reports, before = _good_run(sample_data_dir, tmp_path)
     full = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
@@ -156,19 +158,30 @@ def test_a_full_disk_keeps_the_last_good_report(sample_data_dir, tmp_path, monke
             raise full
         monkeypatch.setattr(run_module, "_write_public_tables", write_tables)
     else:
-        real_replace = os.replace
+        folder = "public" if where == "swapping the public folder in" else "internal"
+        real_exchange, real_rename = publish_module.exchange, os.rename
 
-        def replace(src, dst, *args, **kwargs):
-            if Path(src).name == "public" and Path(src).parent.name.startswith(".staging-"):
+        def refused(src):
+            return Path(src).name == folder and Path(src).parent.name.startswith(".staging-")
+
+        def exchange(a, b):
+            if refused(a):
                 raise full
-            return real_replace(src, dst, *args, **kwargs)
-        monkeypatch.setattr(run_module.os, "replace", replace)
+            return real_exchange(a, b)
+
+        def rename(src, dst, *args, **kwargs):
+            if refused(src):
+                raise full
+            return real_rename(src, dst, *args, **kwargs)
+        monkeypatch.setattr(publish_module, "exchange", exchange)
+        monkeypatch.setattr(publish_module.os, "rename", rename)
     with pytest.raises(ReportError, match="no space left"):
         run_report(2025, 3, data_dir=sample_data_dir, reports_dir=reports,
                    notebooks_dir=tmp_path / "good", **QUIET)
     assert _snapshot(reports / "2025-T3") == before
     assert (reports / "_internal" / "2025-T3" / "manifest.json").exists()
     assert _leftovers(reports) == [] and _leftovers(reports / "_internal") == []
+    assert not publish_module.pending(reports, "2025-T3")
     assert "outcome=failed" in _log(reports).splitlines()[-1] and "no space left" in _log(reports).splitlines()[-1]
 
 

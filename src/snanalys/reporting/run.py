@@ -43,6 +43,8 @@ from snanalys.periods import latest_closed_tertial, require_covered, year_to_dat
 from snanalys.reporting import export
 from snanalys.reporting.kernels import RESET_TAG, KernelPool, NotebookJob
 from snanalys.reporting.pdf import LayoutProcess
+from snanalys.reporting.publish import PublishError, discard, pending, publish, recover, remove_stale_staging, swap_in
+from snanalys.reporting.publish import remove_tree as _remove_tree
 from snanalys.reporting.static_checks import check_page
 from snanalys.reporting.quality_page import quality_page
 
@@ -160,41 +162,12 @@ def _versions() -> dict[str, str]:
     }
 
 
-def _swap(new: Path, target: Path) -> None:
-    """Put ``new`` at ``target``; the old one is removed only after the new one is in place."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    old = target.parent / f".old-{target.name}-{uuid.uuid4().hex[:8]}"
-    if target.exists():
-        os.replace(target, old)
-    os.replace(new, target)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _publish(pairs: list[tuple[Path, Path]]) -> None:
-    """Swap every ``new`` in at its ``target`` or none: on an error the old folders are put back."""
-    done: list[tuple[Path, Path, Path | None]] = []
+def _recover(reports_dir: Path, label: str) -> list[str]:
+    """Finish an interrupted publish of the period before anything else touches it (see ``publish.recover``)."""
     try:
-        for new, target in pairs:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            old = None
-            if target.exists():
-                old = target.parent / f".old-{target.name}-{uuid.uuid4().hex[:8]}"
-                os.replace(target, old)
-            done.append((new, target, old))
-            os.replace(new, target)
-    except BaseException:
-        for new, target, old in reversed(done):
-            try:
-                if target.exists() and not new.exists():
-                    os.replace(target, new)
-                if old is not None:
-                    os.replace(old, target)
-            except OSError:
-                pass  # the run fails anyway; the next run of the period removes the leftovers
-        raise
-    for _, _, old in done:
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        return recover(reports_dir, label)
+    except PublishError as exc:
+        raise ReportError(str(exc)) from exc
 
 
 LOG_NAME = "run.log"
@@ -280,34 +253,6 @@ def period_lock(reports_dir: Path, label: str):
         os.close(fd)
 
 
-def _remove_tree(path: Path) -> None:
-    """rmtree that also removes read-only files and folders."""
-    def onerror(func, name, _exc):
-        try:
-            os.chmod(os.path.dirname(name), 0o755)
-            os.chmod(name, 0o755 if os.path.isdir(name) else 0o644)
-            func(name)
-        except OSError:
-            pass
-
-    if path.is_dir():
-        shutil.rmtree(path, onerror=onerror)
-
-
-def remove_stale_staging(reports_dir: Path, label: str) -> list[Path]:
-    """Leftovers of a killed run of ``label`` (the caller holds the period's lock, so none is live)."""
-    removed = []
-    for folder in (Path(reports_dir), Path(reports_dir) / "_internal"):
-        if not folder.is_dir():
-            continue
-        for pattern in (f".staging-{label}-*", f".old-{label}-*"):
-            for path in folder.glob(pattern):
-                if path.is_dir():
-                    _remove_tree(path)
-                    removed.append(path)
-    return removed
-
-
 def _write_public_tables(data, year: int, tertial: int, public_dir: Path, internal_dir: Path) -> None:
     from snanalys.cli import key_figures_csv
     from snanalys.metrics.key_figures import key_figures
@@ -370,6 +315,8 @@ def run_report(
     started = time.perf_counter()
     try:
         with period_lock(reports_dir, label):
+            for message in _recover(reports_dir, label):
+                progress(message)
             removed = remove_stale_staging(reports_dir, label)
             if removed:
                 progress(f"removed {len(removed)} leftover staging folder(s) of an interrupted run of {label}")
@@ -657,15 +604,15 @@ def _build_report(
         }
         (internal_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
         (internal_dir / "datakvalitet.html").write_text(quality_page(extract), encoding="utf-8")
-        _publish([(public_dir, reports_dir / label), (internal_dir, reports_dir / "_internal" / label)])
+        publish(reports_dir, label, public_dir, internal_dir)
     except BaseException as exc:
         failed = reports_dir / "_internal" / f"{label}-failed"
         try:
-            if internal_dir.exists():
-                _swap(internal_dir, failed)
+            if internal_dir.exists() and not pending(reports_dir, label):
+                swap_in(internal_dir, failed)
         except OSError:
             pass  # keeping the failed notebook is a courtesy; the run's own error matters
-        shutil.rmtree(staging, ignore_errors=True)
+        discard(staging, reports_dir, label)
         if isinstance(exc, OSError):
             if exc.errno == errno.ENOSPC:
                 raise ReportError(
@@ -723,6 +670,7 @@ def freeze_report(label: str, *, reports_dir: Path) -> FreezeResult:
     if not source.is_dir():
         raise ReportError(f"no published report of {label} in {reports_dir} to freeze")
     with period_lock(reports_dir, label):
+        _recover(reports_dir, label)  # the public folder and its manifest from the same run
         version = max(_archive_versions(reports_dir, label), default=0) + 1
         name = f"{label}-v{version}"
         archive_root, internal_root = reports_dir / "archive", reports_dir / "_internal" / "archive"
