@@ -15,8 +15,8 @@ Quarantine (``ingest_municipality(…, quarantine=True)``): one row per problem 
 ``<processed_root>/<kommunkod>/_quarantine/<table>.parquet`` with ``file``, ``row``
 (as in the file, header = 1), ``column`` (raw name), ``reason``, then the raw row's
 cells as text: identifiers replaced by their keyed pseudonyms (the same keys as in
-the processed tables where the value is valid), anything shaped like a personnummer
-masked, and formula-like cells prefixed with ``'`` so that no spreadsheet runs them.
+the processed tables where the value is valid), whatever :mod:`snanalys.identity`
+finds masked, and formula-like cells prefixed with ``'`` so that no spreadsheet runs them.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from snanalys.identity import mask_identities
 from snanalys.ingest import checks, parsing, tables
-from snanalys.ingest.errors import _PERSONNUMMER_LIKE, MASK
 from snanalys.ingest.tables import SPECS, TABLE_ORDER, TableSpec
 
 QUARANTINE_DIR = "_quarantine"
@@ -54,7 +54,7 @@ def quarantine_frame(spec: TableSpec, raw, failures: pd.DataFrame, pseudonymiser
             values = values.where(values != "")
             out[f.raw] = pseudonymiser.pseudonymise(values, f.pseudonym, scope=code)
         else:
-            masked = values.where(~values.str.contains(_PERSONNUMMER_LIKE.pattern, regex=True).fillna(False), MASK)
+            masked = values.map(mask_identities, na_action="ignore").astype(values.dtype)
             formula = parsing.fullmatch(masked, checks._FORMULA)
             out[f.raw] = masked.where(~formula, "'" + masked)
     return pd.DataFrame(out)

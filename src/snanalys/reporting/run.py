@@ -198,7 +198,6 @@ def _publish(pairs: list[tuple[Path, Path]]) -> None:
 
 LOG_NAME = "run.log"
 LABEL = re.compile(r"^(\d{4})-T([123])$")
-_PNR_TEXT = re.compile(r"(?<![0-9A-Fa-f])(?:19|20)?[0-9]{6}[-+]?[0-9]{4}(?![0-9A-Fa-f])")
 
 
 def parse_label(label: str) -> tuple[int, int]:
@@ -213,10 +212,12 @@ def run_log_path(reports_dir: Path) -> Path:
 
 
 def _clean_message(text: str) -> str:
-    """One line, bounded, with anything shaped like a personnummer removed (the log holds no personal data)."""
+    """One line, bounded, with every personal identity (:mod:`snanalys.identity`) removed:
+    the log holds no personal data."""
+    from snanalys.identity import mask_identities
+
     text = " ".join(str(text).split())
-    text = _PNR_TEXT.sub("[borttaget]", text)
-    return text[:500]
+    return mask_identities(text[:1000], replacement="[borttaget]")[:500]
 
 
 def log_run(reports_dir: Path, period: str, outcome: str, seconds: float | None = None, error: str = "") -> Path:
