@@ -75,10 +75,24 @@ def _format_value(value) -> str:
     return f"{round(float(value), 2):.2f}".rstrip("0").rstrip(".")
 
 
+def _safe_writer(out: io.StringIO):
+    """A CSV writer whose every cell goes through :func:`snanalys.cells.safe_cell`
+    (no text a spreadsheet would run as a formula; numbers stay numbers)."""
+    from snanalys.cells import safe_cell
+
+    writer = csv.writer(out, lineterminator="\n")
+
+    class Safe:
+        def writerow(self, row) -> None:
+            writer.writerow(["" if (cell := safe_cell(v)) is None else cell for v in row])
+
+    return Safe()
+
+
 def key_figures_csv(table, *, synthetic: bool, period_label: str, preliminary: bool) -> str:
     """The machine-readable key figures: UTF-8, ``measure,value,unit``, point decimals."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = _safe_writer(out)
     writer.writerow(["measure", "value", "unit"])
     for row in table.itertuples(index=False):
         writer.writerow([row.measure, _format_value(row.value), row.unit])
@@ -225,7 +239,7 @@ def _nyckeltal_all(args: argparse.Namespace) -> int:
         + (f"; {len(synthetic)} of them synthetic sample data" if synthetic else "")
     )
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = _safe_writer(out)
     writer.writerow(["municipality_code", "measure", "value", "unit", "data_source", "status"])
     for row in table.itertuples(index=False):
         code = row.municipality_code

@@ -5,7 +5,11 @@
   mixed with decimal commas). Such a file needs a mapping (``decimal: "."``), not row
   by row corrections, so it is never quarantined.
 * :func:`formula_failures` — cells that a spreadsheet would run as a formula
-  (CSV injection): starting with ``=``, ``@``, or ``+``/``-`` followed by a letter.
+  (CSV injection): in a text, code or identifier column any cell starting with ``=``,
+  ``+``, ``-``, ``@``, a tab or a carriage return that is not a number
+  (:func:`snanalys.cells.is_formula_text`: ``-850`` is a number); in a date or number
+  column a cell starting with ``=`` or ``@``, or ``+``/``-`` followed by a letter
+  (anything else there is the parser's to judge: ``-850,00`` is an amount).
 * :func:`plausibility_failures` — rows that parse but cannot be right: one payment of
   more than :data:`MAX_PAYMENT_KR`, a person's placements overlapping in time.
 
@@ -21,6 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from snanalys import cells
 from snanalys.ingest import parsing, tables
 from snanalys.ingest.errors import IngestError, problem
 from snanalys.ingest.tables import TableSpec
@@ -28,7 +33,7 @@ from snanalys.ingest.tables import TableSpec
 #: The largest plausible single payment of economic assistance, in kronor.
 MAX_PAYMENT_KR = 10_000_000
 
-EXPECT_FORMULA = "väntade ett värde, inte en kalkylbladsformel (cellen börjar med =, +, -, @)"
+EXPECT_FORMULA = "väntade ett värde, inte en kalkylbladsformel (cellen börjar med =, +, -, @, tabb eller vagnretur)"
 EXPECT_MIXED_DECIMALS = (
     "väntade decimalkomma i hela kolumnen, men kolumnen har decimalpunkt (blandade decimaltecken; "
     'filen stoppas – ange decimaltecknet i en mappningsfil, t.ex. decimal: ".")'
@@ -39,7 +44,9 @@ EXPECT_NO_OVERLAP = (
     "(överlappande placeringar för samma person)"
 )
 
-_FORMULA = r"(?:[=@]|[+\-][A-Za-zÅÄÖåäö]).*"
+_FORMULA = r"(?:[=@]|[+\-][A-Za-zÅÄÖåäö]).*"  # in date and number columns
+#: Column kinds in which any cell starting with a formula character is refused (unless a number).
+TEXT_KINDS = frozenset({tables.TEXT, tables.CODE, tables.IDENTIFIER, tables.MUNICIPALITY, tables.PERSONNUMMER})
 _DOT_DECIMAL = r"-?[\d \u00a0\u202f]*\d\.\d{1,2}"
 
 
@@ -69,7 +76,7 @@ def _first_bytes(values: pd.Series) -> np.ndarray:
 
 
 _FORMULA_FIRST = np.zeros(256, dtype=bool)
-_FORMULA_FIRST[[ord(c) for c in "=@+-"]] = True
+_FORMULA_FIRST[[ord(c) for c in cells.FORMULA_START]] = True
 
 
 def _matching(values: pd.Series, candidates: np.ndarray, pattern: str) -> np.ndarray:
@@ -105,14 +112,20 @@ def check_structure(spec: TableSpec, text: pd.DataFrame, file: str) -> None:
 
 
 def formula_failures(spec: TableSpec, text: pd.DataFrame) -> pd.DataFrame:
-    """Cells that look like spreadsheet formulas, in any column (the regex only where a cell
-    begins with one of = @ + -)."""
+    """Cells that look like spreadsheet formulas, in any column (the patterns only where a
+    cell begins with one of = + - @ tab CR)."""
     out = []
     for f in spec.fields:
         if f.raw not in text.columns:
             continue
         values = text[f.raw]
-        bad = _matching(values, _FORMULA_FIRST[_first_bytes(values)], _FORMULA)
+        candidates = _FORMULA_FIRST[_first_bytes(values)]
+        if f.kind in TEXT_KINDS:
+            positions = np.flatnonzero(candidates)
+            numbers = _matching(values, candidates, cells.NUMBER_PATTERN)
+            bad = np.setdiff1d(positions, numbers, assume_unique=True)
+        else:
+            bad = _matching(values, candidates, _FORMULA)
         if len(bad):
             out.append(_failures(text.index[bad], f.name, EXPECT_FORMULA))
     return pd.concat(out, ignore_index=True) if out else _failures([], "", "")

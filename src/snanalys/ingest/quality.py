@@ -16,7 +16,8 @@ Quarantine (``ingest_municipality(…, quarantine=True)``): one row per problem 
 (as in the file, header = 1), ``column`` (raw name), ``reason``, then the raw row's
 cells as text: identifiers replaced by their keyed pseudonyms (the same keys as in
 the processed tables where the value is valid), whatever :mod:`snanalys.identity`
-finds masked, and formula-like cells prefixed with ``'`` so that no spreadsheet runs them.
+finds masked, control characters escaped, and formula-like cells prefixed with ``'``
+(:func:`snanalys.cells.safe_text`) so that no spreadsheet runs them.
 """
 
 from __future__ import annotations
@@ -26,8 +27,10 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from snanalys.cells import safe_text
 from snanalys.identity import mask_identities
 from snanalys.ingest import checks, parsing, tables
+from snanalys.ingest.errors import escape_controls
 from snanalys.ingest.tables import SPECS, TABLE_ORDER, TableSpec
 
 QUARANTINE_DIR = "_quarantine"
@@ -54,10 +57,14 @@ def quarantine_frame(spec: TableSpec, raw, failures: pd.DataFrame, pseudonymiser
             values = values.where(values != "")
             out[f.raw] = pseudonymiser.pseudonymise(values, f.pseudonym, scope=code)
         else:
-            masked = values.map(mask_identities, na_action="ignore").astype(values.dtype)
-            formula = parsing.fullmatch(masked, checks._FORMULA)
-            out[f.raw] = masked.where(~formula, "'" + masked)
+            out[f.raw] = values.map(_safe_cell, na_action="ignore").astype(values.dtype)
     return pd.DataFrame(out)
+
+
+def _safe_cell(value: str) -> str:
+    """A raw cell as a quarantine file may keep it: identities masked, control characters
+    escaped, no formula."""
+    return safe_text(escape_controls(mask_identities(value)))
 
 
 def summary(

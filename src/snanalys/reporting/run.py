@@ -321,7 +321,8 @@ def _write_public_tables(data, year: int, tertial: int, public_dir: Path, intern
     (public_dir / "nyckeltal.csv").write_text(
         key_figures_csv(public, synthetic=synthetic, period_label=period.label, preliminary=False), encoding="utf-8"
     )
-    key_figures_xlsx(public, public_dir / "nyckeltal.xlsx", synthetic=synthetic, period_label=period.label)
+    key_figures_xlsx(public, public_dir / "nyckeltal.xlsx", synthetic=synthetic, period_label=period.label,
+                     municipality=f"{data.extract.municipality_name} ({data.extract.municipality_code})")
     (internal_dir / "nyckeltal_unsuppressed.csv").write_text(
         key_figures_csv(table, synthetic=synthetic, period_label=period.label, preliminary=False), encoding="utf-8"
     )
