@@ -42,6 +42,7 @@ from snanalys.periods import latest_closed_tertial, require_covered, year_to_dat
 from snanalys.reporting import export
 from snanalys.reporting.kernels import RESET_TAG, KernelPool, NotebookJob
 from snanalys.reporting.pdf import LayoutProcess
+from snanalys.reporting.inputs_check import check_report_inputs
 from snanalys.reporting.static_checks import check_page
 from snanalys.reporting.quality_page import quality_page
 
@@ -588,6 +589,7 @@ def _build_report(
     data_dir, reports_dir, notebooks_dir = Path(data_dir).resolve(), Path(reports_dir).resolve(), Path(notebooks_dir).resolve()
     commentary_dir = Path(commentary_dir).resolve() if commentary_dir else notebooks_dir.parent / "commentary"
     data = load_municipality(data_dir / "processed", kommun)
+    check_report_inputs(data, year=year, tertial=tertial, data_dir=data_dir, commentary_dir=commentary_dir)
     period = year_to_date(year, tertial)
     through = data.extract.covered_through if as_of is None else min(data.extract.covered_through, as_of)
     require_covered(period, data.extract.data_from, through)
