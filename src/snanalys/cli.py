@@ -98,10 +98,24 @@ def _format_value(value) -> str:
     return f"{round(float(value), 2):.2f}".rstrip("0").rstrip(".")
 
 
+def _safe_writer(out: io.StringIO):
+    """A CSV writer whose every cell goes through :func:`snanalys.cells.safe_cell`
+    (no text a spreadsheet would run as a formula; numbers stay numbers)."""
+    from snanalys.cells import safe_cell
+
+    writer = csv.writer(out, lineterminator="\n")
+
+    class Safe:
+        def writerow(self, row) -> None:
+            writer.writerow(["" if (cell := safe_cell(v)) is None else cell for v in row])
+
+    return Safe()
+
+
 def key_figures_csv(table, *, synthetic: bool, period_label: str, preliminary: bool) -> str:
     """The machine-readable key figures: UTF-8, ``measure,value,unit``, point decimals."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = _safe_writer(out)
     writer.writerow(["measure", "value", "unit"])
     for row in table.itertuples(index=False):
         writer.writerow([row.measure, _format_value(row.value), row.unit])
@@ -269,7 +283,7 @@ def _nyckeltal_all(args: argparse.Namespace) -> int:
         + (f"; {len(synthetic)} of them synthetic sample data" if synthetic else "")
     )
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = _safe_writer(out)
     writer.writerow(["municipality_code", "measure", "value", "unit", "data_source", "status"])
     for row in table.itertuples(index=False):
         code = row.municipality_code
@@ -285,17 +299,28 @@ def _nyckeltal_all(args: argparse.Namespace) -> int:
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
-    from snanalys.privacy import raw_identifiers, scan
+    """Exit 1 when anything is found, 2 for a path that does not exist, 0 otherwise."""
+    from snanalys.privacy import raw_identifiers, scan_files
 
-    paths = args.paths or [args.data_dir / "processed", Path("reports")]
-    paths = [p for p in paths if p.exists()]
+    missing = [p for p in args.paths if not p.exists()]
+    if missing:
+        _err(f"snanalys: error: no such file or folder to scan: {', '.join(str(p) for p in missing)}")
+        return EXIT_USAGE
+    paths = args.paths or [p for p in (args.data_dir / "processed", Path("reports")) if p.exists()]
     identifiers = raw_identifiers(args.data_dir / "raw")
-    hits = scan(paths, identifiers)
-    for hit in hits[:50]:
+    result = scan_files(paths, identifiers)
+    for hit in result.hits[:50]:
         _err(f"snanalys: {hit}")
+    if len(result.hits) > 50:
+        _err(f"snanalys: … and {len(result.hits) - 50} more")
+    for problem in result.unreadable:
+        _err(f"snanalys: not scanned: {problem}")
     where = ", ".join(str(p) for p in paths) or "nothing to scan"
-    _err(f"snanalys: scanned {where} against {len(identifiers)} raw identifier values: {len(hits)} hit(s)")
-    return 1 if hits else 0
+    _err(
+        f"snanalys: scanned {result.files} file(s) in {where} against {len(identifiers)} raw identifier values: "
+        f"{len(result.hits)} hit(s)"
+    )
+    return 1 if result.hits else 0
 
 
 def cmd_kolada_check(args: argparse.Namespace) -> int:
@@ -377,7 +402,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "scan",
-        help="privacy scan: personnummer or raw identifiers in processed data, reports, notebooks and logs",
+        help="privacy scan: personal identities or raw identifiers in processed data, reports (HTML, PDF, "
+        "XLSX, CSV), notebooks and logs",
     )
     p.add_argument("paths", nargs="*", type=Path, help="files or folders (default: data/processed and reports)")
     p.set_defaults(func=cmd_scan)

@@ -1,6 +1,7 @@
 """The committee's targets (nämndmål): the target for a period and its colour.
 
-Targets are configured in ``targets.toml`` (beside this module). Reports are year to
+Targets are configured in ``targets.toml`` (beside this module; the environment
+variable ``SNANALYS_TARGETS`` names another file, e.g. a municipality's own). Reports are year to
 date, so an annual target is judged at T1 and T2 against the path that reaches it:
 for a level (fewer than 600 households a month) the path is the level itself; for a
 comparison with an earlier year, the same period of that year; for a reduction over
@@ -11,6 +12,7 @@ within the tolerance (5 %) of it, red = further away.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -61,12 +63,19 @@ class TargetConfigError(ValueError):
     """targets.toml does not say what a target is."""
 
 
+TARGETS_ENV = "SNANALYS_TARGETS"
+
+
+def targets_path() -> Path:
+    """The targets file a report uses: ``$SNANALYS_TARGETS`` if set, else the packaged one."""
+    configured = os.environ.get(TARGETS_ENV, "").strip()
+    if configured:
+        return Path(configured)
+    return Path(str(resources.files("snanalys").joinpath("targets.toml")))
+
+
 def load_goals(path: Path | None = None) -> list[Goal]:
-    text = (
-        Path(path).read_text(encoding="utf-8")
-        if path
-        else resources.files("snanalys").joinpath("targets.toml").read_text(encoding="utf-8")
-    )
+    text = Path(path or targets_path()).read_text(encoding="utf-8")
     goals = []
     for g in tomllib.loads(text).get("goal", []):
         indicators = []

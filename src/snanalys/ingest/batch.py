@@ -178,7 +178,7 @@ def _ingest_table(spec: TableSpec, folders: list[Folder], task: Task, carry: dic
     text = batch.frame
 
     _structure(t)
-    formulas = checks.formula_failures(spec, text)
+    formulas = _concat_failures([checks.formula_failures(spec, text), checks.text_failures(spec, text)])
     normalised: dict[str, pd.Series] = {}
     frame, parse_failures = parse_table(spec, text, normalised)
     twelve = normalised.get("personnummer")
@@ -202,6 +202,7 @@ def _ingest_table(spec: TableSpec, folders: list[Folder], task: Task, carry: dic
     kept = frame if keep is None else frame.iloc[keep]
     kept_source = t.source if keep is None else t.source[keep]
     out = _processed(spec, kept, digests, keep)
+    _pseudonymise_personal_text(t, kept, kept_source, out)
     _check_processed(spec.table, out)
 
     if twelve is not None and keep is not None:
@@ -532,6 +533,22 @@ def _processed(spec: TableSpec, frame: pd.DataFrame, digests: dict, keep: np.nda
                 series = series.astype("int64")
             out[column] = series.set_axis(index)
     return pd.DataFrame(out, index=index)
+
+
+def _pseudonymise_personal_text(t: _Table, kept: pd.DataFrame, kept_source: np.ndarray, out: pd.DataFrame) -> None:
+    """A text column where it names a person (an own family home's provider): its keyed
+    pseudonym, per folder (local ids, scoped by the municipality), in place of the value."""
+    for f in t.spec.fields:
+        rows = t.spec.personal_rows(f, kept, parsed=True)
+        if rows is None or not rows.any():
+            continue
+        column = out[f.name].copy()
+        for k in np.unique(kept_source[rows]).tolist():
+            mine = np.flatnonzero(rows & (kept_source == k))
+            folder = t.folders[k]
+            keys = _pseudonymiser(folder.secret).pseudonymise(column.iloc[mine], tables.PROVIDER, scope=folder.code)
+            column.iloc[mine] = keys.to_numpy()
+        out[f.name] = column
 
 
 def _quality_warnings(

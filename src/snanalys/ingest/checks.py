@@ -5,7 +5,17 @@
   mixed with decimal commas). Such a file needs a mapping (``decimal: "."``), not row
   by row corrections, so it is never quarantined.
 * :func:`formula_failures` — cells that a spreadsheet would run as a formula
-  (CSV injection): starting with ``=``, ``@``, or ``+``/``-`` followed by a letter.
+  (CSV injection): in a text, code or identifier column any cell starting with ``=``,
+  ``+``, ``-``, ``@``, a tab or a carriage return that is not a number
+  (:func:`snanalys.cells.is_formula_text`: ``-850`` is a number); in a date or number
+  column a cell starting with ``=`` or ``@``, or ``+``/``-`` followed by a letter
+  (anything else there is the parser's to judge: ``-850,00`` is an amount).
+* :func:`text_failures` — free-text columns (kind ``TEXT``, e.g. ``utforar_id``): at
+  most :data:`MAX_TEXT_CHARS` characters, no control character (NUL, tab, line breaks
+  and the other C0/C1 controls) and nothing :mod:`snanalys.identity` finds (a
+  personnummer, a phone number, an e-mail address …) — except where the column names a
+  person by design (:attr:`~snanalys.ingest.tables.Field.personal_when`: an own family
+  home's provider), which is pseudonymised instead.
 * :func:`plausibility_failures` — rows that parse but cannot be right: one payment of
   more than :data:`MAX_PAYMENT_KR`, a person's placements overlapping in time.
 
@@ -21,14 +31,20 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from snanalys import cells, identity
 from snanalys.ingest import parsing, tables
-from snanalys.ingest.errors import IngestError, problem
+from snanalys.ingest.errors import CONTROL_CHARACTERS, IngestError, problem
 from snanalys.ingest.tables import TableSpec
 
 #: The largest plausible single payment of economic assistance, in kronor.
 MAX_PAYMENT_KR = 10_000_000
 
-EXPECT_FORMULA = "väntade ett värde, inte en kalkylbladsformel (cellen börjar med =, +, -, @)"
+EXPECT_FORMULA = "väntade ett värde, inte en kalkylbladsformel (cellen börjar med =, +, -, @, tabb eller vagnretur)"
+#: The longest free text (``TEXT`` column) the ingest reads.
+MAX_TEXT_CHARS = 200
+EXPECT_TEXT_LENGTH = f"väntade en text med högst {MAX_TEXT_CHARS} tecken"
+EXPECT_CONTROL = "väntade en text utan styrtecken (NUL, tabb, radbrytning …)"
+EXPECT_IDENTITY = "väntade en text utan personuppgifter (hittade: {kind})"
 EXPECT_MIXED_DECIMALS = (
     "väntade decimalkomma i hela kolumnen, men kolumnen har decimalpunkt (blandade decimaltecken; "
     'filen stoppas – ange decimaltecknet i en mappningsfil, t.ex. decimal: ".")'
@@ -39,7 +55,9 @@ EXPECT_NO_OVERLAP = (
     "(överlappande placeringar för samma person)"
 )
 
-_FORMULA = r"(?:[=@]|[+\-][A-Za-zÅÄÖåäö]).*"
+_FORMULA = r"(?:[=@]|[+\-][A-Za-zÅÄÖåäö]).*"  # in date and number columns
+#: Column kinds in which any cell starting with a formula character is refused (unless a number).
+TEXT_KINDS = frozenset({tables.TEXT, tables.CODE, tables.IDENTIFIER, tables.MUNICIPALITY, tables.PERSONNUMMER})
 _DOT_DECIMAL = r"-?[\d \u00a0\u202f]*\d\.\d{1,2}"
 
 
@@ -69,7 +87,7 @@ def _first_bytes(values: pd.Series) -> np.ndarray:
 
 
 _FORMULA_FIRST = np.zeros(256, dtype=bool)
-_FORMULA_FIRST[[ord(c) for c in "=@+-"]] = True
+_FORMULA_FIRST[[ord(c) for c in cells.FORMULA_START]] = True
 
 
 def _matching(values: pd.Series, candidates: np.ndarray, pattern: str) -> np.ndarray:
@@ -105,17 +123,70 @@ def check_structure(spec: TableSpec, text: pd.DataFrame, file: str) -> None:
 
 
 def formula_failures(spec: TableSpec, text: pd.DataFrame) -> pd.DataFrame:
-    """Cells that look like spreadsheet formulas, in any column (the regex only where a cell
-    begins with one of = @ + -)."""
+    """Cells that look like spreadsheet formulas, in any column (the patterns only where a
+    cell begins with one of = + - @ tab CR)."""
     out = []
     for f in spec.fields:
         if f.raw not in text.columns:
             continue
         values = text[f.raw]
-        bad = _matching(values, _FORMULA_FIRST[_first_bytes(values)], _FORMULA)
+        candidates = _FORMULA_FIRST[_first_bytes(values)]
+        if f.kind in TEXT_KINDS:
+            positions = np.flatnonzero(candidates)
+            numbers = _matching(values, candidates, cells.NUMBER_PATTERN)
+            bad = np.setdiff1d(positions, numbers, assume_unique=True)
+        else:
+            bad = _matching(values, candidates, _FORMULA)
         if len(bad):
             out.append(_failures(text.index[bad], f.name, EXPECT_FORMULA))
     return pd.concat(out, ignore_index=True) if out else _failures([], "", "")
+
+
+def text_failures(spec: TableSpec, text: pd.DataFrame) -> pd.DataFrame:
+    """Free-text cells that are too long, hold a control character or an identity.
+
+    Rows where a column names a person by design
+    (:attr:`~snanalys.ingest.tables.Field.personal_when`) are not searched for identities:
+    the value is pseudonymised. Each distinct value is searched once.
+    """
+    out = []
+    for f in spec.fields:
+        if f.kind != tables.TEXT or f.raw not in text.columns:
+            continue
+        values = parsing.as_text(text[f.raw])
+        array = pa.array(values, from_pandas=True)
+        long = np.asarray(pc.greater(pc.utf8_length(array), MAX_TEXT_CHARS).fill_null(False), dtype=bool)
+        control = np.asarray(
+            pc.match_substring_regex(array, CONTROL_CHARACTERS.pattern).fill_null(False), dtype=bool
+        ) & ~long
+        searched = ~long & ~control
+        personal = spec.personal_rows(f, text)
+        if personal is not None:
+            searched &= ~personal
+        kinds = _identity_kinds(values, searched)
+        for mask, expected in ((long, EXPECT_TEXT_LENGTH), (control, EXPECT_CONTROL)):
+            if mask.any():
+                out.append(_failures(text.index[mask], f.name, expected))
+        for kind, positions in kinds.items():
+            out.append(_failures(text.index[positions], f.name, EXPECT_IDENTITY.format(kind=kind)))
+    return pd.concat(out, ignore_index=True) if out else _failures([], "", "")
+
+
+def _identity_kinds(values: pd.Series, searched: np.ndarray) -> dict[str, np.ndarray]:
+    """Positions of the ``searched`` cells holding an identity, by its kind (in Swedish)."""
+    positions = np.flatnonzero(searched & (values != "").to_numpy(dtype=bool))
+    if len(positions) == 0:
+        return {}
+    codes, uniques = pd.factorize(values.iloc[positions])
+    kinds = {}
+    for code, value in enumerate(uniques):
+        findings = identity.find_identities(value)
+        if findings:
+            kinds[code] = findings[0].label_sv
+    out: dict[str, list[np.ndarray]] = {}
+    for code, kind in kinds.items():
+        out.setdefault(kind, []).append(positions[codes == code])
+    return {kind: np.sort(np.concatenate(parts)) for kind, parts in out.items()}
 
 
 def plausibility_failures(spec: TableSpec, frame: pd.DataFrame, group: np.ndarray | None = None) -> pd.DataFrame:

@@ -12,11 +12,12 @@ total count; its text reads, one problem a line (here wrapped)::
     … totalt 23 fel i 0480/ekb_utbetalningar.csv (de första 5 visas)
 
 Privacy: the value of an identifier column (personnummer, hushalls_id, transaktions_id,
-placerings_id, faktura_id, insats_id) is never shown, nor any value that looks like a
-personnummer wherever it stands; it is replaced by ``***``. Other values are shown
-truncated, and a value holding a character that could pass for another (a zero-width space,
-a Cyrillic letter that looks Latin, a non-breaking space) is shown with that character
-escaped, ``'H\\u200b'``, so that a code that is refused never reads as a valid one.
+placerings_id, faktura_id, insats_id) is never shown; it is replaced by ``***``. In any
+other value, whatever :mod:`snanalys.identity` finds (a personnummer, a phone number …)
+is shown masked (``19850*-****``) and the value is truncated. A value holding a character
+that could pass for another (a zero-width space, a Cyrillic letter that looks Latin, a
+non-breaking space) or a control character is shown with that character escaped,
+``'H\\u200b'``, ``'A\\x00B'``, so that a code that is refused never reads as a valid one.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Sequence
+
+from snanalys.identity import mask_identities
 
 #: Raw columns whose values identify a person, a household or a case: never shown.
 IDENTIFIER_COLUMNS = frozenset(
@@ -33,8 +36,13 @@ MASK = "***"
 MAX_SHOWN = 5
 MAX_VALUE_CHARS = 30
 
-# Ten or twelve digits shaped like a personnummer (with or without - / +), anywhere in a value.
-_PERSONNUMMER_LIKE = re.compile(r"\d{6}[-+ ]?\d{4}")
+#: C0 and C1 control characters (NUL, tab, line breaks …): shown escaped, never as they are.
+CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with each control character written as ``\\xNN``."""
+    return CONTROL_CHARACTERS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def shown_value(value: object, *, column: str | None) -> str | None:
@@ -44,9 +52,10 @@ def shown_value(value: object, *, column: str | None) -> str | None:
     text = str(value)
     if text == "" or text.lower() in ("nan", "nat", "<na>", "none"):
         return None
-    if (column is not None and column in IDENTIFIER_COLUMNS) or _PERSONNUMMER_LIKE.search(text):
+    if column is not None and column in IDENTIFIER_COLUMNS:
         return MASK
-    text = text.replace("\r", " ").replace("\n", " ")
+    # (cut first: a value may be a megabyte; what could be masked in the shown part is kept whole)
+    text = mask_identities(text[: 3 * MAX_VALUE_CHARS])
     cut = len(text) > MAX_VALUE_CHARS
     text = text[:MAX_VALUE_CHARS]
     if all(_plain(ch) for ch in text):
@@ -66,9 +75,11 @@ def _plain(ch: str) -> bool:
 
 
 def _escape(ch: str) -> str:
-    code = ord(ch)
     if ch in "'\\":
         return "\\" + ch
+    if CONTROL_CHARACTERS.fullmatch(ch):
+        return escape_controls(ch)
+    code = ord(ch)
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 

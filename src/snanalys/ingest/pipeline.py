@@ -165,14 +165,32 @@ def read_extract(raw_dir: Path, display_prefix: str = "") -> ExtractInfo:
         )
     if data_from > extract_date:
         raise IngestError.single(name, "väntade data_fran före uttagsdatum", column="data_fran", value=data_from)
+    municipality_name = text("kommunnamn")
+    _check_free_text(name, "kommunnamn", municipality_name)
     return ExtractInfo(
         municipality_code=code,
-        municipality_name=text("kommunnamn"),
+        municipality_name=municipality_name,
         extract_date=extract_date,
         data_from=data_from,
         synthetic=synthetic,
         sha256=hashlib.sha256(data).hexdigest(),
     )
+
+
+def _check_free_text(file: str, key: str, value: str) -> None:
+    """A text of uttag.json that is printed in the report (the municipality's name on every
+    page and in the PDF's title): bounded, no control character, no personal identity."""
+    from snanalys.identity import find_identities
+    from snanalys.ingest.errors import CONTROL_CHARACTERS
+
+    if len(value) > checks.MAX_TEXT_CHARS:
+        raise IngestError.single(file, checks.EXPECT_TEXT_LENGTH, column=key, value=value)
+    if CONTROL_CHARACTERS.search(value):
+        raise IngestError.single(file, checks.EXPECT_CONTROL, column=key, value=value)
+    findings = find_identities(value)
+    if findings:
+        expected = checks.EXPECT_IDENTITY.format(kind=findings[0].label_sv)
+        raise IngestError.single(file, expected, column=key, value=value)
 
 
 # --- parsing and validation -----------------------------------------------------------------------
@@ -229,8 +247,9 @@ def check_table(spec: TableSpec, text: pd.DataFrame, schema, file: str) -> tuple
     """
     checks.check_structure(spec, text, file)
     formulas = checks.formula_failures(spec, text)  # first: a formula cell is reported as such
+    texts = checks.text_failures(spec, text)
     frame, parse_failures = parse_table(spec, text)
-    failures = validate_table(frame, schema, _concat_failures([formulas, parse_failures]))
+    failures = validate_table(frame, schema, _concat_failures([formulas, texts, parse_failures]))
     return frame, _concat_failures([failures, checks.plausibility_failures(spec, frame)])
 
 

@@ -15,8 +15,11 @@ Quarantine (``ingest_municipality(…, quarantine=True)``): one row per problem 
 ``<processed_root>/<kommunkod>/_quarantine/<table>.parquet`` with ``file``, ``row``
 (as in the file, header = 1), ``column`` (raw name), ``reason``, then the raw row's
 cells as text: identifiers replaced by their keyed pseudonyms (the same keys as in
-the processed tables where the value is valid), anything shaped like a personnummer
-masked, and formula-like cells prefixed with ``'`` so that no spreadsheet runs them.
+the processed tables where the value is valid), and so is a text where it names a
+person (an own family home's provider); in every other cell whatever
+:mod:`snanalys.identity` finds is masked, control characters are escaped, a text longer
+than the ingest reads is cut, and formula-like cells are prefixed with ``'``
+(:func:`snanalys.cells.safe_text`) so that no spreadsheet runs them.
 """
 
 from __future__ import annotations
@@ -26,8 +29,10 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from snanalys.cells import safe_text
+from snanalys.identity import mask_identities
 from snanalys.ingest import checks, parsing, tables
-from snanalys.ingest.errors import _PERSONNUMMER_LIKE, MASK
+from snanalys.ingest.errors import escape_controls
 from snanalys.ingest.tables import SPECS, TABLE_ORDER, TableSpec
 
 QUARANTINE_DIR = "_quarantine"
@@ -54,10 +59,22 @@ def quarantine_frame(spec: TableSpec, raw, failures: pd.DataFrame, pseudonymiser
             values = values.where(values != "")
             out[f.raw] = pseudonymiser.pseudonymise(values, f.pseudonym, scope=code)
         else:
-            masked = values.where(~values.str.contains(_PERSONNUMMER_LIKE.pattern, regex=True).fillna(False), MASK)
-            formula = parsing.fullmatch(masked, checks._FORMULA)
-            out[f.raw] = masked.where(~formula, "'" + masked)
+            safe = values.map(_safe_cell, na_action="ignore").astype(values.dtype)
+            personal = spec.personal_rows(f, rows)
+            if personal is not None and personal.any():
+                named = values[personal]
+                keys = pseudonymiser.pseudonymise(named.where(named != ""), tables.PROVIDER, scope=code)
+                safe[personal] = keys.to_numpy()
+            out[f.raw] = safe
     return pd.DataFrame(out)
+
+
+def _safe_cell(value: str) -> str:
+    """A raw cell as a quarantine file may keep it: identities masked, control characters
+    escaped, cut to the longest text the ingest reads, no formula."""
+    if len(value) > checks.MAX_TEXT_CHARS:
+        value = value[: checks.MAX_TEXT_CHARS] + "…"
+    return safe_text(escape_controls(mask_identities(value)))
 
 
 def summary(

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
+from snanalys import codes
+
 # Kinds of raw column (how the text is parsed).
 TEXT = "text"  # free text, e.g. a provider id
 CODE = "code"  # a code from snanalys.codes
@@ -30,6 +34,7 @@ TRANSACTION = "transaction"
 PLACEMENT = "placement"
 INVOICE = "invoice"
 INTERVENTION = "intervention"
+PROVIDER = "provider"  # a provider that is a person (an own family home)
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,10 @@ class Field:
     #: processed data: data minimisation, one linkable id less, and no hashing of ids that
     #: are all distinct (most of the ingest's work at national size).
     processed: bool = True
+    #: ``(raw column, codes)``: in the rows where that column holds one of the codes, this
+    #: text names a person (an own family home's provider is the family): there it is
+    #: pseudonymised (domain :data:`PROVIDER`) rather than searched for identities.
+    personal_when: tuple[str, tuple[str, ...]] | None = None
 
     @property
     def key(self) -> str | None:
@@ -62,6 +71,16 @@ class TableSpec:
     @property
     def raw_columns(self) -> list[str]:
         return [f.raw for f in self.fields]
+
+    def personal_rows(self, f: Field, frame, *, parsed: bool = False) -> np.ndarray | None:
+        """Where ``f`` names a person (:attr:`Field.personal_when`) in ``frame`` (raw text
+        columns, or the parsed frame's if ``parsed``); None if it never does."""
+        if f.personal_when is None:
+            return None
+        column, values = f.personal_when
+        if parsed:
+            column = next(g.name for g in self.fields if g.raw == column)
+        return frame[column].isin(values).to_numpy(dtype=bool)
 
     def raw_name_of(self, parsed_column: str) -> str:
         """The raw column a parsed column comes from (``birth_date`` comes from personnummer)."""
@@ -120,7 +139,7 @@ SPECS: dict[str, TableSpec] = {
                 Field("placeringsform", "form", CODE),
                 Field("lagrum", "legal_basis", CODE),
                 Field("regi", "provider_type", CODE),
-                Field("utforar_id", "provider_id", TEXT),
+                Field("utforar_id", "provider_id", TEXT, personal_when=("placeringsform", (codes.FORM_FOSTER_OWN,))),
                 Field("startdatum", "start_date", DATE),
                 Field("slutdatum", "end_date", DATE),
             ),

@@ -45,6 +45,7 @@ from snanalys.reporting.kernels import RESET_TAG, KernelPool, NotebookJob
 from snanalys.reporting.pdf import LayoutProcess
 from snanalys.reporting.publish import PublishError, discard, pending, publish, recover, remove_stale_staging, swap_in
 from snanalys.reporting.publish import remove_tree as _remove_tree
+from snanalys.reporting.inputs_check import check_report_inputs
 from snanalys.reporting.static_checks import check_page
 from snanalys.reporting.quality_page import quality_page
 
@@ -172,7 +173,6 @@ def _recover(reports_dir: Path, label: str) -> list[str]:
 
 LOG_NAME = "run.log"
 LABEL = re.compile(r"^(\d{4})-T([123])$")
-_PNR_TEXT = re.compile(r"(?<![0-9A-Fa-f])(?:19|20)?[0-9]{6}[-+]?[0-9]{4}(?![0-9A-Fa-f])")
 
 
 def parse_label(label: str) -> tuple[int, int]:
@@ -187,10 +187,12 @@ def run_log_path(reports_dir: Path) -> Path:
 
 
 def _clean_message(text: str) -> str:
-    """One line, bounded, with anything shaped like a personnummer removed (the log holds no personal data)."""
+    """One line, bounded, with every personal identity (:mod:`snanalys.identity`) removed:
+    the log holds no personal data."""
+    from snanalys.identity import mask_identities
+
     text = " ".join(str(text).split())
-    text = _PNR_TEXT.sub("[borttaget]", text)
-    return text[:500]
+    return mask_identities(text[:1000], replacement="[borttaget]")[:500]
 
 
 def log_run(reports_dir: Path, period: str, outcome: str, seconds: float | None = None, error: str = "") -> Path:
@@ -266,7 +268,8 @@ def _write_public_tables(data, year: int, tertial: int, public_dir: Path, intern
     (public_dir / "nyckeltal.csv").write_text(
         key_figures_csv(public, synthetic=synthetic, period_label=period.label, preliminary=False), encoding="utf-8"
     )
-    key_figures_xlsx(public, public_dir / "nyckeltal.xlsx", synthetic=synthetic, period_label=period.label)
+    key_figures_xlsx(public, public_dir / "nyckeltal.xlsx", synthetic=synthetic, period_label=period.label,
+                     municipality=f"{data.extract.municipality_name} ({data.extract.municipality_code})")
     (internal_dir / "nyckeltal_unsuppressed.csv").write_text(
         key_figures_csv(table, synthetic=synthetic, period_label=period.label, preliminary=False), encoding="utf-8"
     )
@@ -540,6 +543,7 @@ def _build_report(
     commentary_dir = Path(commentary_dir).resolve() if commentary_dir else notebooks_dir.parent / "commentary"
     check_commentary(commentary_path(commentary_dir, year, tertial))  # a bad image stops the run before any notebook
     data = load_municipality(data_dir / "processed", kommun)
+    check_report_inputs(data, year=year, tertial=tertial, data_dir=data_dir, commentary_dir=commentary_dir)
     period = year_to_date(year, tertial)
     through = data.extract.covered_through if as_of is None else min(data.extract.covered_through, as_of)
     require_covered(period, data.extract.data_from, through)

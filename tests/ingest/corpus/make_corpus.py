@@ -27,7 +27,7 @@ from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # rawfolder.py
 
-from rawfolder import ADULT, RawFolder, wrong_check_digit  # noqa: E402
+from rawfolder import ADULT, ADULT_PLACED, RawFolder, wrong_check_digit  # noqa: E402
 
 PAY = "ekb_utbetalningar.csv"
 MEM = "ekb_hushallsmedlemmar.csv"
@@ -304,6 +304,32 @@ CASES: list[Case] = [
          (f"0480/{INT}", 3, "startdatum"), {"interventions": 1}),
     Case("Q43", "faktura bokförd efter uttagsdatum", "quarantine", _set(COS, 5, "bokforingsdatum", "2026-12-15"),
          (f"0480/{COS}", 5, "bokforingsdatum"), {"placement_costs": 1}),
+    # --- personal data and control characters in texts that reach the report (issue 12) ---
+    Case("S20", "personnummer i kommunnamn (uttag.json)", "stop", _extract("kommunnamn", f"Testkommun {ADULT}"),
+         ("0480/uttag.json", None, "kommunnamn")),
+    Case("S21", "radbrytning (styrtecken) i kommunnamn (uttag.json)", "stop", _extract("kommunnamn", "Test\nkommun"),
+         ("0480/uttag.json", None, "kommunnamn")),
+    Case("Q30", "personnummer i fritext (utförar-id)", "quarantine",
+         _set(PLA, 3, "utforar_id", f"Familjehemmet {ADULT_PLACED}"),
+         (f"0480/{PLA}", 3, "utforar_id"), {"placements": 1, "placement_costs": 1}),
+    Case("Q31", "personnummer med fel kontrollsiffra, tio siffror utan bindestreck, i fritext", "quarantine",
+         _set(PLA, 2, "utforar_id", wrong_check_digit(ADULT).replace("-", "")[2:]),
+         (f"0480/{PLA}", 2, "utforar_id"), {"placements": 1, "placement_costs": 2}),
+    Case("Q32", "NUL-tecken i fritext", "quarantine", _set(PLA, 4, "utforar_id", "ORG-55\x0060001"),
+         (f"0480/{PLA}", 4, "utforar_id"), {"placements": 1, "placement_costs": 1}),
+    Case("Q33", "fritext på 1 MB (högst 200 tecken läses)", "quarantine", _set(PLA, 4, "utforar_id", "A" * 1_000_000),
+         (f"0480/{PLA}", 4, "utforar_id"), {"placements": 1, "placement_costs": 1}),
+    Case("Q34", "telefonnummer i fritext", "quarantine", _set(PLA, 2, "utforar_id", "Kontakt 070-123 45 67"),
+         (f"0480/{PLA}", 2, "utforar_id"), {"placements": 1, "placement_costs": 2}),
+    Case("Q35", "e-postadress i fritext", "quarantine", _set(PLA, 3, "utforar_id", "kontakt.person@example.se"),
+         (f"0480/{PLA}", 3, "utforar_id"), {"placements": 1, "placement_costs": 1}),
+    Case("Q36", "tabb inuti en cell i fritext", "quarantine", _set(PLA, 2, "utforar_id", "ORG\t5560001"),
+         (f"0480/{PLA}", 2, "utforar_id"), {"placements": 1, "placement_costs": 2}),
+    Case("Q37", "id som börjar med - men inte är ett tal (-1-2)", "quarantine", _set(PAY, 5, "hushalls_id", "-1-2"),
+         (f"0480/{PAY}", 5, "hushalls_id"), {"payments": 1}),
+    Case("Q38", "CSV-formel som börjar med + och siffror i fritext (+46 70 …)", "quarantine",
+         _set(PLA, 4, "utforar_id", "+46 70 123 45 67"),
+         (f"0480/{PLA}", 4, "utforar_id"), {"placements": 1, "placement_costs": 1}),
 ]
 
 OUTCOME_TEXT = {"read": "läses", "stop": "stoppas", "quarantine": "stoppas / sätts åt sidan (quarantine=True)"}
