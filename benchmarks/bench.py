@@ -50,12 +50,12 @@ if task == "ingest":
     from snanalys.ingest import ingest_all
     ingest_all(data / "raw", data / "processed")
 elif task == "key_figures_all":
-    from snanalys.metrics.national import key_figures_all
+    from snanalys.measures.tables import key_figures_all
     from snanalys.periods import year_to_date
     rows = len(key_figures_all(data / "processed", year_to_date(2025, 2)))
 elif task == "key_figures_loop":
     from snanalys.data import load_municipality, municipality_dirs
-    from snanalys.metrics.key_figures import key_figures
+    from snanalys.key_figures import key_figures
     from snanalys.periods import year_to_date
     rows = sum(len(key_figures(load_municipality(data / "processed", d.name), year_to_date(2025, 2)))
                for d in municipality_dirs(data / "processed"))

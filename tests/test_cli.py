@@ -13,7 +13,7 @@ import pytest
 import oracle
 from published import PUBLISHED
 from snanalys.cli import main
-from snanalys.metrics.key_figures import key_figures
+from snanalys.key_figures import key_figures
 from snanalys.periods import year_to_date
 
 

@@ -23,7 +23,6 @@ from snanalys.suppression import (
     PRIMARY,
     SECONDARY,
     FlaggedTable,
-    cost_percentiles,
     flag_counts,
     flag_means,
     is_small_count,
@@ -490,34 +489,18 @@ def test_key_figures_persons_chain_and_shares():
 
 def test_key_figure_groups_and_shares_name_real_measures():
     """A renamed measure would silently drop out of the secondary suppression."""
-    import inspect
+    from snanalys.measures.catalog import BY_ID
 
-    from snanalys.metrics import key_figures as module
-
-    source = inspect.getsource(module)
     named = [m for g in KEY_FIGURE_GROUPS for m in (g.total, *g.parts)]
     named += [m for s in KEY_FIGURE_SHARES for m in (s.share, s.numerator, s.denominator) if m]
     for measure in named:
-        assert f'"{measure}"' in source, measure
+        assert BY_ID[measure].key_figure, measure
+    assert {s.share for s in KEY_FIGURE_SHARES} == {
+        "children_interventions_placement_share", "eb_long_term_share", "eb_persons_share_of_inhabitants"
+    }
 
 
 def test_key_figures_one_period_at_a_time():
     table = key_table({"eb_households": (100, "hushåll")})
     with pytest.raises(ValueError):
         suppress_key_figures(pd.concat([table, table], ignore_index=True))
-
-
-# --------------------------------------------------------------------------- cost per care day
-
-
-def test_cost_percentiles_need_five_placements_and_never_min_or_max():
-    assert cost_percentiles(pd.Series([3000.0, 3500.0, 4000.0, 5000.0])) is None
-    assert cost_percentiles(pd.Series([3000.0, 3500.0, 4000.0, 5000.0, math.nan, 9000.0])) is not None
-    spread = cost_percentiles(pd.Series([1000.0, 2000.0, 3000.0, 4000.0, 5000.0]))
-    assert spread == {0.1: 1400.0, 0.5: 3000.0, 0.9: 4600.0}
-    assert min(spread.values()) > 1000.0 and max(spread.values()) < 5000.0
-    assert cost_percentiles(pd.Series([1.0] * 5 + [math.nan] * 3), min_n=6) is None
-    with pytest.raises(ValueError):
-        cost_percentiles(pd.Series([1.0] * 10), q=(0.0, 0.5, 1.0))
-    with pytest.raises(ValueError):
-        cost_percentiles(pd.Series([1.0] * 10), min_n=3)

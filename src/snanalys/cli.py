@@ -197,7 +197,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_nyckeltal(args: argparse.Namespace) -> int:
     from snanalys.data import load_municipality
-    from snanalys.metrics.key_figures import key_figures
+    from snanalys.key_figures import key_figures
 
     ensure_processed(args.data_dir)
     if args.all_municipalities:
@@ -250,7 +250,7 @@ def _nyckeltal_all(args: argparse.Namespace) -> int:
     Internal use only: not suppressed, and it cannot be, one municipality at a time: the
     country's total less the other municipalities would give back a hidden count."""
     from snanalys.data import Extract, municipality_dirs
-    from snanalys.metrics.national import key_figures_all
+    from snanalys.measures.tables import key_figures_all
 
     if args.public or args.kommun:
         _err(

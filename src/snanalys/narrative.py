@@ -6,6 +6,7 @@ that is suppressed or missing gives a sentence that says so instead of a number.
 
 from __future__ import annotations
 
+from snanalys.measures.engine import change_on_last_year, difference
 from snanalys.presentation import format_decimal_sv, format_number, is_missing
 
 MONTHS_SV = [
@@ -23,7 +24,7 @@ def period_phrase(start_month: int, end_month: int, year: int) -> str:
 
 def change_phrase(current: float, previous: float, unit: str) -> str:
     """'94 fler (+9,1 %)' / 'oförändrat' — the change against the same period last year."""
-    diff = current - previous
+    diff = difference(current, previous)
     decimals = 1 if unit == "procent" else 0
     if round(diff, decimals) == 0:
         return "oförändrat"
@@ -32,7 +33,8 @@ def change_phrase(current: float, previous: float, unit: str) -> str:
     counted = unit.split("/")[0] in ("hushåll", "personer", "insatser", "vårddygn")
     more, less = ("fler", "färre") if counted else ("högre", "lägre")
     amount = format_number(abs(diff), unit)
-    relative = f" ({'+' if diff > 0 else '−'}{format_decimal_sv(abs(diff) / previous * 100, 1)}\u00a0%)" if previous else ""
+    change, _ = change_on_last_year(current, previous, unit)
+    relative = f" ({'+' if diff > 0 else '−'}{format_decimal_sv(abs(change), 1)}\u00a0%)" if change is not None else ""
     return f"{amount} {more if diff > 0 else less}{relative}"
 
 

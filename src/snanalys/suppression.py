@@ -32,11 +32,10 @@ from typing import Callable, NamedTuple
 import numpy as np
 import pandas as pd
 
+from snanalys.measures.catalog import MEASURES, PARTITIONS, Partition
 from snanalys.presentation import SUPPRESSED_MARK
 
 MIN_COUNT = 5
-COUNT_UNITS = ("hushåll", "personer", "insatser", "hushåll/månad")
-MEAN_UNITS = ("kr/hushåll", "kr/vårddygn", "procent", "kr", "vårddygn")
 
 SHOWN, PRIMARY, SECONDARY = "", "primary", "secondary"
 FLAG_VALUES = (SHOWN, PRIMARY, SECONDARY)
@@ -442,34 +441,6 @@ def protect_nested_periods(
 
 
 @dataclass(frozen=True)
-class AdditiveGroup:
-    """``total`` = sum of ``parts`` + a remainder that is not a row of the table.
-
-    ``remainder_known``: the remainder is zero by definition or published elsewhere
-    (households whose applicant's sex is unknown appear as "Uppgift saknas" on the
-    economic-assistance page), so a reader may know it; only a remainder of 1–4 is
-    unknown, and then it must not be derivable. Otherwise the remainder is unpublished
-    and unknown to the reader.
-    """
-
-    total: str
-    parts: tuple[str, ...]
-    remainder_known: bool = True
-
-
-# Additive relations between rows of the key-figure table; add new measures here.
-KEY_FIGURE_GROUPS: tuple[AdditiveGroup, ...] = (
-    AdditiveGroup("eb_households", ("eb_households_applicant_women", "eb_households_applicant_men")),
-    AdditiveGroup("eb_households", ("eb_households_with_children",), remainder_known=False),
-    AdditiveGroup("eb_persons", ("eb_adults", "eb_children")),
-    AdditiveGroup("eb_adults", ("eb_adults_women", "eb_adults_men")),
-    AdditiveGroup(
-        "children_interventions", ("children_interventions_placements", "children_interventions_open_care")
-    ),
-)
-
-
-@dataclass(frozen=True)
 class ShareOf:
     """A percentage: ``numerator`` / ``denominator`` × 100 (None: not a row; the base is the denominator).
 
@@ -483,11 +454,19 @@ class ShareOf:
     denominator: str | None = None
 
 
-KEY_FIGURE_SHARES: tuple[ShareOf, ...] = (
-    ShareOf("children_interventions_placement_share", "children_interventions_placements", "children_interventions"),
-    ShareOf("eb_long_term_share"),
-    ShareOf("eb_persons_share_of_inhabitants", "eb_persons", "population"),
-)
+def _key_figure_relations() -> tuple[tuple[Partition, ...], tuple[ShareOf, ...]]:
+    """The partitions and shares among the key-figure rows, from the measure declarations."""
+    rows = {m.id for m in MEASURES if m.key_figure}
+    partitions = tuple(p for p in PARTITIONS if p.total in rows and set(p.parts) <= rows)
+    shares = tuple(
+        ShareOf(m.id, *(part if part in rows else None for part in m.of))
+        for m in MEASURES
+        if m.key_figure and m.kind == "ratio" and m.unit == "procent"
+    )
+    return partitions, shares
+
+
+KEY_FIGURE_GROUPS, KEY_FIGURE_SHARES = _key_figure_relations()
 
 
 def suppress_key_figures(table: pd.DataFrame) -> pd.DataFrame:
@@ -546,28 +525,3 @@ def suppress_key_figures(table: pd.DataFrame) -> pd.DataFrame:
     out["suppressed"] = suppressed
     out["value"] = out["value"].astype(object).where(~suppressed, None)
     return out
-
-
-# ---------------------------------------------------------------------------
-# Cost per care day: the spread without anyone's own price
-# ---------------------------------------------------------------------------
-
-
-def cost_percentiles(
-    kr_per_day: pd.Series, min_n: int = MIN_COUNT, q: tuple[float, ...] = (0.1, 0.5, 0.9)
-) -> dict[float, float] | None:
-    """Percentiles of kr per care day over placements, or None with fewer than ``min_n``.
-
-    Min and max are one person's price, so 0 and 1 are refused; the percentiles
-    (linear interpolation) are offered only over at least ``min_n`` (≥ 5) placements.
-    Missing and infinite values are left out before counting.
-    """
-    if min_n < MIN_COUNT:
-        raise ValueError(f"min_n may not be below {MIN_COUNT}")
-    qs = tuple(float(x) for x in q)
-    if any(not 0.0 < x < 1.0 for x in qs):
-        raise ValueError("percentiles must lie strictly between 0 and 1: min and max are one person's price")
-    prices = pd.to_numeric(pd.Series(kr_per_day), errors="coerce").replace([np.inf, -np.inf], np.nan).dropna()
-    if len(prices) < min_n:
-        return None
-    return {x: float(np.quantile(prices.to_numpy(float), x)) for x in qs}

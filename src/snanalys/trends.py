@@ -10,7 +10,7 @@ import pandas as pd
 
 from snanalys.data import MunicipalityData
 from snanalys.memo import Memo, folder_state
-from snanalys.metrics.key_figures import key_figures
+from snanalys.key_figures import key_figures
 from snanalys.periods import year_to_date
 
 

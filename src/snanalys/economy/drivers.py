@@ -18,12 +18,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from snanalys import codes
 from snanalys.economy.forecast import Forecast, choose_forecast
+from snanalys.measures.facts import monthly_amounts
+from snanalys.measures.scopes import SCOPES
+from snanalys.measures.tables import cells
 from snanalys.memo import Memo, folder_state
-from snanalys.metrics import economic_assistance as eb
-from snanalys.metrics.care_days import care_days_per_spell
-from snanalys.metrics.placements import Scope
 from snanalys.periods import Period, year_to_date
 
 
@@ -32,47 +31,22 @@ class Area:
     key: str
     label_sv: str
     budget_codes: tuple[str, ...]  # rows of the cost_budget table that fund it
-    scope: Scope | None  # placements it covers; None = economic-assistance payments
+    scope: str | None  # the placements it covers (snanalys.measures.scopes); None = economic-assistance payments
+    volume_measure: str  # the declared measures of its volume and cost
+    cost_measure: str
     volume_unit: str
     price_unit: str
 
 
 AREAS = (
-    Area(
-        "ekonomiskt_bistand",
-        "Ekonomiskt bistånd",
-        ("EKONOMISKT_BISTAND", "EKONOMISKT_BISTAND_FLYKTING"),
-        None,
-        "hushåll",
-        "kr/hushåll",
-    ),
-    Area(
-        "hvb_barn_unga",
-        "HVB-vård barn och unga",
-        ("HVB_BARN_UNGA",),
-        Scope((codes.TARGET_CHILDREN,), (codes.FORM_HVB, codes.FORM_SIS, codes.FORM_SUPPORTED_HOUSING),
-              codes.PROVIDER_TYPES, "Barn och unga i HVB, SiS och stödboende"),
-        "vårddygn",
-        "kr/vårddygn",
-    ),
-    Area(
-        "familjehem",
-        "Familjehem",
-        ("FAMILJEHEM",),
-        Scope((codes.TARGET_CHILDREN,), (codes.FORM_FOSTER_OWN, codes.FORM_FOSTER_CONSULTANT, codes.FORM_EMERGENCY_HOME),
-              codes.PROVIDER_TYPES, "Barn och unga i familjehem och jourhem"),
-        "vårddygn",
-        "kr/vårddygn",
-    ),
-    Area(
-        "placeringar_vuxna",
-        "Placeringar vuxna",
-        ("PLACERINGAR_VUXNA",),
-        Scope((codes.TARGET_ADULTS, codes.TARGET_VIOLENCE), codes.PLACEMENT_FORMS, codes.PROVIDER_TYPES,
-              "Vuxna och våldsutsatta, alla placeringsformer"),
-        "vårddygn",
-        "kr/vårddygn",
-    ),
+    Area("ekonomiskt_bistand", "Ekonomiskt bistånd", ("EKONOMISKT_BISTAND", "EKONOMISKT_BISTAND_FLYKTING"), None,
+         "eb_households", "eb_paid_kr", "hushåll", "kr/hushåll"),
+    Area("hvb_barn_unga", "HVB-vård barn och unga", ("HVB_BARN_UNGA",), "area_hvb_children",
+         "care_days_area_hvb_children", "care_cost_kr_area_hvb_children", "vårddygn", "kr/vårddygn"),
+    Area("familjehem", "Familjehem", ("FAMILJEHEM",), "area_foster_homes",
+         "care_days_area_foster_homes", "care_cost_kr_area_foster_homes", "vårddygn", "kr/vårddygn"),
+    Area("placeringar_vuxna", "Placeringar vuxna", ("PLACERINGAR_VUXNA",), "area_adults",
+         "care_days_area_adults", "care_cost_kr_area_adults", "vårddygn", "kr/vårddygn"),
 )  # fmt: skip
 
 
@@ -105,25 +79,19 @@ def decompose(cost0: float, q0: float, cost1: float, q1: float) -> Decomposition
     return Decomposition(q0, p0, q1, p1)
 
 
+def _area_cells(data, area: Area, period: Period) -> pd.DataFrame:
+    return cells(data, period, [area.volume_measure, area.cost_measure]).set_index("measure")
+
+
 def area_individuals(data, area: Area, period: Period) -> int:
     """Households or persons an area's price rests on (for small-count suppression)."""
-    if area.scope is None:
-        return eb.households(data.payments, period)
-    chosen = area.scope.select(data.placements)
-    days = care_days_per_spell(chosen["start_date"], chosen["end_date"], period, data.extract.extract_date)
-    return int(chosen.loc[days > 0, "person_key"].nunique())
+    return int(_area_cells(data, area, period).loc[area.volume_measure, "base"])
 
 
 def area_cost_and_volume(data, area: Area, period: Period) -> tuple[float, float]:
     """(cost in kronor, positive; volume) of an area in a period."""
-    if area.scope is None:
-        return eb.paid_kr(data.payments, period), float(eb.households(data.payments, period))
-    chosen = area.scope.select(data.placements)
-    days = care_days_per_spell(chosen["start_date"], chosen["end_date"], period, data.extract.extract_date)
-    costs = data.placement_costs
-    in_period = costs["care_month"].between(pd.Timestamp(period.start), pd.Timestamp(period.end))
-    cost = float(costs.loc[in_period & costs["placement_key"].isin(chosen["placement_key"]), "amount_kr"].sum())
-    return cost, float(days.sum())
+    table = _area_cells(data, area, period)["value"]
+    return float(table[area.cost_measure]), float(table[area.volume_measure])
 
 
 _MONTHLY = Memo(64)
@@ -139,19 +107,13 @@ def monthly_costs(data, area: Area) -> dict[int, np.ndarray]:
 
 
 def _monthly_costs(data, area: Area) -> dict[int, np.ndarray]:
-    if area.scope is None:
-        frame = pd.DataFrame({"date": data.payments["payment_date"], "amount": data.payments["amount_kr"]})
-    else:
-        chosen = area.scope.select(data.placements)
-        costs = data.placement_costs.loc[data.placement_costs["placement_key"].isin(chosen["placement_key"])]
-        frame = pd.DataFrame({"date": costs["care_month"], "amount": costs["amount_kr"]})
-    through = pd.Timestamp(data.extract.covered_through)
-    frame = frame.loc[frame["date"] <= through]
-    grouped = frame.groupby([frame["date"].dt.year, frame["date"].dt.month])["amount"].sum()
+    grouped = monthly_amounts(data.directory, None if area.scope is None else SCOPES[area.scope],
+                              data.extract.covered_through)
     out = {}
-    for year in sorted({y for y, _ in grouped.index}):
-        last = through.month if year == through.year else 12
-        out[int(year)] = grouped.loc[year].reindex(range(1, last + 1), fill_value=0.0).to_numpy(float)
+    for year in sorted(grouped["year"].unique()):
+        last = data.extract.covered_through.month if year == data.extract.covered_through.year else 12
+        of_year = grouped.loc[grouped["year"] == year].set_index("month")["amount"]
+        out[int(year)] = of_year.reindex(range(1, last + 1), fill_value=0.0).to_numpy(float)
     return out
 
 

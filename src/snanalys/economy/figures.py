@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from snanalys.economy.drivers import cost_table
-from snanalys.economy.ledger import result_table
+from snanalys.economy.ledger import account_group_table, cumulative_by_month, result_table, total_row
+from snanalys.measures.catalog import MEASURES, Measure
 from snanalys.memo import Memo, folder_state
 from snanalys.periods import Period
 
@@ -35,33 +36,49 @@ def area_costs(data, year: int, tertial: int) -> pd.DataFrame:
     return _MEMO.get(key, lambda: cost_table(data, year, tertial, cost_budget_or_none(data))).copy()
 
 
-def economy_rows(data, period: Period) -> list[dict]:
-    """``economy_*_tkr:<line>`` for the ten verksamhet lines and ``cost_*_tkr:<area>`` for the areas."""
-    year, months = period.start.year, period.end.month
-    tertial = {4: 1, 8: 2, 12: 3}.get(months)
-    rows = []
+def source_tables(data, year: int, tertial: int | None, months: int) -> dict[str, pd.DataFrame]:
+    """The economy's tables of a period, indexed by row key (their total rows included)."""
+    tables = {}
     ledger = data.table("ledger")
     if len(ledger):
-        table = committee_result(data, year, months)
-        for r in table.itertuples(index=False):
-            rows += [
-                _row(f"economy_outcome_tkr:{r.key}", r.outcome_period, f"Utfall, {r.label_sv}"),
-                _row(f"economy_budget_tkr:{r.key}", r.budget_period, f"Budget för perioden, {r.label_sv}"),
-                _row(f"economy_forecast_tkr:{r.key}", r.forecast, f"Helårsprognos, {r.label_sv}"),
-            ]
+        committee = committee_result(data, year, months)
+        total = total_row(committee)
+        tables["committee"] = pd.concat(
+            [committee.set_index("key"), total.to_frame().T.set_index(pd.Index([total["label_sv"]]))]
+        )
+        tables["cumulative"] = cumulative_by_month(ledger, data.table("budget"), year, months)
+        tables["account_groups"] = account_group_table(ledger, year, months)
     if tertial is not None:
         costs = area_costs(data, year, tertial)
-        for r in costs.itertuples(index=False):
-            rows += [
-                _row(f"cost_outcome_tkr:{r.area}", r.outcome_period, f"Kostnad, {r.label_sv}"),
-                _row(f"cost_budget_tkr:{r.area}", r.budget_period, f"Budget/ersättning för perioden, {r.label_sv}"),
-                _row(f"cost_forecast_tkr:{r.area}", r.forecast, f"Helårsprognos kostnad, {r.label_sv}"),
-                _row(f"cost_volume_effect_tkr:{r.area}", r.volume_effect, f"Volymeffekt mot i fjol, {r.label_sv}"),
-                _row(f"cost_price_effect_tkr:{r.area}", r.price_effect, f"Priseffekt mot i fjol, {r.label_sv}"),
-            ]
+        total = total_row(costs, "Summa")
+        tables["costs"] = pd.concat([costs.set_index("area"), total.to_frame().T.set_index(pd.Index(["Summa"]))])
+    return tables
+
+
+def table_values(tables: dict[str, pd.DataFrame], measure: Measure) -> pd.Series:
+    """A table measure's values by row key: its column times its declared scale (missing stays missing)."""
+    frame = tables.get(measure.source)
+    if frame is None or measure.column not in frame.columns:
+        return pd.Series(dtype="float64")
+    return pd.to_numeric(frame[measure.column], errors="coerce").astype("float64") * measure.scale
+
+
+def economy_rows(data, period: Period) -> list[dict]:
+    """The economy's rows of the key-figure table: ``<measure>:<line or area>`` for the declared
+    economy measures that are key figures (rounded to 0.1 tkr; the totals are not rows)."""
+    year, months = period.start.year, period.end.month
+    tertial = {4: 1, 8: 2, 12: 3}.get(months)
+    tables = source_tables(data, year, tertial, months)
+    rows = []
+    for source, total in (("committee", "Socialnämnden"), ("costs", "Summa")):
+        if source not in tables:
+            continue
+        labels = tables[source]["label_sv"].drop(total)
+        declared = [m for m in MEASURES if m.kind == "table" and m.source == source and m.key_figure]
+        values = {m.id: table_values(tables, m) for m in declared}
+        for key, label in labels.items():
+            for m in declared:
+                value = values[m.id][key]
+                rows.append({"measure": f"{m.id}:{key}", "value": None if value != value else round(value, 1),
+                             "unit": m.unit, "label_sv": f"{m.label_sv}, {label}", "base": None})
     return rows
-
-
-def _row(measure: str, kronor: float, label: str) -> dict:
-    value = None if kronor is None or kronor != kronor else round(kronor / 1000, 1)
-    return {"measure": measure, "value": value, "unit": "tkr", "label_sv": label, "base": None}

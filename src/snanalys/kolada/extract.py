@@ -7,9 +7,12 @@ gives the same tables when it is reachable.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+
+from snanalys.memo import Memo, folder_state
 
 VALUES_FILE = "kolada_ifo_values_2010_2022.csv"
 CATALOG_FILE = "kolada_kpi_catalog_ifo.csv"
@@ -86,3 +89,48 @@ def identity_exceptions(all_values: pd.DataFrame, tolerance: float = 0.001) -> p
     ratio = wide["N31857"] * 1000 / wide["N31910"] / wide["N31849"]
     out = ratio.loc[(ratio - 1).abs() > tolerance].rename("ratio").reset_index()
     return out.sort_values(["geo", "year"]).reset_index(drop=True)
+
+
+def external_dir(data_directory: Path) -> Path:
+    """``data/external`` beside a municipality's processed folder; the project's own copy when there is none."""
+    beside = Path(data_directory).parent.parent / "external"
+    if (beside / VALUES_FILE).exists():
+        return beside
+    return Path(__file__).resolve().parents[3] / "data" / "external"
+
+
+@dataclass(frozen=True)
+class ComparisonExtract:
+    """The shipped Kolada extract as the comparison uses it: the values split by KPI, with the
+    derived series ``N31857_per_inv`` (kr per inhabitant)."""
+
+    by_kpi: dict[str, pd.DataFrame]
+    geos: frozenset[str]
+    catalog: pd.DataFrame
+    names: dict[str, str]
+
+
+_EXTRACTS = Memo(2)
+
+
+def comparison_extract(folder: Path) -> ComparisonExtract:
+    """Read and split once per process and folder state: every report reads the same extract,
+    and a county run makes many reports in one kernel."""
+
+    def read() -> ComparisonExtract:
+        all_values = values(folder)
+        by_kpi = {str(kpi): rows for kpi, rows in all_values.groupby("kpi", sort=False)}
+        # kr per inhabitant: paid (N31857) × 1 000 / inhabitants (N01951) of the same geo and year
+        paid = by_kpi.get("N31857", all_values.iloc[:0]).copy()
+        population = by_kpi.get("N01951", all_values.iloc[:0]).set_index(["geo", "year"])["value"]
+        paid["value"] = paid["value"] * 1000 / paid.set_index(["geo", "year"]).index.map(population)
+        paid["kpi"] = "N31857_per_inv"
+        by_kpi["N31857_per_inv"] = paid
+        return ComparisonExtract(by_kpi, frozenset(all_values["geo"]), catalog(folder), municipality_names(folder))
+
+    return _EXTRACTS.get(folder_state(folder), read)
+
+
+def kpi_rows(extract: ComparisonExtract, kpi: str) -> pd.DataFrame:
+    """The extract's rows of one KPI (none, with the same columns, for a KPI it lacks)."""
+    return extract.by_kpi.get(kpi, extract.by_kpi["N31857_per_inv"].iloc[:0])

@@ -6,18 +6,19 @@ import html
 
 import pandas as pd
 
-from snanalys.metrics import placements as pl
-from snanalys.metrics.care_days import care_days_per_spell
+from snanalys.measures.scopes import SCOPES
+from snanalys.measures.tables import cells
 from snanalys.pages import PageContext
 from snanalys.pages.common import key_figure_sentence, key_figures_over_years, period_text, section, trend_chart
 from snanalys.pages.placements import FORM_LABELS_SV
-from snanalys.presentation import format_decimal_sv, format_number
-from snanalys.suppression import FOOTNOTE_SV, cost_percentiles, flag_counts
+from snanalys.presentation import format_number
+from snanalys.suppression import FOOTNOTE_SV, MIN_COUNT, flag_counts
 from snanalys.tables import html_table
 
 TITLE = "Kostnad per vårddygn"
 TARGET_LABELS_SV = {"BARN_UNGA": "Barn och unga", "VUXNA": "Vuxna", "VALDSUTSATTA": "Våldsutsatta vuxna"}
 PROVIDER_LABELS_SV = {"INTERN": "intern", "EXTERN": "extern"}
+PERCENTILES = {"p10": "P10", "median": "Median", "p90": "P90"}  # never min or max: one person's price
 
 
 def overview_section(ctx: PageContext) -> str:
@@ -51,9 +52,11 @@ def overview_section(ctx: PageContext) -> str:
 
 def by_form_section(ctx: PageContext) -> str:
     """Care days, cost and kr per care day for each target group, form and provider type."""
-    table = pl.cost_per_care_day_by(
-        ctx.data.placements, ctx.data.placement_costs, ctx.period, ctx.data.extract.extract_date
-    )
+    by = ["target_group", "form", "provider_type"]
+    long = cells(ctx.data, ctx.period, ["care_days", "care_cost_tkr", "kr_per_care_day"], by=by)
+    table = long.pivot(index=by, columns="measure", values="value").reset_index()
+    persons = long.loc[long["measure"] == "care_cost_tkr", [*by, "base"]].rename(columns={"base": "persons"})
+    table = table.merge(persons, on=by)
     table = table.sort_values(["target_group", "provider_type", "form"]).reset_index(drop=True)
     table["label"] = [
         f"{TARGET_LABELS_SV.get(r.target_group, r.target_group)}, {FORM_LABELS_SV.get(r.form, r.form)}, "
@@ -73,7 +76,7 @@ def by_form_section(ctx: PageContext) -> str:
     for r, is_hidden in zip(table.itertuples(index=False), hidden):
         rows[r.label] = {
             "Vårddygn": "X" if is_hidden else format_number(r.care_days, "vårddygn"),
-            "Kostnad, tkr": "X" if is_hidden else format_decimal_sv(r.cost_kr / 1000, 0),
+            "Kostnad, tkr": "X" if is_hidden else format_number(r.care_cost_tkr, "tkr"),
             "Kr per vårddygn": "X" if is_hidden else format_number(r.kr_per_care_day, "kr/vårddygn"),
         }
     notes = [FOOTNOTE_SV] if any_hidden else []
@@ -92,25 +95,22 @@ def by_form_section(ctx: PageContext) -> str:
 
 def spread_section(ctx: PageContext) -> str:
     """The spread of prices between placements: percentiles over at least 5 placements, never min/max."""
-    placements = ctx.data.placements
-    days = care_days_per_spell(placements["start_date"], placements["end_date"], ctx.period, ctx.data.extract.extract_date)
-    cost = pl.cost_by_placement(ctx.data.placement_costs, ctx.period)
-    frame = placements.assign(care_days=days)
-    frame = frame.loc[frame["care_days"] > 0].copy()
-    frame["kr_per_day"] = frame["placement_key"].map(cost).fillna(0.0) / frame["care_days"]
-    frame = frame.loc[frame["kr_per_day"] > 0]
     rows = {}
-    for name in ("children_external", "adults_external_institutions"):
-        scope = pl.SCOPES[name]
-        chosen = scope.select(frame)
-        spread = cost_percentiles(chosen["kr_per_day"])
-        label = scope.description_sv
-        if spread is None:
-            rows[label] = {"Antal placeringar": "färre än 5", "P10": "–", "Median": "–", "P90": "–"}
+    for scope in ("children_external", "adults_external_institutions"):
+        spread = cells(
+            ctx.data,
+            ctx.period,
+            [f"placements_priced_{scope}", *(f"kr_per_care_day_{scope}_{q}" for q in PERCENTILES)],
+        ).set_index("measure")["value"]
+        n = spread[f"placements_priced_{scope}"]
+        label = SCOPES[scope].description_sv
+        if n < MIN_COUNT:
+            rows[label] = {"Antal placeringar": f"färre än {MIN_COUNT}", "P10": "–", "Median": "–", "P90": "–"}
         else:
             rows[label] = {
-                "Antal placeringar": format_number(len(chosen), "personer"),
-                **{key: format_number(value, "kr/vårddygn") for key, value in _percentile_labels(spread).items()},
+                "Antal placeringar": format_number(n, "placeringar"),
+                **{name: format_number(spread[f"kr_per_care_day_{scope}_{q}"], "kr/vårddygn")
+                   for q, name in PERCENTILES.items()},
             }
     note = (
         "Spridningen visas som percentiler över minst fem placeringar: P10 = tio procent av placeringarna "
@@ -127,8 +127,3 @@ def spread_section(ctx: PageContext) -> str:
         ),
         "spridning",
     )
-
-
-def _percentile_labels(spread: dict[float, float]) -> dict[str, float]:
-    """{0.1: v, 0.5: v, 0.9: v} → {"P10": v, "Median": v, "P90": v}."""
-    return {("Median" if abs(q - 0.5) < 1e-9 else f"P{round(q * 100)}"): value for q, value in spread.items()}

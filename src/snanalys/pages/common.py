@@ -7,6 +7,7 @@ import html
 import pandas as pd
 
 from snanalys import charts
+from snanalys.measures.engine import change_on_last_year
 from snanalys.narrative import compare_sentence, period_phrase
 from snanalys.pages import PageContext
 from snanalys.periods import TERTIAL_LAST_MONTH
@@ -91,13 +92,13 @@ def key_figures_over_years(ctx: PageContext, measures: list[str], caption: str) 
         current, cur_x = public_value(ctx, measure, ctx.year)
         previous, prev_x = public_value(ctx, measure, ctx.year - 1)
         unit = _row(ctx, measure, ctx.year)["unit"] if _row(ctx, measure, ctx.year) is not None else ""
-        if cur_x or prev_x or current is None or previous is None or not previous:
+        delta, delta_unit = change_on_last_year(None if cur_x else current, None if prev_x else previous, unit)
+        if delta is None:
             change = "–"
-        elif unit == "procent":
-            sign = "+" if current >= previous else "−"
-            change = f"{sign}{format_decimal_sv(abs(current - previous), 1)}\u00a0procentenheter"
+        elif delta_unit == "procentenheter":
+            change = f"{'+' if delta >= 0 else '−'}{format_decimal_sv(abs(delta), 1)}\u00a0procentenheter"
         else:
-            change = f"{'+' if current >= previous else '−'}{format_number(abs(current - previous) / previous * 100, 'procent')}"
+            change = f"{'+' if delta >= 0 else '−'}{format_number(abs(delta), 'procent')}"
         cells["Förändring mot i fjol"] = change
         label = _row(ctx, measure, ctx.year)
         display[label["label_sv"] if label is not None else measure] = cells

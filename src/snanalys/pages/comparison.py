@@ -8,80 +8,40 @@ series are Nyköping's (0480) real public figures, labelled as such.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from snanalys import charts
 from snanalys.kolada import extract as kolada
-from snanalys.memo import Memo, folder_state
-from snanalys.metrics import economic_assistance as eb
+from snanalys.measures.catalog import MEASURES
+from snanalys.measures.tables import cells
 from snanalys.pages import PageContext
 from snanalys.pages.common import section
 from snanalys.periods import year_to_date
 from snanalys.presentation import format_decimal_sv, format_percent, is_missing
+from snanalys.suppression import MIN_COUNT
 from snanalys.tables import html_table
 from snanalys.trends import comparison_years
 
 TITLE = "Jämförelser"
-KPIS = [
-    ("N31807", 1, "procent"),
-    ("N31814", 1, "procent"),
-    ("N31816", 1, "procent"),
-    ("N31849", 0, "kr"),
-    ("N31857_per_inv", 0, "kr"),
-    ("N33816", 1, "per 1000"),
-    ("N33817", 1, "per 1000"),
-    ("N33802", 1, "procent"),
-]
+KOLADA_MEASURES = [m for m in MEASURES if m.kind == "table" and m.source == "kolada"]  # in the page's order
 
 
 def external_dir(ctx: PageContext) -> Path:
     """``data/external`` beside the data; the project's own copy when the data folder has none."""
-    beside = ctx.data.directory.parent.parent / "external"
-    if (beside / kolada.VALUES_FILE).exists():
-        return beside
-    return Path(__file__).resolve().parents[3] / "data" / "external"
+    return kolada.external_dir(ctx.data.directory)
 
 
-@dataclass(frozen=True)
-class _Extract:
-    """The shipped Kolada extract as the page uses it: the values split by KPI."""
-
-    by_kpi: dict[str, pd.DataFrame]
-    geos: frozenset[str]
-    catalog: pd.DataFrame
-    names: dict[str, str]
+def _extract(folder: Path) -> kolada.ComparisonExtract:
+    return kolada.comparison_extract(folder)
 
 
-_EXTRACTS = Memo(2)
+def _rows(extract: kolada.ComparisonExtract, kpi: str) -> pd.DataFrame:
+    return kolada.kpi_rows(extract, kpi)
 
 
-def _extract(folder: Path) -> _Extract:
-    """Read and split once per process and folder state: every report's page reads the same
-    extract, and a county run makes many reports in one kernel."""
-
-    def read() -> _Extract:
-        all_values = kolada.values(folder)
-        by_kpi = {str(kpi): rows for kpi, rows in all_values.groupby("kpi", sort=False)}
-        # kr per inhabitant: paid (N31857) × 1 000 / inhabitants (N01951) of the same geo and year
-        paid = by_kpi.get("N31857", all_values.iloc[:0]).copy()
-        population = by_kpi.get("N01951", all_values.iloc[:0]).set_index(["geo", "year"])["value"]
-        paid["value"] = paid["value"] * 1000 / paid.set_index(["geo", "year"]).index.map(population)
-        paid["kpi"] = "N31857_per_inv"
-        by_kpi["N31857_per_inv"] = paid
-        return _Extract(by_kpi, frozenset(all_values["geo"]), kolada.catalog(folder), kolada.municipality_names(folder))
-
-    return _EXTRACTS.get(folder_state(folder), read)
-
-
-def _rows(extract: _Extract, kpi: str) -> pd.DataFrame:
-    """The extract's rows of one KPI (none, with the same columns, for a KPI it lacks)."""
-    return extract.by_kpi.get(kpi, extract.by_kpi["N31857_per_inv"].iloc[:0])
-
-
-def _series(ctx: PageContext, extract: _Extract, kpi: str, peers: list[str]) -> pd.DataFrame:
+def _series(ctx: PageContext, extract: kolada.ComparisonExtract, kpi: str, peers: list[str]) -> pd.DataFrame:
     return kolada.comparison(_rows(extract, kpi), kpi, ctx.data.extract.municipality_code, peers)
 
 
@@ -109,7 +69,8 @@ def kolada_section(ctx: PageContext) -> str:
             "diagram."
         )
     body = f"<p>{html.escape(intro)}</p>"
-    for kpi, decimals, unit in KPIS:
+    for measure in KOLADA_MEASURES:
+        kpi, decimals, unit = measure.column, measure.decimals, measure.unit
         series = _series(ctx, extract, kpi, peers)
         if kpi == "N31857_per_inv":
             title = "Utbetalt ekonomiskt bistånd, kr/invånare"
@@ -155,13 +116,13 @@ def indicators_section(ctx: PageContext) -> str:
     rows = {}
     share, long_term = {}, {}
     for year in years:
-        period = year_to_date(year, 3)
-        persons = int(eb.persons(ctx.data.payments, ctx.data.members, period)["totalt"].sum())
-        population = ctx.data.population
-        inhabitants = int(population.loc[population["year"] == year, "inhabitants"].sum())
-        share[year] = 100 * persons / inhabitants if inhabitants and persons >= 5 else None
-        lt, adults = eb.long_term_adults(ctx.data.payments, ctx.data.members, year)
-        long_term[year] = 100 * lt / adults if adults >= 5 and (lt == 0 or lt >= 5) else None
+        table = cells(ctx.data, year_to_date(year, 3), ["eb_persons_share_of_inhabitants", "eb_long_term_share",
+                                                        "eb_adults_long_term"]).set_index("measure")
+        persons = table.loc["eb_persons_share_of_inhabitants", "base"]
+        share[year] = table.loc["eb_persons_share_of_inhabitants", "value"] if persons >= MIN_COUNT else None
+        long_term_adults, adults = table.loc["eb_adults_long_term", "value"], table.loc["eb_long_term_share", "base"]
+        shown = adults >= MIN_COUNT and (long_term_adults == 0 or long_term_adults >= MIN_COUNT)
+        long_term[year] = table.loc["eb_long_term_share", "value"] if shown else None
     rows["Invånare med ekonomiskt bistånd, andel (%) (jfr Kolada N31807)"] = {
         **{str(y): _pct(v) for y, v in share.items()}, "Källa": source}
     rows["Vuxna med långvarigt ekonomiskt bistånd, andel (%) av vuxna mottagare (jfr Kolada N31814)"] = {
@@ -181,4 +142,4 @@ def indicators_section(ctx: PageContext) -> str:
 
 
 def _pct(value) -> str:
-    return "–" if value is None else format_percent(value)
+    return "–" if is_missing(value) else format_percent(value)

@@ -7,7 +7,7 @@ import html
 import pandas as pd
 
 from snanalys import charts, codes
-from snanalys.metrics import economic_assistance as eb
+from snanalys.measures.tables import cells, value
 from snanalys.narrative import MONTHS_SV
 from snanalys.pages import PageContext
 from snanalys.pages.common import (
@@ -74,12 +74,16 @@ def overview_section(ctx: PageContext) -> str:
     return section("Hushåll och utbetalt bistånd", body, "oversikt")
 
 
+def _per_month(ctx: PageContext, period) -> pd.Series:
+    table = cells(ctx.data, period, ["eb_households_in_month"], by=["month"]).sort_values("month")
+    return table["value"].reset_index(drop=True)
+
+
 def monthly_section(ctx: PageContext) -> str:
     """Households per month this year and last, and each 4-month tertial on its own."""
-    payments = ctx.data.payments
-    this = eb.households_per_month(payments, ctx.period)
-    last = eb.households_per_month(payments, ctx.period.same_period_last_year())
-    months = [MONTHS_SV[m.month - 1][:3] for m in this.index]
+    this = _per_month(ctx, ctx.period)
+    last = _per_month(ctx, ctx.period.same_period_last_year())
+    months = [MONTHS_SV[m.month - 1][:3] for m in ctx.period.months()]
     monthly = pd.DataFrame({str(ctx.year - 1): last.to_numpy(), str(ctx.year): this.to_numpy()}, index=months)
     flagged = flag_counts(monthly)
     public = flagged.public_values()
@@ -97,14 +101,14 @@ def monthly_section(ctx: PageContext) -> str:
     rows, hidden_any = {}, False
     names = {1: "T1 (jan–apr)", 2: "T2 (maj–aug)", 3: "T3 (sep–dec)"}
     for year in (ctx.year - 1, ctx.year):
-        cells = {}
+        row = {}
         for tertial in range(1, ctx.tertial + 1):
             # a mean of four months would give away a hidden month: hide it with the month
             hidden = flagged.flags[str(year)].iloc[(tertial - 1) * 4 : tertial * 4].ne("").any()
             hidden_any |= bool(hidden)
-            value = eb.mean_households_per_month(payments, tertial_alone(year, tertial))
-            cells[names[tertial]] = format_number(value, "hushåll/månad", suppressed=bool(hidden))
-        rows[str(year)] = cells
+            mean = value(ctx.data, tertial_alone(year, tertial), "eb_households_per_month")
+            row[names[tertial]] = format_number(mean, "hushåll/månad", suppressed=bool(hidden))
+        rows[str(year)] = row
     table = html_table(
         pd.DataFrame.from_dict(rows, orient="index"),
         caption="Hushåll i genomsnitt per månad, varje tertial för sig (fyra månader)",
@@ -115,24 +119,31 @@ def monthly_section(ctx: PageContext) -> str:
     return section("Hushåll per månad", chart + table, "per-manad")
 
 
+def _split(ctx: PageContext, period, measure: str, by: str) -> dict[str, float]:
+    """{dimension value: value} of a measure, and its total under "totalt"."""
+    table = cells(ctx.data, period, [measure], by=[by])
+    out = dict(zip(table[by].astype(str), table["value"]))
+    out["totalt"] = value(ctx.data, period, measure)
+    return out
+
+
 def by_sex_section(ctx: PageContext) -> str:
     """Households by the applicant's legal sex and adults by their own, same period each year."""
-    payments, members = ctx.data.payments, ctx.data.members
     households, adults = {}, {}
     for year in comparison_years(ctx.data, ctx.year):
         period = year_to_date(year, ctx.tertial)
-        by_sex = eb.households_by_applicant_sex(payments, members, period)
+        by_sex = _split(ctx, period, "eb_households", "applicant_sex")
         households[year_label(ctx, year)] = {
             "Kvinnor": int(by_sex.get("K", 0)),
             "Män": int(by_sex.get("M", 0)),
             "Uppgift saknas": int(by_sex.get("okänt", 0)),
-            "Totalt": int(by_sex.sum()),
+            "Totalt": int(by_sex["totalt"]),
         }
-        persons = eb.persons(payments, members, period)
+        by_sex = _split(ctx, period, "eb_adults", "sex")
         adults[year_label(ctx, year)] = {
-            "Kvinnor": int(persons.loc["vuxna", "K"]),
-            "Män": int(persons.loc["vuxna", "M"]),
-            "Totalt": int(persons.loc["vuxna", "totalt"]),
+            "Kvinnor": int(by_sex.get("K", 0)),
+            "Män": int(by_sex.get("M", 0)),
+            "Totalt": int(by_sex["totalt"]),
         }
     households_table = flagged_html(
         flag_counts(pd.DataFrame.from_dict(households, orient="index"), row_total="Totalt"),
@@ -146,8 +157,11 @@ def by_sex_section(ctx: PageContext) -> str:
         row_header="Period",
         unit="personer",
     )
-    reasons = eb.adults_by_reason(payments, members, ctx.period)
-    reasons = reasons.reindex(list(codes.REASONS), fill_value=0)
+    by_reason_and_sex = cells(ctx.data, ctx.period, ["eb_adults_by_reason"], by=["reason", "sex"])
+    totals = cells(ctx.data, ctx.period, ["eb_adults_by_reason"], by=["reason"]).set_index("reason")["value"]
+    reasons = by_reason_and_sex.pivot(index="reason", columns="sex", values="value")
+    reasons = reasons.reindex(index=list(codes.REASONS), columns=list(codes.LEGAL_SEXES)).fillna(0).astype(int)
+    reasons["totalt"] = totals.reindex(reasons.index).fillna(0).astype(int)
     reasons.index = [REASON_LABELS_SV[r] for r in reasons.index]
     reasons.columns = ["Kvinnor", "Män", "Totalt"]
     reasons_table = flagged_html(
@@ -171,18 +185,22 @@ def by_sex_section(ctx: PageContext) -> str:
 def long_term_section(ctx: PageContext) -> str:
     """Long-term assistance: defined for full calendar years only (Kolada N31814)."""
     years = [y for y in comparison_years(ctx.data, ctx.year) if y < ctx.year or ctx.tertial == 3]
-    rows = {}
+    rows, shares = {}, {}
     for year in years:
-        long_term, adults = eb.long_term_adults(ctx.data.payments, ctx.data.members, year)
-        rows[str(year)] = {"Långvarigt (10–12 mån)": long_term, "Alla vuxna mottagare": adults}
+        table = cells(ctx.data, year_to_date(year, 3), ["eb_adults_long_term", "eb_adult_recipients_year",
+                                                        "eb_long_term_share"]).set_index("measure")["value"]
+        rows[str(year)] = {
+            "Långvarigt (10–12 mån)": int(table["eb_adults_long_term"]),
+            "Alla vuxna mottagare": int(table["eb_adult_recipients_year"]),
+        }
+        shares[str(year)] = table["eb_long_term_share"]
     frame = pd.DataFrame.from_dict(rows, orient="index")
     flagged = flag_counts(frame)
     display = flagged.to_display(lambda value, column: format_number(value, "personer"))
-    shares = []
-    for year, row in frame.iterrows():
-        hidden = flagged.flags.loc[year].ne("").any()
-        shares.append("X" if hidden else format_number(100 * row.iloc[0] / row.iloc[1], "procent") if row.iloc[1] else "–")
-    display["Andel långvarigt"] = shares
+    # the share of a hidden count would give it back: hidden with it
+    display["Andel långvarigt"] = [
+        "X" if flagged.flags.loc[year].ne("").any() else format_number(shares[year], "procent") for year in frame.index
+    ]
     note = (
         "Långvarigt bistånd: vuxna (18+) med bistånd 10–12 månader under kalenderåret, som andel av alla vuxna "
         "mottagare samma år (Kolada N31814). Redovisas bara för hela kalenderår"

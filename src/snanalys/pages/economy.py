@@ -7,9 +7,10 @@ import html
 import pandas as pd
 
 from snanalys import charts
-from snanalys.economy.figures import area_costs, committee_result
+from snanalys.economy.figures import area_costs, committee_result, source_tables, table_values
 from snanalys.economy.forecast import METHOD_LABELS_SV
-from snanalys.economy.ledger import account_group_table, cumulative_by_month, total_row
+from snanalys.economy.ledger import account_group_table, total_row
+from snanalys.measures.catalog import BY_ID
 from snanalys.narrative import MONTHS_SV
 from snanalys.pages import PageContext
 from snanalys.pages.common import period_text, section
@@ -22,6 +23,14 @@ SIGN_NOTE = (
     "Belopp i tusentals kronor (tkr). Kostnader är negativa och intäkter positiva, som i kommunens egna tabeller; "
     "en positiv avvikelse betyder att utfallet är bättre än budget. Periodens budget är månader/12 av årsbudgeten."
 )
+
+
+def _declared(tables: dict, measure_ids: list[str], index) -> pd.DataFrame:
+    """Declared table measures side by side (columns by their Swedish labels), rows by key or ``index``."""
+    frame = pd.DataFrame({BY_ID[m].label_sv: table_values(tables, BY_ID[m]) for m in measure_ids})
+    if index is not None:
+        frame.index = index
+    return frame
 
 
 def _tkr(value) -> str:
@@ -75,13 +84,15 @@ def committee_section(ctx: PageContext) -> str:
         table, caption=f"Nämndens resultat per verksamhet, {period_text(ctx)}", row_header="Verksamhet",
         total_label="Socialnämnden",
     )
-    cumulative = cumulative_by_month(ledger, budget, ctx.year, months) / 1000
-    cumulative.index = [MONTHS_SV[m - 1][:3] for m in cumulative.index]
-    cumulative.columns = ["Utfall ackumulerat", "Budget ackumulerad"]
-    fig = charts.line_chart(-cumulative, title="Nämndens kostnad netto, ackumulerat", ylabel="tkr")
+    tables = source_tables(ctx.data, ctx.year, None, months)
+    months_sv = [MONTHS_SV[m - 1][:3] for m in tables["cumulative"].index]
+    cumulative = _declared(tables, ["economy_cumulative_outcome_tkr", "economy_cumulative_budget_tkr"], months_sv)
+    net_cost = _declared(tables, ["economy_cumulative_net_cost_tkr", "economy_cumulative_net_budget_tkr"], months_sv)
+    net_cost.columns = cumulative.columns  # the chart's legend: outcome and budget
+    fig = charts.line_chart(net_cost, title="Nämndens kostnad netto, ackumulerat", ylabel="tkr")
     alt = "Linjediagram: nämndens nettokostnad ackumulerad per månad mot budget. " + "; ".join(
-        f"{m}: utfall {format_decimal_sv(-o, 0)} tkr, budget {format_decimal_sv(-b, 0)} tkr"
-        for m, (o, b) in cumulative.iterrows()
+        f"{m}: utfall {format_decimal_sv(o, 0)} tkr, budget {format_decimal_sv(b, 0)} tkr"
+        for m, (o, b) in net_cost.iterrows()
     )
     body += charts.figure_html(
         fig, alt=alt, caption="Nettokostnad (kostnader minus intäkter) ackumulerat per månad, tkr.",
@@ -140,10 +151,10 @@ def costs_section(ctx: PageContext) -> str:
         ]
         + ([FOOTNOTE_SV] if hide_now.any() or hide_before.any() else []),
     )
-    effects = pd.DataFrame(
-        {"Volymeffekt": -table["volume_effect"].to_numpy() / 1000, "Priseffekt": -table["price_effect"].to_numpy() / 1000},
-        index=table["label_sv"],
-    )
+    areas = source_tables(ctx.data, ctx.year, ctx.tertial, ctx.period.end.month)
+    effects = _declared(areas, ["cost_volume_increase_tkr", "cost_price_increase_tkr"], None).loc[table["area"]]
+    effects.index = table["label_sv"].to_numpy()
+    effects.columns = ["Volymeffekt", "Priseffekt"]
     fig = charts.bar_chart(effects, title="Kostnadsökning mot i fjol: volym och pris", ylabel="tkr")
     alt = "Stapeldiagram: kostnadsökning mot samma period i fjol per område, uppdelad på volym och pris. " + "; ".join(
         f"{name}: volym {format_decimal_sv(v, 0)} tkr, pris {format_decimal_sv(p, 0)} tkr"

@@ -7,7 +7,7 @@ import html
 import pandas as pd
 
 from snanalys import codes
-from snanalys.metrics import placements as pl
+from snanalys.measures.tables import cells, value
 from snanalys.pages import PageContext
 from snanalys.pages.common import (
     key_figure_sentence,
@@ -63,31 +63,37 @@ def overview_section(ctx: PageContext) -> str:
     return section("Vårddygn och placerade", body, "oversikt")
 
 
-def _by_group(ctx: PageContext, scope_name: str, by: str, labels: dict[str, str], column: str) -> pd.DataFrame:
+def _by_group(ctx: PageContext, measure: str, by: str, labels: dict[str, str], total: bool = True) -> pd.DataFrame:
+    """Same period of each year × the values of ``by``, and the measure's total."""
     rows = {}
     for year in comparison_years(ctx.data, ctx.year):
-        table = pl.care_days_by_group(
-            ctx.data.placements, pl.SCOPES[scope_name], year_to_date(year, ctx.tertial), ctx.data.extract.extract_date, by
-        )
-        rows[year_label(ctx, year)] = {labels.get(k, k): int(v) for k, v in table[column].items()}
+        period = year_to_date(year, ctx.tertial)
+        table = cells(ctx.data, period, [measure], by=[by])
+        row = {labels.get(k, k): int(v) for k, v in zip(table[by].astype(str), table["value"])}
+        if total:
+            row["Totalt"] = int(value(ctx.data, period, measure))
+        rows[year_label(ctx, year)] = row
     frame = pd.DataFrame.from_dict(rows, orient="index").fillna(0).astype(int)
     ordered = [label for label in labels.values() if label in frame.columns]
-    frame = frame[ordered]
-    frame["Totalt"] = frame.sum(axis=1)
-    return frame
+    return frame[ordered + (["Totalt"] if total else [])]
+
+
+def _with_sum(frame: pd.DataFrame) -> pd.DataFrame:
+    """The parts and their sum: what small-count suppression protects (a person in two forms is in both)."""
+    return frame.assign(Totalt=frame.sum(axis=1))
 
 
 def children_section(ctx: PageContext) -> str:
     """Children and young people: persons placed by sex, care days by form."""
-    persons = _by_group(ctx, "children", "legal_sex", SEX_LABELS_SV, "persons")
+    persons = _by_group(ctx, "children_placed", "sex", SEX_LABELS_SV)
     persons_table = flagged_html(
         flag_counts(persons, row_total="Totalt"),
         caption="Placerade barn och unga efter juridiskt kön (personer med minst ett vårddygn)",
         row_header="Period",
         unit="personer",
     )
-    days = _by_group(ctx, "children", "form", FORM_LABELS_SV, "care_days")
-    days_by_persons = _by_group(ctx, "children", "form", FORM_LABELS_SV, "persons")
+    days = _by_group(ctx, "care_days_children", "form", FORM_LABELS_SV)
+    days_by_persons = _with_sum(_by_group(ctx, "children_placed", "form", FORM_LABELS_SV, total=False))
     flagged_days = flag_counts(days_by_persons, row_total="Totalt")
     # care days of a form with 1–4 children would describe those children: hide them with the persons
     days_flagged = flagged_days.with_values(days)
@@ -101,8 +107,8 @@ def children_section(ctx: PageContext) -> str:
 
 
 def adults_section(ctx: PageContext) -> str:
-    persons = _by_group(ctx, "adults_external", "legal_sex", SEX_LABELS_SV, "persons")
-    days = _by_group(ctx, "adults_external", "legal_sex", SEX_LABELS_SV, "care_days")
+    persons = _by_group(ctx, "adults_placed_external", "sex", SEX_LABELS_SV)
+    days = _by_group(ctx, "care_days_adults_external", "sex", SEX_LABELS_SV)
     flagged = flag_counts(persons, row_total="Totalt")
     body = flagged_html(
         flagged,

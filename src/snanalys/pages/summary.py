@@ -7,7 +7,7 @@ import html
 import pandas as pd
 
 from snanalys import targets
-from snanalys.metrics.key_figures import PUBLISHED_MEASURES
+from snanalys.measures.catalog import PUBLISHED_MEASURES
 from snanalys.pages import PageContext
 from snanalys.pages.common import key_figure_sentence, key_figures_over_years, period_text, section
 from snanalys.presentation import format_number

@@ -32,7 +32,7 @@ from snanalys.identity import find_identities, mask_identities
 #: Modules whose upper-case constants hold labels printed in the report.
 LABEL_MODULES = (
     "snanalys.codes",
-    "snanalys.metrics.key_figures",
+    "snanalys.measures.catalog",
     "snanalys.economy.ledger",
     "snanalys.economy.forecast",
     "snanalys.pages.placements",

@@ -257,7 +257,7 @@ def period_lock(reports_dir: Path, label: str):
 
 def _write_public_tables(data, year: int, tertial: int, public_dir: Path, internal_dir: Path) -> None:
     from snanalys.cli import key_figures_csv
-    from snanalys.metrics.key_figures import key_figures
+    from snanalys.key_figures import key_figures
     from snanalys.reporting.tables_export import key_figures_xlsx
     from snanalys.suppression import suppress_key_figures
 

@@ -62,7 +62,7 @@ def nth_birthday(birth: np.ndarray, years: int) -> np.ndarray:
 
 
 def age_at(birth: np.ndarray, on: np.ndarray) -> np.ndarray:
-    """Completed years of age on ``on`` (the metrics' rule, see :mod:`snanalys.metrics`)."""
+    """Completed years of age on ``on`` (the metrics' rule, see :mod:`snanalys.measures.facts`)."""
     by, bm, bd = components(birth)
     oy, om, od = components(on)
     before = (om < bm) | ((om == bm) & (od < bd))

@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from snanalys.metrics import placements as pl
+from through_engine import figure, scope_figures, split
 from snanalys.periods import year_to_date
 
 EXTRACT = dt.date(2026, 11, 5)
@@ -34,7 +34,8 @@ PLACEMENTS = _placements(
 
 
 def test_each_published_row_counts_what_the_brief_says():
-    days = {name: pl.care_days_in_scope(PLACEMENTS, scope, Y2025, EXTRACT) for name, scope in pl.SCOPES.items()}
+    figures = scope_figures(PLACEMENTS, Y2025, extract_date=EXTRACT)
+    days = {name: figures[name]["days"] for name in figures if not name.startswith("area_")}
     assert days == {
         "children": 34,
         "children_external": 10,
@@ -53,19 +54,19 @@ def test_cost_per_care_day_counts_care_month_not_booking_date():
             "amount_kr": [40_000.0, 99_999.0, 21_000.0, 5_000.0],
         }
     )
-    child = pl.cost_per_care_day(PLACEMENTS, costs, pl.SCOPES["children_external"], Y2025, EXTRACT)
-    assert (child.cost_kr, child.care_days, child.persons) == (40_000.0, 10, 1)
-    assert child.kr_per_care_day == pytest.approx(4_000.0)
-    adult = pl.cost_per_care_day(PLACEMENTS, costs, pl.SCOPES["adults_external_institutions"], Y2025, EXTRACT)
-    assert adult.kr_per_care_day == pytest.approx(3_000.0)
-    table = pl.cost_per_care_day_by(PLACEMENTS, costs, Y2025, EXTRACT)
-    hvb_child = table.query("target_group == 'BARN_UNGA' and form == 'HVB'").iloc[0]
-    assert hvb_child["kr_per_care_day"] == pytest.approx(4_000.0)
+    tables = {"placements": PLACEMENTS, "placement_costs": costs}
+    assert figure(Y2025, "care_cost_kr_children_external", **tables) == 40_000.0
+    assert figure(Y2025, "care_days_children_external", **tables) == 10
+    assert figure(Y2025, "kr_per_care_day_children_external", **tables) == pytest.approx(4_000.0)
+    assert figure(Y2025, "kr_per_care_day_adults_external", **tables) == pytest.approx(3_000.0)
+    by_form = split(Y2025, "kr_per_care_day", "form", **tables)
+    assert by_form["HVB"] == pytest.approx((40_000.0 + 21_000.0) / (10 + 7 + 30))
+    assert by_form["FAMILJEHEM_EGET"] == pytest.approx(5_000.0 / 20)
 
 
 def test_persons_placed_and_started():
-    assert pl.persons_placed(PLACEMENTS, pl.SCOPES["children"], Y2025, EXTRACT) == 3
-    assert pl.placements_started(PLACEMENTS, pl.SCOPES["children"], year_to_date(2025, 1)) == 3
+    assert figure(Y2025, "children_placed", placements=PLACEMENTS) == 3
+    assert split(Y2025, "children_placed", "form", placements=PLACEMENTS) == {"HVB": 1, "FAMILJEHEM_EGET": 1, "JOURHEM": 1}
 
 
 def test_placement_share_of_interventions():
@@ -76,5 +77,7 @@ def test_placement_share_of_interventions():
             "end_date": pd.to_datetime([None, "2025-03-01", "2024-12-31", None, None]),
         }
     )
-    assert pl.intervention_counts(interventions, Y2025) == (1, 3)
-    assert pl.placement_share_of_interventions(interventions, Y2025) == pytest.approx(1 / 3)
+    assert figure(Y2025, "children_interventions_placements", interventions=interventions) == 1
+    assert figure(Y2025, "children_interventions", interventions=interventions) == 3
+    assert figure(Y2025, "children_interventions_open_care", interventions=interventions) == 2
+    assert figure(Y2025, "children_interventions_placement_share", interventions=interventions) == pytest.approx(100 / 3)

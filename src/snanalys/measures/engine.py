@@ -1,0 +1,183 @@
+"""Measures evaluated on the facts: one SQL statement per fact and split, ratios and means after.
+
+:func:`evaluate` is the only place a measure's value is computed. It returns cells: one row
+per municipality, measure and value of the split asked for (``by``), with the value and
+``base``, the number of individuals it rests on (for small-count suppression).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+
+from snanalys.measures.catalog import BY_ID, Measure
+from snanalys.measures.facts import COUNTRY, Facts, is_full_year
+
+CELL_COLUMNS = ["municipality_code", "measure", "value", "base"]
+
+
+class MeasureError(ValueError):
+    """A measure asked for in a way its declaration does not allow."""
+
+
+def _needed(ids: Iterable[str]) -> list[Measure]:
+    """The measures asked for and everything they are made of, parts first."""
+    seen: dict[str, Measure] = {}
+
+    def visit(measure_id: str) -> None:
+        if measure_id in seen:
+            return
+        if measure_id not in BY_ID:
+            raise MeasureError(f"unknown measure {measure_id!r}")
+        measure = BY_ID[measure_id]
+        for part in (*measure.of, *([measure.base] if measure.base else [])):
+            visit(part)
+        seen[measure_id] = measure
+
+    for measure_id in ids:
+        visit(measure_id)
+    return list(seen.values())
+
+
+def _check_dims(measure: Measure, by: Sequence[str]) -> None:
+    if measure.kind == "mean_over_months":
+        parts = [BY_ID[measure.of[0]]]
+        allowed = set(parts[0].dims) - {"month"}
+    else:
+        allowed = set(measure.dims)
+    missing = [d for d in by if d not in allowed]
+    if missing:
+        raise MeasureError(f"{measure.id} cannot be split by {', '.join(missing)} (declared: {sorted(allowed)})")
+
+
+def evaluate(facts: Facts, ids: Iterable[str], by: Sequence[str] = ()) -> pd.DataFrame:
+    """Cells of ``ids`` for every municipality of ``facts``, split by ``by`` (fact columns).
+
+    Columns: ``municipality_code``, ``measure``, the ``by`` columns, ``value``, ``base``.
+    A municipality without rows in a fact gets 0 for its counts and sums (missing for a
+    ratio over 0); a split gets the values that occur in the data.
+    """
+    by = list(by)
+    ids = list(ids)
+    for measure_id in ids:
+        if measure_id in BY_ID:
+            _check_dims(BY_ID[measure_id], by)
+    needed = [m for m in _needed(ids) if not (m.full_year_only and not is_full_year(facts.period))]
+    results: dict[str, pd.DataFrame] = {}
+    aggregates = [m for m in needed if m.kind == "aggregate"]
+    for fact in dict.fromkeys(m.fact for m in aggregates):
+        on_fact = [m for m in aggregates if m.fact == fact]
+        month_split = [m for m in on_fact if "month" in m.dims]
+        with_month = by if "month" in by else [*by, "month"]  # a per-month measure is always by month
+        for group, split in (([m for m in on_fact if m not in month_split], by), (month_split, with_month)):
+            if group:
+                results.update(_aggregate(facts, fact, group, split))
+    for measure in needed:
+        if measure.kind == "mean_over_months":
+            results[measure.id] = _mean_over_months(facts, results[measure.of[0]], by)
+        elif measure.kind == "ratio":
+            results[measure.id] = _ratio(measure, results, by)
+    frames = [results[m].assign(measure=m) for m in ids if m in results]
+    if not frames:
+        return pd.DataFrame(columns=["municipality_code", "measure", *by, "value", "base"])
+    out = pd.concat(frames, ignore_index=True)
+    return out[["municipality_code", "measure", *by, "value", "base"]]
+
+
+def _aggregate(facts: Facts, fact: str, measures: list[Measure], by: list[str]) -> dict[str, pd.DataFrame]:
+    """One statement for every aggregate measure on ``fact``, grouped by municipality and ``by``."""
+    columns = []
+    for i, m in enumerate(measures):
+        columns.append(f"{m.value.format(w=m.where)} AS v{i}")
+        if m.individuals is not None:
+            columns.append(f"{m.individuals.format(w=m.where)} AS n{i}")
+        columns.append(f"count(*) FILTER (WHERE {m.where}) AS r{i}")
+    keys = ["m", *by]
+    frame = facts.query(f"SELECT {', '.join(keys)}, {', '.join(columns)} FROM {fact} GROUP BY ALL")
+    frame = frame.rename(columns={"m": "municipality_code"})
+    if by:
+        grid = frame[["municipality_code", *by]]
+    else:
+        grid = pd.DataFrame({"municipality_code": _codes(facts)})
+        frame = grid.merge(frame, on="municipality_code", how="left")
+    out = {}
+    for i, m in enumerate(measures):
+        value = frame[f"v{i}"].astype("float64")
+        if m.zero_when_empty:
+            value = value.fillna(0.0)
+        if m.individuals is None:
+            base = value
+        else:
+            base = pd.to_numeric(frame[f"n{i}"], errors="coerce").astype("float64")
+            if m.individuals != "NULL":
+                base = base.fillna(0.0)
+        cells = grid.assign(value=value.to_numpy(), base=base.to_numpy())
+        if by:  # a split has the values that occur among the measure's own rows
+            cells = cells.loc[frame[f"r{i}"].to_numpy() > 0].reset_index(drop=True)
+        out[m.id] = cells
+    if "month" in by:  # every month of the period, also those without a payment
+        for measure_id, cells in out.items():
+            out[measure_id] = _all_months(facts, cells, [d for d in by if d != "month"])
+    return out
+
+
+def _codes(facts: Facts) -> list[str]:
+    return ([COUNTRY] if facts.country else []) + facts.municipality_codes
+
+
+def _all_months(facts: Facts, cells: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Every month of the period for every municipality (and split), 0 where nothing was paid."""
+    months = range(len(facts.period.months()))
+    if by:
+        groups = cells[["municipality_code", *by]].drop_duplicates()
+    else:
+        groups = pd.DataFrame({"municipality_code": _codes(facts)})
+    grid = groups.merge(pd.DataFrame({"month": list(months)}), how="cross")
+    full = grid.merge(cells, on=["municipality_code", *by, "month"], how="left")
+    full["value"] = full["value"].fillna(0.0)
+    full["base"] = full["base"].fillna(0.0)
+    return full
+
+
+def _mean_over_months(facts: Facts, per_month: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """The mean over every month of the period; it rests on the least month."""
+    grouped = per_month.groupby(["municipality_code", *by], sort=False)["value"]
+    out = grouped.agg(value="mean", base="min").reset_index()
+    return out
+
+
+def _ratio(measure: Measure, results: dict[str, pd.DataFrame], by: list[str]) -> pd.DataFrame:
+    numerator, denominator = (results[m] for m in measure.of)
+    keys = ["municipality_code", *by]
+    merged = numerator[[*keys, "value"]].merge(
+        denominator[[*keys, "value"]], on=keys, how="outer", suffixes=("_n", "_d")
+    )
+    den = merged["value_d"]
+    valid = den.notna() & (den != 0)
+    merged["value"] = (measure.scale * merged["value_n"].fillna(0.0) / den.where(valid)).where(valid)
+    base = results[measure.base]
+    out = merged[[*keys, "value"]].merge(base[[*keys, "base"]], on=keys, how="left")
+    return out
+
+
+def change_on_last_year(current: float | None, previous: float | None, unit: str) -> tuple[float | None, str]:
+    """The change of a measure on the same period last year: (value, unit).
+
+    A share changes in percentage points (``procentenheter``), anything else in per cent of
+    last year's value; None where either value is missing or hidden, or last year's is 0.
+    """
+    if current is None or previous is None or pd.isna(current) or pd.isna(previous):
+        return None, ""
+    if unit == "procent":
+        return float(current) - float(previous), "procentenheter"
+    if not previous:
+        return None, ""
+    return (float(current) - float(previous)) / float(previous) * 100.0, "procent"
+
+
+def difference(current: float | None, previous: float | None) -> float | None:
+    """This period's value less the same period last year's (None where either is missing)."""
+    if current is None or previous is None or pd.isna(current) or pd.isna(previous):
+        return None
+    return float(current) - float(previous)

@@ -1,0 +1,358 @@
+"""The facts every measure is made from: record-level results of one period, built by DuckDB.
+
+One definition for one municipality and for all of them: the same statements read the
+processed Parquet files of one folder (a report) or of every folder (a county or national
+follow-up), and with ``country=True`` add the country ("0000", Kolada's code for Riket) as
+one more municipality whose rows count each person and household once nationally.
+
+The facts of a period (temporary tables of one DuckDB connection):
+
+``f_households``   one row per household with a payment dated in the period:
+                   ``counted`` (at least one *positive* payment: the household counts),
+                   ``kr`` (net kronor, corrections and repayments included),
+                   ``with_children``, ``applicant_sex``, ``months`` (bit *i* = paid in the
+                   period's month *i*) and ``national_id``.
+``f_persons``      one row per member of a counted household whose membership row is valid
+                   on the date of one of its positive payments: ``adult``, ``sex``,
+                   ``unemployed``, ``adult_months`` (full years only).
+``f_adult_reasons`` one row per adult and reason (försörjningshinder) valid at a payment.
+``f_spells``       one row per placement spell with a care day or invoiced care in the
+                   period: its target group, form, provider type, sex, ``care_days``
+                   (interval arithmetic, clipped to the period), ``cost_kr`` (invoices by
+                   care month) and ``started_in_period``.
+``f_interventions`` one row per needs-assessed intervention for children in force in the period.
+``f_population``   inhabitants on 31 December of the period's year.
+
+Rules that decide a figure, written down (``docs/measures.md`` has them with examples):
+
+* **A person's role and sex at a payment** are those of their membership row valid on the
+  date of their household's *latest* positive payment in the period at which they are a
+  member (the most recent record); between two rows valid on that day, the one valid from
+  the later date; between equals, an adult row before a child row. Nationally the same
+  rule runs over all municipalities. (Before: the first row in the order of the payment
+  and member files.)
+* **The applicant of a household** is the member with role SOKANDE on record at the
+  household's latest positive payment that has one (ties: the later valid-from, then the
+  person key). Their sex is the applicant-sex; their person key identifies the household
+  nationally (a household without an applicant keeps its own municipality and key).
+* **A household with children** has a member with role BARN who is under 18 (completed
+  years, the birthday counting on the day) on the date of one of its positive payments
+  at which the membership is valid.
+* **Adults and children** among the persons are told apart by role (SOKANDE/MEDSOKANDE
+  = adult, BARN = child), as Socialstyrelsen's statistics do; the long-term share counts
+  adults by role who are 18 or older at the payment.
+* **Kronor are summed to the öre** (as DECIMAL), so a sum does not depend on the order in
+  which the engine adds the rows: two runs give the same bytes.
+* **An open placement spell** counts up to the municipality's own extract date (a
+  departure after the extract date is a planned end: open).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from snanalys import codes
+from snanalys.data import Extract
+from snanalys.measures.scopes import Scope, literal
+from snanalys.periods import Period
+
+COUNTRY = "0000"  # Kolada's municipality code for the whole country (Riket)
+_EPOCH = dt.date(1970, 1, 1)
+
+
+def is_full_year(period: Period) -> bool:
+    """Whether ``period`` is a calendar year: the long-term share is defined for those only."""
+    return period.start == dt.date(period.start.year, 1, 1) and period.end == dt.date(period.start.year, 12, 31)
+
+
+def _files(dirs: list[Path], table: str) -> str:
+    return "[" + ", ".join(literal(str(d / f"{table}.parquet")) for d in dirs) + "]"
+
+
+def _timestamp(day: dt.date) -> str:
+    return f"TIMESTAMP '{day.isoformat()} 00:00:00'"
+
+
+def _day_number(day: dt.date) -> int:
+    return (day - _EPOCH).days
+
+
+def _ymd(day: str) -> str:
+    return f"(year({day}) * 10000 + month({day}) * 100 + day({day}))"
+
+
+def _at_least_18(birth: str, day: str) -> str:
+    """Aged 18 or more in completed years on ``day`` (the birthday counts on the day itself)."""
+    return f"({_ymd(day)} - {_ymd(birth)} >= 180000)"
+
+
+def _in(column: str, values) -> str:
+    return f"coalesce({column} IN ({', '.join(literal(v) for v in values)}), false)"
+
+
+@dataclass
+class Facts:
+    """The facts of one period in an open DuckDB connection; :meth:`query` reads them."""
+
+    con: duckdb.DuckDBPyConnection
+    period: Period
+    municipality_codes: list[str]
+    country: bool
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def query(self, sql: str) -> pd.DataFrame:
+        with self._lock:  # one connection: one statement at a time
+            return self.con.execute(sql).df()
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> "Facts":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def build_facts(dirs: list[Path], extracts: list[Extract], period: Period, *, country: bool = False) -> Facts:
+    """The facts of ``period`` for the municipalities in ``dirs`` (and the country if asked)."""
+    n_months = len(period.months())
+    if n_months > 64:
+        raise ValueError(f"facts hold the months of periods of at most 64 months, not {period}")
+    con = duckdb.connect()
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        for statement in _statements(dirs, extracts, period, country):
+            con.execute(statement)
+    except BaseException:
+        con.close()
+        raise
+    return Facts(con, period, sorted(e.municipality_code for e in extracts), country)
+
+
+def _statements(dirs: list[Path], extracts: list[Extract], period: Period, country: bool) -> list[str]:
+    t0, t1 = _timestamp(period.start), _timestamp(period.end)
+    first_month = period.start.year * 12 + period.start.month - 1
+    adult = _in("mem.role", codes.ADULT_ROLES)
+    full_year = is_full_year(period)
+    if full_year:
+        calendar_months = "bit_or(1 << (month(d) - 1))"
+        whole_span_month = "CASE WHEN adult THEN calendar_months END"
+        payment_month = f"CASE WHEN adult AND {_at_least_18('birth_date', 'p.d')} THEN 1 << (month(p.d) - 1) END"
+        one_row = f"whole_span AND (NOT adult OR coalesce({_at_least_18('birth_date', 'first_day')}, false))"
+    else:
+        calendar_months = whole_span_month = payment_month = "NULL::INTEGER"
+        one_row = "whole_span"
+    flags = "m, h, person, sex, adult, applicant, reason, valid_from"
+    # Economic assistance: a member valid over the household's whole span of positive payments
+    # (most are) takes one row standing for all of them; the others are joined payment by payment.
+    statements = [
+        f"""
+        CREATE TEMP TABLE payments AS
+            SELECT municipality_code AS m, household_key AS h, payment_date AS d, amount_kr::DECIMAL(18, 2) AS kr
+            FROM read_parquet({_files(dirs, "payments")})
+            WHERE payment_date BETWEEN {t0} AND {t1}
+        """,
+        f"""
+        CREATE TEMP TABLE paid_households AS
+            SELECT m, h, min(d) AS first_day, max(d) AS last_day,
+                   bit_or(1::UBIGINT << (year(d) * 12 + month(d) - 1 - {first_month})) AS months,
+                   {calendar_months} AS calendar_months
+            FROM payments WHERE kr > 0 GROUP BY m, h
+        """,
+        f"""
+        CREATE TEMP TABLE members AS
+            SELECT ph.m, ph.h, ph.first_day, ph.last_day, ph.calendar_months,
+                   mem.person_key AS person, mem.legal_sex AS sex, {adult} AS adult,
+                   coalesce(mem.role = {literal(codes.ROLE_APPLICANT)}, false) AS applicant,
+                   coalesce(mem.role = {literal(codes.ROLE_CHILD)}, false) AS child_role,
+                   CASE WHEN {adult} THEN mem.reason END AS reason,
+                   mem.birth_date, mem.valid_from, mem.valid_to,
+                   mem.valid_from <= ph.first_day AND (mem.valid_to IS NULL OR ph.last_day <= mem.valid_to)
+                       AS whole_span
+            FROM paid_households ph
+            JOIN read_parquet({_files(dirs, "household_members")}) mem
+              ON mem.municipality_code = ph.m AND mem.household_key = ph.h
+            WHERE mem.valid_from <= ph.last_day AND (mem.valid_to IS NULL OR ph.first_day <= mem.valid_to)
+        """,
+        # One row per member row and payment (or per member row for a whole-span one): ``day`` is
+        # the latest payment date the row is valid at.
+        f"""
+        CREATE TEMP TABLE at_payments AS
+            SELECT {flags}, last_day AS day,
+                   coalesce(child_role AND NOT {_at_least_18("birth_date", "first_day")}, false) AS child,
+                   {whole_span_month} AS adult_month
+            FROM members WHERE {one_row}
+            UNION ALL
+            SELECT {", ".join(f"mb.{c}" for c in flags.split(", "))}, p.d,
+                   coalesce(child_role AND NOT {_at_least_18("birth_date", "p.d")}, false),
+                   {payment_month}
+            FROM members mb JOIN payments p ON p.m = mb.m AND p.h = mb.h
+            WHERE NOT ({one_row}) AND p.kr > 0 AND mb.valid_from <= p.d AND (mb.valid_to IS NULL OR p.d <= mb.valid_to)
+        """,
+        """
+        CREATE TEMP TABLE f_households AS
+            SELECT k.m, k.h, coalesce(ph.h IS NOT NULL, false) AS counted, k.kr,
+                   coalesce(f.child, false) AS with_children, f.applicant_sex, coalesce(ph.months, 0) AS months,
+                   coalesce(f.applicant, k.m || ':' || k.h) AS national_id, f.applicant_order
+            FROM (SELECT m, h, sum(kr) AS kr FROM payments GROUP BY m, h) k
+            LEFT JOIN paid_households ph USING (m, h)
+            LEFT JOIN (
+                SELECT m, h, bool_or(child) AS child,
+                       arg_max(sex, {'d': day, 'v': valid_from, 'p': person}) FILTER (WHERE applicant) AS applicant_sex,
+                       arg_max(person, {'d': day, 'v': valid_from, 'p': person}) FILTER (WHERE applicant) AS applicant,
+                       max({'d': day, 'v': valid_from, 'p': person}) FILTER (WHERE applicant) AS applicant_order
+                FROM at_payments GROUP BY m, h
+            ) f USING (m, h)
+        """,
+        """
+        CREATE TEMP TABLE f_persons AS
+            SELECT m, person,
+                   arg_max({'adult': adult, 'sex': sex}, {'d': day, 'v': valid_from, 'a': adult, 's': sex}) AS latest,
+                   max({'d': day, 'v': valid_from, 'a': adult, 's': sex}) AS latest_order,
+                   bool_or(adult AND coalesce(reason = 'ARBETSLOS', false)) AS unemployed,
+                   bit_or(adult_month) AS adult_months
+            FROM at_payments WHERE person IS NOT NULL GROUP BY m, person
+        """.replace("'ARBETSLOS'", literal(codes.REASON_UNEMPLOYED)),
+        """
+        CREATE TEMP TABLE f_adult_reasons AS
+            SELECT DISTINCT m, person, reason FROM at_payments
+            WHERE adult AND reason IS NOT NULL AND person IS NOT NULL
+        """,
+    ]
+    statements += _placement_statements(dirs, extracts, period)
+    if country:
+        statements += _country_statements()
+    statements += _views(len(period.months()))
+    return statements
+
+
+def _placement_statements(dirs: list[Path], extracts: list[Extract], period: Period) -> list[str]:
+    """Care days per spell in day numbers: the departure day is not counted, a same-day spell
+    counts 1, an open spell (or one whose departure lies after the extract date: a planned end)
+    counts up to the municipality's own extract date or the period's end."""
+    t0, t1 = _timestamp(period.start), _timestamp(period.end)
+    p0, p1_excl = _day_number(period.start), _day_number(period.end) + 1
+    open_until = ", ".join(
+        f"({literal(e.municipality_code)}, {min(_day_number(period.end), _day_number(e.extract_date)) + 1}, "
+        f"{_day_number(e.extract_date)})"
+        for e in extracts
+    )
+    return [
+        f"""
+        CREATE TEMP TABLE f_spells AS
+            WITH munis AS (SELECT * FROM (VALUES {open_until}) t(m, open_end_excl, extract_day)),
+            spells AS (
+                SELECT p.*, greatest(least(CASE WHEN e IS NULL OR e > munis.extract_day THEN munis.open_end_excl
+                                                ELSE greatest(e, s + 1) END,
+                                           {p1_excl}) - greatest(s, {p0}), 0) AS care_days
+                FROM (
+                    SELECT municipality_code AS m, placement_key AS k, person_key AS person, legal_sex AS sex,
+                           target_group, form, provider_type,
+                           coalesce(start_date::DATE - DATE '1970-01-01', -(1::BIGINT << 61)) AS s,
+                           end_date::DATE - DATE '1970-01-01' AS e
+                    FROM read_parquet({_files(dirs, "placements")})
+                ) p JOIN munis USING (m)
+            ),
+            invoiced AS (
+                SELECT municipality_code AS m, placement_key AS k, sum(amount_kr::DECIMAL(18, 2)) AS kr
+                FROM read_parquet({_files(dirs, "placement_costs")})
+                WHERE care_month BETWEEN {t0} AND {t1}
+                GROUP BY ALL
+            )
+            SELECT s.m, s.k, s.person, s.sex, s.target_group, s.form, s.provider_type, s.care_days,
+                   coalesce(i.kr, 0::DECIMAL(18, 2)) AS cost_kr, s.s BETWEEN {p0} AND {p1_excl - 1} AS started_in_period
+            FROM spells s LEFT JOIN invoiced i USING (m, k)  -- a placement key is unique within its municipality
+            WHERE s.care_days > 0 OR coalesce(i.kr, 0) <> 0
+        """,
+        f"""
+        CREATE TEMP TABLE f_interventions AS
+            SELECT municipality_code AS m, intervention_key AS k, person_key AS person, kind
+            FROM read_parquet({_files(dirs, "interventions")})
+            WHERE start_date <= {t1} AND (end_date IS NULL OR end_date >= {t0})
+        """,
+        f"""
+        CREATE TEMP TABLE f_population AS
+            SELECT municipality_code AS m, sum(inhabitants) AS inhabitants
+            FROM read_parquet({_files(dirs, "population")})
+            WHERE year = {period.start.year}
+            GROUP BY m
+        """,
+    ]
+
+
+def _country_statements() -> list[str]:
+    """The country as one more municipality: persons once by person key, households once by
+    their applicant, everything else summed."""
+    c = literal(COUNTRY)
+    return [
+        f"""
+        INSERT INTO f_households
+            SELECT {c}, national_id, bool_or(counted), sum(kr), bool_or(with_children),
+                   arg_max(applicant_sex, applicant_order), bit_or(months), national_id, max(applicant_order)
+            FROM f_households GROUP BY national_id
+        """,
+        f"""
+        INSERT INTO f_persons
+            SELECT {c}, person, arg_max(latest, latest_order), max(latest_order), bool_or(unemployed),
+                   bit_or(adult_months)
+            FROM f_persons GROUP BY person
+        """,
+        f"INSERT INTO f_adult_reasons SELECT DISTINCT {c}, person, reason FROM f_adult_reasons",
+        f"INSERT INTO f_spells SELECT {c}, * EXCLUDE (m) FROM f_spells",
+        f"INSERT INTO f_interventions SELECT {c}, * EXCLUDE (m) FROM f_interventions",
+        f"INSERT INTO f_population SELECT {c}, sum(inhabitants) FROM f_population",
+    ]
+
+
+def _views(n_months: int) -> list[str]:
+    """Readable columns over the facts, and the households of each month of the period."""
+    return [
+        """
+        CREATE TEMP VIEW v_households AS
+            SELECT m, h, counted, kr, with_children, coalesce(applicant_sex, 'okänt') AS applicant_sex, national_id
+            FROM f_households
+        """,
+        """
+        CREATE TEMP VIEW v_persons AS
+            SELECT m, person, latest.adult AS adult, latest.sex AS sex, unemployed, adult_months
+            FROM f_persons
+        """,
+        """
+        CREATE TEMP VIEW v_adult_reasons AS
+            SELECT r.m, r.person, r.reason, p.latest.sex AS sex
+            FROM f_adult_reasons r JOIN f_persons p USING (m, person)
+        """,
+        f"""
+        CREATE TEMP VIEW v_household_months AS
+            SELECT m, h, i AS month FROM f_households, range({n_months}) t(i)
+            WHERE counted AND (months >> i) & 1 = 1
+        """,
+    ]
+
+
+def monthly_amounts(directory: Path, scope: Scope | None, through: dt.date) -> pd.DataFrame:
+    """Kronor by calendar month up to ``through`` for the forecast: payments by payment month
+    (``scope`` None) or the invoices of the placements in ``scope`` by care month.
+
+    Columns ``year``, ``month``, ``amount``; months without any amount are absent."""
+    if scope is None:
+        source = f"SELECT payment_date AS d, amount_kr AS kr FROM read_parquet({_files([directory], 'payments')})"
+    else:
+        source = f"""
+            SELECT c.care_month AS d, c.amount_kr AS kr
+            FROM read_parquet({_files([directory], "placement_costs")}) c
+            WHERE c.placement_key IN (SELECT placement_key FROM read_parquet({_files([directory], "placements")})
+                                      WHERE {scope.predicate()})
+        """
+    with duckdb.connect() as con:
+        return con.execute(
+            f"""SELECT year(d) AS year, month(d) AS month, sum(kr) AS amount FROM ({source})
+                WHERE d <= {_timestamp(through)} GROUP BY ALL ORDER BY ALL"""
+        ).df()

@@ -1,0 +1,96 @@
+"""The tables made from the measures: one municipality's cells, the key-figure table, all municipalities.
+
+:func:`cells` is what the pages read (any declared measure, split by its dimensions);
+:func:`measure_table` the key-figure rows of one municipality (:mod:`snanalys.key_figures`
+adds the economy's); :func:`key_figures_all` the same rows for every municipality and the
+country in one pass. All three evaluate the same declarations on the same facts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from snanalys.data import DataNotFoundError, Extract, MunicipalityData, municipality_dirs
+from snanalys.measures.catalog import BY_ID, COUNT_UNITS, key_figure_measures
+from snanalys.measures.engine import evaluate
+from snanalys.measures.facts import COUNTRY, Facts, build_facts, is_full_year
+from snanalys.memo import Memo, folder_state
+from snanalys.periods import Period
+
+COLUMNS = ["measure", "value", "unit", "label_sv", "base"]
+OUTPUT_COLUMNS = ["municipality_code", *COLUMNS]
+
+_FACTS = Memo(16)
+
+
+def facts_of(data: MunicipalityData, period: Period) -> Facts:
+    """The facts of one municipality and period, built once per process and data-folder state."""
+    key = (folder_state(data.directory), period.start, period.end)
+    return _FACTS.get(key, lambda: build_facts([data.directory], [data.extract], period))
+
+
+def cells(data: MunicipalityData, period: Period, ids: Iterable[str], by: Sequence[str] = ()) -> pd.DataFrame:
+    """Cells of ``ids`` for one municipality: ``measure``, the ``by`` columns, ``value``, ``base``."""
+    out = evaluate(facts_of(data, period), list(ids), by)
+    return out.drop(columns="municipality_code")
+
+
+def value(data: MunicipalityData, period: Period, measure_id: str) -> float | None:
+    """One measure's value (None where it is undefined, e.g. a ratio over 0)."""
+    v = cells(data, period, [measure_id])["value"].iloc[0]
+    return None if pd.isna(v) else float(v)
+
+
+def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
+    frame["unit"] = frame["measure"].map(lambda m: BY_ID[m].unit)
+    frame["label_sv"] = frame["measure"].map(lambda m: BY_ID[m].label_sv)
+    frame["value"] = frame["value"].astype(object).where(frame["value"].notna(), None)
+    return frame
+
+
+def measure_table(data: MunicipalityData, period: Period) -> pd.DataFrame:
+    """The declared key figures of ``period`` for one municipality, in the table's order."""
+    ids = [m.id for m in key_figure_measures(is_full_year(period))]
+    return _labelled(cells(data, period, ids))[COLUMNS]
+
+
+def key_figures_all(
+    processed_root: Path, period: Period, *, municipalities: Iterable[str] | None = None
+) -> pd.DataFrame:
+    """The key figures of ``period`` for every municipality of ``processed_root`` and the country ("0000").
+
+    Long format ``municipality_code, measure, value, unit, label_sv, base``, one block per
+    municipality (by code, the country first), measures in the order of :func:`measure_table`
+    (without the economy's rows, which come from each committee's own ledger and budget).
+    ``municipalities`` limits the pass (and so the country's total) to those codes.
+    """
+    dirs = municipality_dirs(Path(processed_root))
+    if municipalities is not None:
+        wanted = {str(code) for code in municipalities}
+        missing = wanted - {d.name for d in dirs}
+        if missing:
+            raise DataNotFoundError(
+                f"no processed data for municipality {', '.join(sorted(missing))} in {processed_root}"
+            )
+        dirs = [d for d in dirs if d.name in wanted]
+    if not dirs:
+        raise DataNotFoundError(f"no processed data in {processed_root}: run `snanalys ingest`")
+    extracts = [Extract.from_json(d / "extract.json") for d in dirs]
+    ids = [m.id for m in key_figure_measures(is_full_year(period))]
+    with build_facts(dirs, extracts, period, country=True) as facts:
+        frame = evaluate(facts, ids)
+    order = {m: i for i, m in enumerate(ids)}
+    frame["_order"] = frame["measure"].map(order)
+    frame["_country"] = frame["municipality_code"] != COUNTRY
+    frame = frame.sort_values(["_country", "municipality_code", "_order"], kind="stable")
+    frame = _labelled(frame.drop(columns=["_order", "_country"]).reset_index(drop=True))
+    frame["value"] = frame["value"].astype("float64")
+    return frame[OUTPUT_COLUMNS]
+
+
+def counts_of_individuals(frame: pd.DataFrame) -> pd.Series:
+    """Whether each row's value is itself a count of individuals (its base is the value)."""
+    return frame["unit"].isin(COUNT_UNITS)

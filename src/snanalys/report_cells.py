@@ -1,0 +1,162 @@
+"""Every number a tertial report may publish, as cells of declared measures.
+
+The pages, the PDF and the CSV/XLSX tables print numbers; each of them should be the value
+of a declared measure (:mod:`snanalys.measures.catalog`) for some period and split, or a
+declared function of such values (the change on last year). :func:`report_cells` lists
+them all for one report: what issue 13's number-tracing test checks the public files
+against, and what disclosure control over the whole report (issue 14) will protect.
+
+Cells are *unsuppressed*: the tracing asks where a printed number comes from, not whether
+it may be printed.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from snanalys.data import MunicipalityData
+from snanalys.economy.figures import source_tables, table_values
+from snanalys.kolada import extract as kolada
+from snanalys.measures.catalog import MEASURES, PAGE_SPLITS, Measure
+from snanalys.measures.engine import change_on_last_year, difference
+from snanalys.measures.tables import cells
+from snanalys.periods import Period, tertial_alone, year_to_date
+from snanalys.trends import comparison_years
+
+CELL_COLUMNS = ["measure", "period", "by", "key", "value", "unit"]
+_DERIVED_UNITS = {"procentenheter": "procent"}  # a change in points prints as a share does
+
+
+def _declared_cells(data: MunicipalityData, period: Period) -> list[pd.DataFrame]:
+    """Every computed measure of ``period``: its total and each split it declares (and reason × sex)."""
+    full_year = period.start.month == 1 and period.end.month == 12 and period.start.year == period.end.year
+    measures = [m for m in MEASURES if m.kind != "table" and (full_year or not m.full_year_only)]
+    splits: list[tuple[str, ...]] = [()] + sorted({(d,) for m in measures for d in m.dims}) + list(PAGE_SPLITS)
+    out = []
+    for by in splits:
+        ids = [m.id for m in measures if set(by) <= _dims(m)]
+        if not ids:
+            continue
+        frame = cells(data, period, ids, by=list(by))
+        key = frame[list(by)].astype(str).agg(" × ".join, axis=1) if by else ""
+        out.append(
+            pd.DataFrame(
+                {
+                    "measure": frame["measure"],
+                    "period": period.label,
+                    "by": " × ".join(by),
+                    "key": key,
+                    "value": frame["value"].astype("float64"),
+                    "unit": frame["measure"].map(lambda m: BY_UNIT[m]),
+                }
+            )
+        )
+    return out
+
+
+def _dims(measure: Measure) -> set[str]:
+    if measure.kind == "mean_over_months":
+        return set(_BY_ID[measure.of[0]].dims) - {"month"}
+    if measure.kind == "ratio":
+        return set(measure.dims) or set.intersection(*(_dims(_BY_ID[m]) for m in measure.of))
+    return set(measure.dims)
+
+
+_BY_ID = {m.id: m for m in MEASURES}
+BY_UNIT = {m.id: m.unit for m in MEASURES}
+
+
+def _changes(totals: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The change on the same period last year (per cent or points) and the difference, per measure."""
+    this = totals.loc[totals["period"].str.startswith(str(year))].set_index("measure")["value"]
+    last = totals.loc[totals["period"].str.startswith(str(year - 1))].set_index("measure")["value"]
+    rows = []
+    for measure in this.index.intersection(last.index):
+        unit = BY_UNIT[measure]
+        change, change_unit = change_on_last_year(this[measure], last[measure], unit)
+        rows.append(("change_on_last_year:" + measure, change, _DERIVED_UNITS.get(change_unit, change_unit)))
+        # the sentence prints the size of the difference and says "fler"/"färre"
+        diff = difference(this[measure], last[measure])
+        rows.append(("difference_on_last_year:" + measure, None if diff is None else abs(diff), unit))
+    return pd.DataFrame(
+        {"measure": [r[0] for r in rows], "period": f"{year} mot {year - 1}", "by": "", "key": "",
+         "value": [r[1] for r in rows], "unit": [r[2] for r in rows]}
+    )
+
+
+def _table_cells(tables: dict, period_label: str, sources: tuple[str, ...]) -> list[pd.DataFrame]:
+    out = []
+    for m in MEASURES:
+        if m.kind == "table" and m.source in sources:
+            values = table_values(tables, m)
+            out.append(pd.DataFrame({"measure": m.id, "period": period_label, "by": "key",
+                                     "key": values.index.astype(str), "value": values.to_numpy(), "unit": m.unit}))
+    return out
+
+
+def _kolada_cells(data: MunicipalityData) -> list[pd.DataFrame]:
+    extract = kolada.comparison_extract(kolada.external_dir(data.directory))
+    code = data.extract.municipality_code
+    if code not in extract.geos:
+        return []
+    peers = kolada.similar_size_peers(kolada.kpi_rows(extract, "N01951"), code)
+    out = []
+    for m in MEASURES:
+        if m.kind == "table" and m.source == "kolada":
+            series = kolada.comparison(kolada.kpi_rows(extract, m.column), m.column, code, peers)
+            long = series[["municipality", "peers_median", "country"]].stack().rename("value").reset_index()
+            out.append(pd.DataFrame({"measure": m.id, "period": long["year"].astype(str), "by": "series",
+                                     "key": long.iloc[:, 1].astype(str), "value": long["value"].astype("float64"),
+                                     "unit": m.unit}))
+    return out
+
+
+def _target_cells(same_period: dict, year: int) -> pd.DataFrame:
+    """The targets of the period and the numbers of their rules (config of ``targets.toml``)."""
+    from snanalys import targets
+
+    goals = targets.load_goals()
+    results = targets.evaluate(goals, same_period, year)
+    rows = [("target_value", r.indicator.id, r.target, "") for r in results]
+    for goal in goals:
+        greens = sum(1 for r in results if r.goal.id == goal.id and r.status == targets.GREEN)
+        rows += [("target_goal_greens", goal.id, greens, ""), ("target_goal_indicators", goal.id,
+                                                                len(goal.indicators), ""),
+                 ("target_goal_required_green", goal.id, goal.required_green, "")]
+        for ind in goal.indicators:
+            rows.append(("target_tolerance", ind.id, 100 * ind.tolerance, ""))
+            if ind.target is not None:
+                rows += [("target_configured", ind.id, ind.target, ""),
+                         ("target_upper_limit", ind.id, ind.target * (1 + ind.tolerance), "")]
+            if ind.reduction is not None:
+                rows.append(("target_reduction", ind.id, 100 * ind.reduction, ""))
+    return pd.DataFrame({"measure": [r[0] for r in rows], "period": str(year), "by": "indicator",
+                         "key": [r[1] for r in rows], "value": [r[2] for r in rows], "unit": [r[3] for r in rows]})
+
+
+def report_cells(data: MunicipalityData, year: int, tertial: int) -> pd.DataFrame:
+    """Every cell the report of ``year`` T``tertial`` may print: ``measure, period, by, key, value, unit``."""
+    years = comparison_years(data, year)
+    frames: list[pd.DataFrame] = []
+    for y in years:
+        frames += _declared_cells(data, year_to_date(y, tertial))
+        if y < year or tertial == 3:
+            frames += _declared_cells(data, year_to_date(y, 3))  # full-year tables (long-term, indicators)
+    for y in (year - 1, year):
+        for t in range(1, tertial + 1):
+            frames += _declared_cells(data, tertial_alone(y, t))
+    declared = pd.concat(frames, ignore_index=True)
+    totals = declared.loc[declared["by"] == ""].drop_duplicates(["measure", "period"])
+    same_period = totals.loc[totals["period"].isin([year_to_date(y, tertial).label for y in years])]
+    frames = [declared, _changes(same_period, year)]
+    months = year_to_date(year, tertial).end.month
+    frames += _table_cells(source_tables(data, year, tertial, months), str(year),
+                           ("committee", "costs", "cumulative", "account_groups"))
+    frames += _kolada_cells(data)
+    values = {
+        m: {int(p[:4]): v for p, v in zip(group["period"], group["value"])}
+        for m, group in same_period.groupby("measure")
+    }
+    frames.append(_target_cells(values, year))
+    out = pd.concat([f for f in frames if len(f)], ignore_index=True)
+    return out[CELL_COLUMNS]
