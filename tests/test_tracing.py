@@ -194,6 +194,7 @@ def test_years_dates_and_definitions_are_allowed_but_a_figure_equal_to_them_is_n
     assert tracing.allowed(one("per den 31 augusti 2025")[0]).name == "date"
     assert tracing.allowed(one("bistånd 10–12 månader")[1]).name == "long-term definition"
     assert tracing.allowed(one("vuxna (18+)")[0]).name == "age limit"
+    assert [tracing.allowed(n).name for n in one("barn 0-20 år")] == ["age limit", "age limit"]
     assert tracing.allowed(one("4 kap. 1 § SoL")[0]).name == "law reference"
     assert tracing.allowed(one("Exempelkommun (0480)")[0]).name == "municipality code"
     assert tracing.allowed(one("färre än 5 personer")[0]).name == "suppression rule"
@@ -216,6 +217,9 @@ def test_matching_compares_printed_text_so_rounding_counts():
                           "unit": ["procent", "hushåll", "kr"]})
     assert texts(tracing.unmapped(numbers("4,7 %", f"1{NBSP}234", f"63,5{NBSP}mnkr", f"63{NBSP}459"), cells)) == []
     assert texts(tracing.unmapped(numbers("4,6 %", f"1{NBSP}235", "63,4 mnkr"), cells)) == ["4,6", f"1{NBSP}235", "63,4"]
+    # the printed unit counts too: a share is printed with %, million kronor with mnkr
+    assert texts(tracing.unmapped(numbers("0 av 5 indikatorer", "4,7", "63,5", "1,2 %", "1,2 mnkr"), cells)) == [
+        "0", "5", "4,7", "63,5", "1,2", "1,2"]
 
 
 def test_absolute_values_only_when_asked():

@@ -380,6 +380,8 @@ def _age_limit(n: Number) -> bool:
         return False
     if re.match(r"\+", n.after):
         return True
+    if re.match(r"\s?[–-]\s?\d{1,2}\s?år\b", n.after):  # the lower end of "0–20 år"
+        return True
     return re.match(r"\s?år\b", n.after) is not None and (
         n.in_range or re.search(r"(under|över|från|till|minst)\s$", n.before) is not None
         or re.search(r"\d\s?[–-]\s?$", n.before) is not None)
@@ -487,23 +489,40 @@ def normalise(text: str) -> str:
     return t
 
 
-def printed_forms(value: float, unit: str) -> set[str]:
-    """Every way the pages may print a cell of this unit (normalised number text)."""
+#: what a printed unit suffix says about the cell: a percentage, million kronor, thousand
+#: kronor, kronor, or nothing printed (the unit is in the row or column label)
+PERCENT, MNKR, TKR, KR, PLAIN = "%", "mnkr", "tkr", "kr", ""
+_SUFFIX_CLASS = {"%": PERCENT, "procentenheter": PERCENT, "mnkr": MNKR, "tkr": TKR, "kr": KR, "": PLAIN}
+
+
+def printed_forms(value: float, unit: str) -> set[tuple[str, str]]:
+    """Every way the pages may print a cell of this unit: (suffix class, normalised text).
+
+    A percentage is only ever printed with its sign ``%`` (``format_percent``), million
+    kronor only with ``mnkr``; a plain number (no suffix) is any other form. Keeping the
+    suffix in the comparison stops ``3`` in "0 av 3 indikatorer" from matching a share of
+    3,4 % rounded to no decimals.
+    """
     if presentation.is_missing(value):
         return set()
     value = float(value)
-    forms = {presentation.format_number(value, unit)}
-    forms |= {presentation.format_decimal_sv(value, d) for d in (0, 1)}
-    if unit == "kr":  # kronor, also shown as tkr and mnkr
-        forms |= {presentation.format_tkr(value), presentation.format_mnkr(value, 1),
-                  presentation.format_decimal_sv(value / 1e6, 0)}
-    if unit == "tkr":  # thousand kronor, also shown as mnkr
-        forms |= {presentation.format_decimal_sv(value / 1e3, d) for d in (0, 1)}
+    forms: set[tuple[str, str]] = set()
     if unit == "procent":
-        forms |= {presentation.format_percent(value, d) for d in (0, 1)}
-    if unit.startswith("kr/"):
-        forms |= {presentation.format_decimal_sv(value, 0)}
-    return {normalise(f) for f in forms}
+        forms |= {(PERCENT, presentation.format_percent(value, d)) for d in (0, 1)}
+        forms.add((PERCENT, presentation.format_number(value, unit)))
+    elif unit == "kr":  # kronor: shown as mnkr, tkr or kronor
+        forms |= {(MNKR, presentation.format_mnkr(value, 1)), (MNKR, presentation.format_number(value, unit))}
+        forms |= {(TKR, presentation.format_tkr(value)), (PLAIN, presentation.format_tkr(value))}
+        forms |= {(KR, presentation.format_decimal_sv(value, 0)), (PLAIN, presentation.format_decimal_sv(value, 0))}
+    elif unit == "tkr":  # thousand kronor: tkr tables and sentences, or mnkr
+        forms |= {(c, presentation.format_decimal_sv(value, d)) for c in (TKR, PLAIN) for d in (0, 1)}
+        forms.add((MNKR, presentation.format_decimal_sv(value / 1e3, 1)))
+    elif unit.startswith("kr/"):
+        forms |= {(c, presentation.format_decimal_sv(value, d)) for c in (KR, PLAIN) for d in (0, 1)}
+    else:
+        forms.add((PLAIN, presentation.format_number(value, unit)))
+        forms |= {(PLAIN, presentation.format_decimal_sv(value, d)) for d in (0, 1)}
+    return {(c, normalise(f)) for c, f in forms}
 
 
 def _decimals(text: str) -> int:
@@ -520,15 +539,16 @@ def unmapped(numbers: Iterable[Number], cells, *, absolute: bool | Callable[[Num
 
     ``cells`` is a DataFrame with at least ``measure``, ``value`` and ``unit``, one row
     per published cell. HTML and PDF text is compared as printed text (normalised
-    spaces and minus), so "4,6" matches a cell 4.62 in procent but not 4.66; CSV and XLSX
+    spaces and minus) together with the unit suffix printed after it, so "4,6 %" matches a
+    cell 4.62 in procent but not 4.66, nor a count of 4.6; CSV and XLSX
     machine values match a cell that rounds to them at the decimals they show.
 
     ``absolute``: also accept an unsigned number that prints a cell's absolute value
     (a difference printed as "1 585 färre"). Off by default; ``True`` for every number,
     or a predicate choosing the numbers that print a difference.
     """
-    forms: set[str] = set()
-    abs_forms: set[str] = set()
+    forms: set[tuple[str, str]] = set()
+    abs_forms: set[tuple[str, str]] = set()
     values: list[float] = []
     for value, unit in zip(cells["value"], cells["unit"], strict=True):
         if presentation.is_missing(value):
@@ -545,7 +565,7 @@ def unmapped(numbers: Iterable[Number], cells, *, absolute: bool | Callable[[Num
             if _machine_match(n, values):
                 continue
         elif n.kind == "number":
-            text = normalise(n.text)
+            text = (_SUFFIX_CLASS.get(n.suffix.lower(), PLAIN), normalise(n.text))
             if text in forms:
                 continue
             use_abs = absolute(n) if callable(absolute) else absolute
