@@ -147,14 +147,19 @@ def test_csv_and_xlsx_cells(report):
 def test_pdf_text(tmp_path):
     from weasyprint import HTML
 
-    body = (f"<html lang='sv'><body><h1>Rapport 2025</h1><p>Hushåll: 1{NBSP}234, förändring {MINUS}12 "
-            f"(4,6{NBSP}%), bistånd 10–12 månader, per 2025-08-31.</p></body></html>")
+    body = (f"<html lang='sv'><head><style>@page {{ @bottom-center {{ content: 'Sida ' counter(page) ' av ' "
+            f"counter(pages) }} }}</style></head><body><h1>Rapport 2025</h1><p>Hushåll: 1{NBSP}234, förändring "
+            f"{MINUS}12 (4,6{NBSP}%), bistånd 10–12 månader, per 2025-08-31.</p>"
+            f"<p style='width: 3em'>högst 5{NBSP}%</p></body></html>")
     HTML(string=body).write_pdf(tmp_path / "rapport.pdf")
     found = tracing.pdf_numbers(tmp_path / "rapport.pdf", "2025-T2")
-    assert [(n.text.replace(NBSP, " "), n.kind) for n in found] == [
+    assert sorted((n.text.replace(NBSP, " "), n.kind) for n in found) == sorted([
         ("2025", "number"), ("1 234", "number"), (f"{MINUS}12", "number"), ("4,6", "number"),
-        ("10", "number"), ("12", "number"), ("2025-08-31", "date")]
-    assert found[1].value == 1234.0 and found[1].where.startswith("sida 1, rad")
+        ("10", "number"), ("12", "number"), ("2025-08-31", "date"), ("5", "number"), ("1", "number"), ("1", "number")])
+    by_text = {n.text.replace(NBSP, " "): n for n in found}
+    assert by_text["1 234"].value == 1234.0 and by_text["1 234"].where.startswith("sida 1, rad ")
+    assert by_text["5"].suffix == "%"
+    assert [tracing.allowed(n).name for n in found if n.text == "1"] == ["PDF page number"] * 2
 
 
 def test_public_numbers_reads_only_public_files(report):

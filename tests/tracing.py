@@ -20,6 +20,7 @@ Only for tests: reads files, never the network.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import math
 import re
 from collections.abc import Callable, Iterable
@@ -86,12 +87,17 @@ _RANGE_AFTER = re.compile(r"^\s?[–-]\s?\d")
 def parse_sv(text: str) -> float:
     """A Swedish printed number: ``"−1\u00a0234,5"`` → -1234.5."""
     t = re.sub(rf"[{_SPACES}\s]", "", text)
-    t = t.replace("\u2212", "-").replace("±", "").lstrip("+")
+    t = t.replace("\u2212", "-").lstrip("+")
     return float(t.replace(",", "."))
 
 
 def tokenize(text: str, **fields) -> list[Number]:
-    """Every number in one piece of text (a text node, an attribute, a PDF line, a cell)."""
+    """Every number in one piece of text (a text node, an attribute, a PDF page, a cell)."""
+    return [number for _, number in _tokens(text, **fields)]
+
+
+def _tokens(text: str, **fields) -> list[tuple[int, Number]]:
+    """(offset, number) for every number in ``text``."""
     found = []
     for m in _TOKEN.finditer(text):
         before = text[max(0, m.start() - 40): m.start()]
@@ -112,8 +118,8 @@ def tokenize(text: str, **fields) -> list[Number]:
                 float(token) if kind == "dotted" and token.count(".") == 1 else float(digits[-1]))
         after = text[after_start: after_start + 40]
         in_range = kind == "number" and bool(_RANGE_BEFORE.search(before) or _RANGE_AFTER.search(after))
-        found.append(Number(text=token, value=value, kind=kind, suffix=suffix, before=before,
-                            after=after, in_range=in_range, **fields))
+        found.append((m.start(), Number(text=token, value=value, kind=kind, suffix=suffix, before=before,
+                                        after=after, in_range=in_range, **fields)))
     return found
 
 
@@ -311,8 +317,13 @@ def pdf_numbers(path: Path, report: str = "") -> list[Number]:
 
     found = []
     for p, page in enumerate(PdfReader(path).pages, start=1):
-        for n, line in enumerate((page.extract_text() or "").splitlines(), start=1):
-            found.extend(tokenize(line, file=path.name, where=f"sida {p}, rad {n}", report=report))
+        text = (page.extract_text() or "").replace("\r\n", "\n")
+        # the page as one text, so that a unit or word wrapped onto the next line stays in the
+        # token's context ("högst 5" / "%"); the line is counted back from the offset
+        flat = text.replace("\n", " ")
+        for offset, number in _tokens(flat, file=path.name, where="", report=report):
+            line = text.count("\n", 0, offset) + 1
+            found.append(dataclasses.replace(number, where=f"sida {p}, rad {line}"))
     return found
 
 
@@ -343,10 +354,6 @@ class Allow:
     name: str
     why: str
     test: Callable[[Number], bool] = field(repr=False)
-
-
-def _is_text(n: Number) -> bool:
-    return n.kind == "number" and not n.file.endswith(MACHINE_FILES)
 
 
 def _bare_int(n: Number) -> bool:
@@ -433,11 +440,9 @@ def _per_thousand(n: Number) -> bool:
 
 
 def _pdf_page_number(n: Number) -> bool:
-    # a PDF line that is only a page number: "3", "3 / 12", "sida 3 av 12"
-    if not n.file.endswith(".pdf") or not _bare_int(n):
-        return False
-    line = n.before + n.text + n.after
-    return re.fullmatch(r"\s*(sida\s)?\d+(\s?(av|/)\s?\d+)?\s*", line, re.IGNORECASE) is not None
+    # the PDF's page numbers: "sida 3", "sida 3 av 12", "Sida 3 / 12"
+    return n.file.endswith(".pdf") and _bare_int(n) and re.search(
+        r"\bsida\s?$|\bsida\s?\d+\s?(av|/)\s?$", n.before, re.IGNORECASE) is not None
 
 
 ALLOWED: tuple[Allow, ...] = (
@@ -461,7 +466,7 @@ ALLOWED: tuple[Allow, ...] = (
     Allow("municipality code", "the municipality's code '(0480)'", _municipality_code),
     Allow("software version", "'snanalys 0.1.0', 'CC BY 4.0'", _software_version),
     Allow("per thousand", "the 1000 of a rate's denominator ('antal/1000 inv', '× 1 000 /')", _per_thousand),
-    Allow("PDF page number", "a PDF line holding only the page number", _pdf_page_number),
+    Allow("PDF page number", "page numbers in the PDF ('sida 3 av 12')", _pdf_page_number),
 )
 
 
@@ -481,8 +486,7 @@ def allowed(number: Number) -> Allow | None:
 def normalise(text: str) -> str:
     """Printed number text without spaces, with '-' for any minus, without a leading '+';
     a negative zero ('−0', '−0,0') is zero."""
-    t = re.sub(rf"[{_SPACES}\s]", "", text).replace("\u2212", "-").replace("±", "")
-    t = t.lstrip("+")
+    t = re.sub(rf"[{_SPACES}\s]", "", text).replace("\u2212", "-").lstrip("+")
     t = re.sub(r"\s*(%|procentenheter|mnkr|tkr|kr)$", "", t)
     if re.fullmatch(r"-0(,0+)?", t):
         t = t[1:]
