@@ -5,8 +5,10 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from through_engine import figure, scope_figures, split
-from snanalys.periods import year_to_date
+from through_engine import figure, municipality, scope_figures, split
+
+from snanalys.measures.tables import cells
+from snanalys.periods import tertial_alone, year_to_date
 
 EXTRACT = dt.date(2026, 11, 5)
 Y2025 = year_to_date(2025, 3)
@@ -81,3 +83,18 @@ def test_placement_share_of_interventions():
     assert figure(Y2025, "children_interventions", interventions=interventions) == 3
     assert figure(Y2025, "children_interventions_open_care", interventions=interventions) == 2
     assert figure(Y2025, "children_interventions_placement_share", interventions=interventions) == pytest.approx(100 / 3)
+
+
+def test_placements_started_in_the_period():
+    """Spells of children that start in the period (a second spell of the same child counts too)."""
+    second = _placements([("p8", "c1", "BARN_UNGA", "HVB", "EXTERN", "2025-06-01", None)])
+    placements = pd.concat([PLACEMENTS, second], ignore_index=True)
+    assert figure(year_to_date(2025, 1), "children_placements_started", placements=placements) == 3
+    assert figure(Y2025, "children_placements_started", placements=placements) == 4
+    assert figure(tertial_alone(2025, 2), "children_placements_started", placements=placements) == 1
+    data = municipality(placements=placements)
+    started = cells(data, Y2025, ["children_placements_started"]).iloc[0]
+    assert started["base"] == 3  # four placements of three children
+    assert split(Y2025, "children_placements_started", "form", placements=placements) == {
+        "HVB": 2, "FAMILJEHEM_EGET": 1, "JOURHEM": 1
+    }

@@ -7,6 +7,7 @@ import pytest
 
 import tracing
 from snanalys.presentation import format_number
+from snanalys.report_cells import report_cells
 
 PERIODS = [(2025, 2), (2025, 3)]
 PUBLIC_FILES = [
@@ -14,27 +15,8 @@ PUBLIC_FILES = [
     "jamforelser.html", "nyckeltal.csv", "nyckeltal.xlsx", "rapport.pdf",
 ]
 
-try:
-    from snanalys.measures import report_cells
-except ImportError:  # the measure layer is not merged yet
-    report_cells = None
-
-
-# --- PROVISIONAL (branch issue13-tracing only) ---------------------------------------
-# Until snanalys.measures.report_cells exists, the cells are the key figures of the same
-# period of every comparison year. Remove this function, the fallback in `cells()` and
-# the xfail marker when the measure layer is merged.
-def _provisional_cells(data, year: int, tertial: int):
-    from snanalys.trends import same_period_key_figures
-
-    return same_period_key_figures(data, year, tertial)[["measure", "year", "value", "unit", "label_sv", "base"]]
-# --- end PROVISIONAL -----------------------------------------------------------------
-
-
 def cells(data, year: int, tertial: int):
-    if report_cells is not None:
-        return report_cells(data, year, tertial)
-    return _provisional_cells(data, year, tertial)
+    return report_cells(data, year, tertial)
 
 
 @pytest.fixture(scope="module")
@@ -57,13 +39,12 @@ def test_the_tracer_reads_every_public_file(built_reports, traced, year, tertial
     assert sorted(p.name for p in folder.iterdir() if p.is_file()) == sorted(PUBLIC_FILES)
     numbers, frame = traced[label]
     assert {n.file for n in numbers if n.kind in ("number", "machine")} == set(PUBLIC_FILES)
-    households = frame[(frame["measure"] == "eb_households") & (frame["year"] == year)]["value"].iloc[0]
+    households = frame[(frame["measure"] == "eb_households") & (frame["period"] == f"{year}-T{tertial}")]["value"].iloc[0]
     printed = tracing.normalise(format_number(households, "hushåll"))
     on_summary = [n for n in numbers if n.file == "index.html" and tracing.normalise(n.text) == printed]
     assert on_summary and not any(tracing.allowed(n) for n in on_summary)
 
 
-@pytest.mark.xfail(strict=False, reason="measure layer not merged")
 @pytest.mark.parametrize("name", PUBLIC_FILES)
 @pytest.mark.parametrize(("year", "tertial"), PERIODS, ids=[f"{y}-T{t}" for y, t in PERIODS])
 def test_every_public_number_maps_to_a_cell(traced, year, tertial, name):

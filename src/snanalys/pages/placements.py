@@ -45,6 +45,7 @@ def overview_section(ctx: PageContext) -> str:
     measures = [
         "care_days_children",
         "children_placed",
+        "children_placements_started",
         "care_days_adults_external",
         "care_days_protected_housing",
         "children_interventions_placements",
