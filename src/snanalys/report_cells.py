@@ -119,7 +119,7 @@ def _target_cells(same_period: dict, year: int) -> pd.DataFrame:
     results = targets.evaluate(goals, same_period, year)
     rows = [("target_value", r.indicator.id, r.target, "") for r in results]
     for goal in goals:
-        greens = sum(1 for r in results if r.goal.id == goal.id and r.status == targets.GREEN)
+        greens = targets.green_count(goal, results)
         rows += [("target_goal_greens", goal.id, greens, ""), ("target_goal_indicators", goal.id,
                                                                 len(goal.indicators), ""),
                  ("target_goal_required_green", goal.id, goal.required_green, "")]

@@ -186,6 +186,10 @@ def evaluate(
     return results
 
 
+def green_count(goal: Goal, results: list[IndicatorResult]) -> int:
+    """How many of the goal's indicators are green."""
+    return sum(1 for r in results if r.goal.id == goal.id and r.status == GREEN)
+
+
 def goal_met(goal: Goal, results: list[IndicatorResult]) -> bool:
-    greens = sum(1 for r in results if r.goal.id == goal.id and r.status == GREEN)
-    return greens >= goal.required_green
+    return green_count(goal, results) >= goal.required_green

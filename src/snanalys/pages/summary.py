@@ -74,7 +74,7 @@ def targets_section(ctx: PageContext) -> str:
     )
     goal_lines = []
     for goal in goals:
-        greens = sum(1 for r in results if r.goal.id == goal.id and r.status == targets.GREEN)
+        greens = targets.green_count(goal, results)
         met = "uppfyllt" if targets.goal_met(goal, results) else "inte uppfyllt"
         goal_lines.append(
             f"<li>{html.escape(goal.title)}: {greens} av {len(goal.indicators)} indikatorer gröna "
