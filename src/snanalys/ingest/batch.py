@@ -49,9 +49,11 @@ from snanalys import __version__
 from snanalys.ingest import checks, parsing, pseudonymise, quality, tables, writing
 from snanalys.ingest.contracts import Context, Contexts, parsed_schemas
 from snanalys.ingest.errors import IngestError, problem
-from snanalys.ingest.pseudonymise import NATIONAL_KINDS, Pseudonymiser, hex_of, key_fingerprint
+from snanalys.ingest.extract import EXTRACT_FILE, folder_name, read_extract
+from snanalys.ingest.pseudonymise import NATIONAL_KINDS, Pseudonymiser, hex_of, key_fingerprint, resolve_key
 from snanalys.ingest.reading import RawBatch, large_text, locate, read_batch
 from snanalys.ingest.tables import SPECS, TABLE_ORDER, TableSpec
+from snanalys.ingest.validation import check_processed, concat_failures, no_failures, parse_table, raise_failures, validate_table
 
 log = logging.getLogger("snanalys.ingest.pipeline")
 
@@ -73,6 +75,19 @@ TASKS_PER_WORKER = 4
 MIN_TASK_BYTES = 4 << 20
 #: Below this many raw bytes in all, one process does everything (starting others costs more).
 PARALLEL_FROM_BYTES = 24 << 20
+
+
+@dataclass
+class IngestResult:
+    """What one ingest wrote."""
+
+    municipality_code: str
+    output_dir: Path
+    rows: dict[str, int]
+    synthetic: bool
+    warnings: list[str] = field(default_factory=list)
+    pseudonym_key_id: str = ""
+    quality: dict = field(default_factory=dict)  # extract.json's "quality" (:mod:`quality`)
 
 
 @dataclass(frozen=True)
@@ -163,8 +178,6 @@ class _Table:
 
 
 def _ingest_table(spec: TableSpec, folders: list[Folder], task: Task, carry: dict) -> dict[int, Outcome]:
-    from snanalys.ingest.pipeline import _check_processed, _concat_failures, parse_table, validate_table
-
     entries = []
     for f in folders:
         try:
@@ -178,7 +191,7 @@ def _ingest_table(spec: TableSpec, folders: list[Folder], task: Task, carry: dic
     text = batch.frame
 
     _structure(t)
-    formulas = _concat_failures([checks.formula_failures(spec, text), checks.text_failures(spec, text)])
+    formulas = concat_failures([checks.formula_failures(spec, text), checks.text_failures(spec, text)])
     normalised: dict[str, pd.Series] = {}
     frame, parse_failures = parse_table(spec, text, normalised)
     twelve = normalised.get("personnummer")
@@ -192,10 +205,10 @@ def _ingest_table(spec: TableSpec, folders: list[Folder], task: Task, carry: dic
     for f in spec.fields:
         if f.unique:
             contexts.unique_ok[f.name] = _unique_within_folder(t, frame[f.name], digests.get(f.name))
-    failures = validate_table(frame, parsed_schemas(contexts)[spec.table], _concat_failures([formulas, parse_failures]))
-    failures = _concat_failures([failures, checks.plausibility_failures(spec, frame, group=t.source)])
+    failures = validate_table(frame, parsed_schemas(contexts)[spec.table], concat_failures([formulas, parse_failures]))
+    failures = concat_failures([failures, checks.plausibility_failures(spec, frame, group=t.source)])
     if spec.table == "placement_costs":
-        failures = _concat_failures([failures, _reference_failures(t, frame, carry)])
+        failures = concat_failures([failures, _reference_failures(t, frame, carry)])
     _handle_failures(t, failures, contexts, task.quarantine)
 
     keep = None if not t.drop.any() else np.flatnonzero(~t.drop)
@@ -203,7 +216,7 @@ def _ingest_table(spec: TableSpec, folders: list[Folder], task: Task, carry: dic
     kept_source = t.source if keep is None else t.source[keep]
     out = _processed(spec, kept, digests, keep)
     _pseudonymise_personal_text(t, kept, kept_source, out)
-    _check_processed(spec.table, out)
+    check_processed(spec.table, out)
 
     if twelve is not None and keep is not None:
         twelve = twelve.iloc[keep]
@@ -453,7 +466,7 @@ def _reference_failures(t: _Table, costs: pd.DataFrame, carry: dict) -> pd.DataF
     placed, cited = _placement_keys(placements, costs["placement_id"], positions)
     unknown = np.flatnonzero((cited >= 0) & ~np.isin(cited, placed[placed >= 0]))
     if len(unknown) == 0:
-        return _no_failures()
+        return no_failures()
     expected = [
         f"väntade ett placerings_id som finns i {placements.file_names[p]}" for p in positions[unknown].tolist()
     ]
@@ -466,14 +479,8 @@ def _reference_failures(t: _Table, costs: pd.DataFrame, carry: dict) -> pd.DataF
     )
 
 
-def _no_failures() -> pd.DataFrame:
-    return pd.DataFrame({"index": pd.Series([], dtype="Int64"), "column": [], "expected": []})
-
-
 def _handle_failures(t: _Table, failures: pd.DataFrame, contexts: Contexts, quarantine: bool) -> None:
     """Each folder's failures: an error for its file, or (quarantine) its rows set aside."""
-    from snanalys.ingest.pipeline import _raise_failures
-
     if failures.empty:
         return
     index = failures["index"]
@@ -497,8 +504,8 @@ def _handle_failures(t: _Table, failures: pd.DataFrame, contexts: Contexts, quar
         raw = t.batch.raw_file(k)
         try:
             if not quarantine:
-                _raise_failures(t.spec, raw, theirs)
-            _raise_failures(t.spec, raw, theirs[theirs["index"].isna()])  # a fault without a row stops
+                raise_failures(t.spec, raw, theirs)
+            raise_failures(t.spec, raw, theirs[theirs["index"].isna()])  # a fault without a row stops
         except IngestError as exc:
             t.fail(k, exc)
             continue
@@ -772,18 +779,15 @@ def ingest_folders(
     key: bytes | str | None = None,
     quarantine: bool = False,
     workers: int | None = None,
-) -> list:
+) -> list[IngestResult]:
     """Ingest ``raw_dirs`` together (see the module's docstring); the results in their order."""
-    from snanalys.ingest.pipeline import EXTRACT_FILE, IngestResult, _folder_name, read_extract
-    from snanalys.ingest.pseudonymise import resolve_key
-
     raw_dirs = [Path(d) for d in raw_dirs]
     processed_root = Path(processed_root)
     if not raw_dirs:
         return []
     extracts = []
     for d in raw_dirs:  # every uttag.json and key before any data file is read
-        prefix = f"{_folder_name(d)}/"
+        prefix = f"{folder_name(d)}/"
         extract = read_extract(d, prefix)
         secret = resolve_key(key, synthetic=extract.synthetic, file=f"{prefix}{EXTRACT_FILE}")
         extracts.append((d, prefix, extract, secret))
@@ -815,7 +819,7 @@ def ingest_folders(
                     raise outcome.error
         results = []
         for f, (_, _, extract, _) in zip(folders, extracts):
-            meta, result = _result(f, extract, outcomes[f.position], processed_root, IngestResult)
+            meta, result = _result(f, extract, outcomes[f.position], processed_root)
             writing.finish(f.build, meta)
             results.append(result)
             for table in TABLE_ORDER:
@@ -834,7 +838,7 @@ def ingest_folders(
     return results
 
 
-def _result(folder: Folder, extract, outcomes: dict[str, Outcome], processed_root: Path, result_type):
+def _result(folder: Folder, extract, outcomes: dict[str, Outcome], processed_root: Path) -> tuple[dict, IngestResult]:
     """extract.json and the IngestResult of a folder whose every table was written."""
     warnings = [w for t in TABLE_ORDER for w in outcomes[t].warnings]
     quality_warnings = (
@@ -865,7 +869,7 @@ def _result(folder: Folder, extract, outcomes: dict[str, Outcome], processed_roo
         "warnings": warnings,
         "quality": summary,
     }
-    result = result_type(
+    result = IngestResult(
         municipality_code=folder.code,
         output_dir=processed_root / folder.code,
         rows=rows,

@@ -25,6 +25,7 @@ from snanalys.ingest import checks
 from snanalys.ingest.contracts import Context, parsed_schemas
 from snanalys.ingest.errors import IngestError, Problem, problem
 from snanalys.ingest.mapping import Mapping, apply_mapping, load_mapping, map_codes, read_export, renamed_columns
+from snanalys.ingest.validation import check_table
 from snanalys.periods import today
 
 MAX_LISTED = 50
@@ -121,8 +122,6 @@ def check_export(
         text = apply_mapping(export.frame, mapping, file.name)
         code = municipality_code or mapping.constants.get("kommunkod") or _most_common(text["kommunkod"])
         ctx = Context(code, extract_date or today())
-        from snanalys.ingest.pipeline import check_table
-
         frame, failures = check_table(mapping.spec, text, parsed_schemas(ctx)[mapping.table], file.name)
     except IngestError as exc:
         report.stopped = list(exc.problems)

@@ -120,7 +120,7 @@ def _resolve_period(args: argparse.Namespace, codes: list[str | None]) -> tuple[
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from snanalys.cli import ensure_processed
+    from snanalys.ingest.freshness import ensure_processed
     from snanalys.reporting.run import log_run, run_on_failure, run_report, run_reports
 
     on_failure = args.on_failure if args.on_failure is not None else os.environ.get(ON_FAILURE_ENV) or None

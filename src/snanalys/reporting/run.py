@@ -41,6 +41,7 @@ from snanalys.commentary import check_commentary, commentary_path
 from snanalys.data import load_municipality
 from snanalys.periods import latest_closed_tertial, require_covered, year_to_date
 from snanalys.reporting import export
+from snanalys.reporting.errors import ReportError
 from snanalys.reporting.kernels import RESET_TAG, KernelPool, NotebookJob
 from snanalys.reporting.pdf import LayoutProcess
 from snanalys.reporting.publish import PublishError, discard, pending, publish, recover, remove_stale_staging, swap_in
@@ -50,10 +51,6 @@ from snanalys.reporting.static_checks import check_page
 from snanalys.reporting.quality_page import quality_page
 
 KERNEL_NAME = "snanalys-run"
-
-
-class ReportError(RuntimeError):
-    """The report could not be built; the last good report is untouched."""
 
 
 class RunInProgressError(ReportError):
@@ -256,9 +253,8 @@ def period_lock(reports_dir: Path, label: str):
 
 
 def _write_public_tables(data, year: int, tertial: int, public_dir: Path, internal_dir: Path) -> None:
-    from snanalys.cli import key_figures_csv
     from snanalys.metrics.key_figures import key_figures
-    from snanalys.reporting.tables_export import key_figures_xlsx
+    from snanalys.reporting.tables_export import key_figures_csv, key_figures_xlsx
     from snanalys.suppression import suppress_key_figures
 
     period = year_to_date(year, tertial)
