@@ -93,3 +93,24 @@ def key_figures_xlsx(
     tmp = Path(path).with_suffix(".xlsx.tmp")
     book.save(tmp)
     tmp.replace(path)
+
+
+def write_key_figure_tables(data, year: int, tertial: int, public_dir: Path, internal_dir: Path) -> None:
+    """The report's tables: ``nyckeltal.csv`` and ``nyckeltal.xlsx`` (suppressed) in ``public_dir``,
+    ``nyckeltal_unsuppressed.csv`` in ``internal_dir``."""
+    from snanalys.metrics.key_figures import key_figures
+    from snanalys.periods import year_to_date
+    from snanalys.suppression import suppress_key_figures
+
+    period = year_to_date(year, tertial)
+    table = key_figures(data, period)
+    public = suppress_key_figures(table)
+    synthetic = data.extract.synthetic
+    (public_dir / "nyckeltal.csv").write_text(
+        key_figures_csv(public, synthetic=synthetic, period_label=period.label, preliminary=False), encoding="utf-8"
+    )
+    key_figures_xlsx(public, public_dir / "nyckeltal.xlsx", synthetic=synthetic, period_label=period.label,
+                     municipality=f"{data.extract.municipality_name} ({data.extract.municipality_code})")
+    (internal_dir / "nyckeltal_unsuppressed.csv").write_text(
+        key_figures_csv(table, synthetic=synthetic, period_label=period.label, preliminary=False), encoding="utf-8"
+    )
