@@ -19,7 +19,7 @@ from pandera.errors import SchemaErrors
 
 from snanalys.ingest import checks, parsing, tables
 from snanalys.ingest.contracts import EXPECT_UNIQUE, PROCESSED_SCHEMAS, failure_frame
-from snanalys.ingest.errors import MAX_SHOWN, IngestError, problem
+from snanalys.ingest.errors import MAX_SHOWN, IngestError, Problem, problem
 from snanalys.ingest.reading import RawFile
 from snanalys.ingest.tables import TableSpec
 
@@ -107,10 +107,12 @@ def check_table(spec: TableSpec, text: pd.DataFrame, schema, file: str) -> tuple
     return frame, concat_failures([failures, checks.plausibility_failures(spec, frame)])
 
 
-def raise_failures(spec: TableSpec, raw: RawFile, failures: pd.DataFrame) -> None:
-    """Raise :class:`IngestError` for the first problems of ``failures`` (if any)."""
-    if failures.empty:
-        return
+def located_problems(
+    spec: TableSpec, raw: RawFile, failures: pd.DataFrame, limit: int = MAX_SHOWN
+) -> tuple[list[Problem], int]:
+    """The first ``limit`` problems of ``failures`` as the ingest reports them (file, row as in
+    the file, raw column, expectation, the value masked as :func:`problem` does), one per cell,
+    in row and then column order; and how many cells fail."""
     # One problem per cell: a cell that could not be parsed is not also reported as missing.
     failures = failures.drop_duplicates(["index", "column"], keep="first")
     order = {f.name: i for i, f in enumerate(spec.fields)}
@@ -119,7 +121,7 @@ def raise_failures(spec: TableSpec, raw: RawFile, failures: pd.DataFrame) -> Non
         _col=failures["column"].map(order).fillna(len(order)),
     ).sort_values(["_row", "_col"], kind="stable")
     shown = []
-    for record in failures.head(MAX_SHOWN).to_dict("records"):
+    for record in failures.head(limit).to_dict("records"):
         raw_column = spec.raw_name_of(record["column"])
         located = not pd.isna(record["index"])
         value = None
@@ -130,7 +132,15 @@ def raise_failures(spec: TableSpec, raw: RawFile, failures: pd.DataFrame) -> Non
         if expected == EXPECT_UNIQUE and value is not None:
             expected = _duplicate_rows(raw, raw_column, value, row)
         shown.append(problem(raw.name, expected, row=row, column=raw_column, value=value))
-    raise IngestError(shown, total=len(failures))
+    return shown, len(failures)
+
+
+def raise_failures(spec: TableSpec, raw: RawFile, failures: pd.DataFrame) -> None:
+    """Raise :class:`IngestError` for the first problems of ``failures`` (if any)."""
+    if failures.empty:
+        return
+    shown, total = located_problems(spec, raw, failures)
+    raise IngestError(shown, total=total)
 
 
 def _duplicate_rows(raw: RawFile, column: str, value: str, row: int | None) -> str:
