@@ -44,6 +44,7 @@ from snanalys.reporting.kernels import RESET_TAG, KernelPool, NotebookJob
 from snanalys.reporting.labels import period_label
 from snanalys.reporting.lock import RunInProgressError, period_lock
 from snanalys.reporting.manifest import generated_at, write_manifest
+from snanalys.reporting.pages_list import NOTEBOOK_PATTERN, PAGES, declares, notebook_problems
 from snanalys.reporting.pdf import LayoutProcess
 from snanalys.reporting.publish import PublishError, discard, pending, publish, recover, remove_stale_staging, swap_in
 from snanalys.reporting.quality_page import quality_page
@@ -73,8 +74,19 @@ def resolve_latest(as_of: dt.date, extract) -> tuple[int, int]:
 
 
 def discover_pages(notebooks_dir: Path) -> list[export.Page]:
+    """The report's pages in their order: those of the page list (:mod:`pages_list`) when
+    ``notebooks_dir`` holds the report's notebooks, which must agree with it; for another set
+    of notebooks (a draft, a test's) its ``NN_*.ipynb`` in name order, titled by their metadata."""
+    if declares(notebooks_dir):
+        problems = notebook_problems(notebooks_dir)
+        if problems:
+            raise ReportError(
+                f"the notebooks in {notebooks_dir} disagree with the page list "
+                f"(snanalys.reporting.pages_list): {'; '.join(problems)}"
+            )
+        return [export.Page(p.stem, p.title, p.public) for p in PAGES]
     pages = []
-    for path in sorted(Path(notebooks_dir).glob("[0-9][0-9]_*.ipynb")):
+    for path in sorted(Path(notebooks_dir).glob(NOTEBOOK_PATTERN)):
         meta = nbformat.read(path, as_version=4).metadata.get("snanalys", {})
         pages.append(export.Page(path.stem, meta.get("title", path.stem), bool(meta.get("public", True))))
     if not pages or not pages[0].stem.startswith("00_"):
