@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from snanalys.cells import FORMULA_START, is_formula_text, safe_cell, safe_text
-from snanalys.cli import key_figures_csv
+from snanalys.reporting.tables_export import key_figures_csv
 
 
 def test_formula_text_is_prefixed_and_numbers_are_not():

@@ -13,16 +13,13 @@ only with ``--debug``) and exit status 3.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import io
-import math
-import os
 import sys
 from pathlib import Path
 
 from snanalys import __version__
-from snanalys.folders import raw_municipality_dirs  # noqa: F401 - kept as cli.raw_municipality_dirs
+from snanalys.ingest.freshness import ensure_processed, require_raw_data
 from snanalys.periods import PeriodError, validate_tertial, year_to_date
 
 EXIT_USAGE = 2
@@ -45,85 +42,6 @@ def _tertial(text: str) -> int:
         return validate_tertial(int(text))
     except (ValueError, PeriodError):
         raise argparse.ArgumentTypeError(f"unknown tertial {text!r}: expected 1, 2 or 3") from None
-
-
-def require_raw_data(data_dir: Path) -> list[Path]:
-    """The raw municipality folders of ``data_dir`` (:mod:`snanalys.folders`); DataNotFoundError
-    naming the folder when it is missing or holds none. Writes nothing: an unmounted or mistyped
-    data folder must stop a run, never be filled with the sample."""
-    from snanalys.data import DataNotFoundError
-    from snanalys.folders import raw_municipality_dirs
-
-    where = Path(os.path.abspath(data_dir))
-    if not where.is_dir():
-        raise DataNotFoundError(
-            f"the data folder {where} does not exist (mistyped --data-dir, or not mounted?); nothing was written"
-        )
-    dirs = raw_municipality_dirs(where / "raw")
-    if not dirs:
-        raise DataNotFoundError(
-            f"no raw data in {where / 'raw'}: no municipality folder (four digits, e.g. 0480/ with uttag.json); "
-            "is the data folder mounted? `snanalys sample` writes the synthetic sample; nothing was written"
-        )
-    return dirs
-
-
-def ensure_processed(data_dir: Path) -> None:
-    """Ingest when the processed data is missing or older than the raw (rebuilding from raw);
-    stops when there is no raw data (:func:`require_raw_data`). Never writes the sample."""
-    raw_dirs = require_raw_data(data_dir)
-    processed_root = Path(data_dir) / "processed"
-    stale = []
-    for raw_dir in raw_dirs:
-        extract_json = processed_root / raw_dir.name / "extract.json"
-        newest_raw = max(p.stat().st_mtime for p in raw_dir.iterdir() if p.is_file())
-        if not extract_json.exists():
-            _err(f"snanalys: no processed data for {raw_dir.name}: ingesting {raw_dir}")
-        elif extract_json.stat().st_mtime < newest_raw:
-            _err(f"snanalys: processed data for {raw_dir.name} is older than the raw data: ingesting again")
-        else:
-            continue
-        stale.append(raw_dir)
-    if stale:
-        from snanalys.ingest import ingest_folders
-
-        ingest_folders(stale, processed_root)
-
-
-def _format_value(value) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if float(value).is_integer():
-        return str(int(value))
-    return f"{round(float(value), 2):.2f}".rstrip("0").rstrip(".")
-
-
-def _safe_writer(out: io.StringIO):
-    """A CSV writer whose every cell goes through :func:`snanalys.cells.safe_cell`
-    (no text a spreadsheet would run as a formula; numbers stay numbers)."""
-    from snanalys.cells import safe_cell
-
-    writer = csv.writer(out, lineterminator="\n")
-
-    class Safe:
-        def writerow(self, row) -> None:
-            writer.writerow(["" if (cell := safe_cell(v)) is None else cell for v in row])
-
-    return Safe()
-
-
-def key_figures_csv(table, *, synthetic: bool, period_label: str, preliminary: bool) -> str:
-    """The machine-readable key figures: UTF-8, ``measure,value,unit``, point decimals."""
-    out = io.StringIO()
-    writer = _safe_writer(out)
-    writer.writerow(["measure", "value", "unit"])
-    for row in table.itertuples(index=False):
-        writer.writerow([row.measure, _format_value(row.value), row.unit])
-    writer.writerow(["period", period_label, ""])
-    writer.writerow(["data_source", "synthetic" if synthetic else "real", ""])
-    if preliminary:
-        writer.writerow(["status", "preliminary", ""])
-    return out.getvalue()
 
 
 def key_figures_text(table, *, title: str) -> str:
@@ -198,6 +116,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_nyckeltal(args: argparse.Namespace) -> int:
     from snanalys.data import load_municipality
     from snanalys.key_figures import key_figures
+    from snanalys.reporting.tables_export import key_figures_csv
 
     ensure_processed(args.data_dir)
     if args.all_municipalities:
@@ -251,6 +170,7 @@ def _nyckeltal_all(args: argparse.Namespace) -> int:
     country's total less the other municipalities would give back a hidden count."""
     from snanalys.data import Extract, municipality_dirs
     from snanalys.measures.tables import key_figures_all
+    from snanalys.reporting.tables_export import format_value, safe_csv_writer
 
     if args.public or args.kommun:
         _err(
@@ -283,7 +203,7 @@ def _nyckeltal_all(args: argparse.Namespace) -> int:
         + (f"; {len(synthetic)} of them synthetic sample data" if synthetic else "")
     )
     out = io.StringIO()
-    writer = _safe_writer(out)
+    writer = safe_csv_writer(out)
     writer.writerow(["municipality_code", "measure", "value", "unit", "data_source", "status"])
     for row in table.itertuples(index=False):
         code = row.municipality_code
@@ -293,7 +213,7 @@ def _nyckeltal_all(args: argparse.Namespace) -> int:
         else:  # the country: its sources and status are its municipalities'
             source = "synthetic" if synthetic == set(extracts) else ("mixed" if synthetic else "real")
             status = "preliminary" if uncovered else ""
-        writer.writerow([code, row.measure, _format_value(row.value), row.unit, source, status])
+        writer.writerow([code, row.measure, format_value(row.value), row.unit, source, status])
     sys.stdout.write(out.getvalue())
     return 0
 

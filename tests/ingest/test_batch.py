@@ -224,10 +224,10 @@ def test_folders_with_different_keys_get_each_their_own(raw_root, tmp_path, monk
 def test_text_fingerprints_are_equal_exactly_for_equal_texts(values, skip):
     """The uniqueness check of row ids rests on these: equal ids must get equal fingerprints
     (unequal ones may collide, then they are compared as text, but these do not)."""
-    from snanalys.ingest.batch import _text_fingerprints
+    from snanalys.ingest.fingerprints import text_fingerprints
 
     array = pa.array(["padding"] * skip + values, type=pa.large_string()).slice(skip)  # starts inside its buffer
-    prints = _text_fingerprints(array).tolist()
+    prints = text_fingerprints(array).tolist()
     seen: dict[int, str] = {}
     for value, fingerprint in zip(values, prints):
         if value is None:

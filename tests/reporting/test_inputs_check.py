@@ -15,7 +15,8 @@ from snanalys import codes
 from snanalys.cli import main
 from snanalys.privacy import scan, scan_files
 from snanalys.reporting import run as run_module
-from snanalys.reporting.run import ReportError, run_report
+from snanalys.reporting.errors import ReportError
+from snanalys.reporting.run import run_report
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"

@@ -8,7 +8,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from snanalys.reporting.kernels import KernelPool, NotebookJob
-from snanalys.reporting.run import ReportError, interpreter_kernel, run_reports
+from snanalys.reporting.errors import ReportError
+from snanalys.reporting.run import interpreter_kernel, run_reports
 
 PARAMS = 'year = 2025\ntertial = 3\nkommun = "0480"\ndata_dir = ""\nas_of = ""\ncommentary_dir = ""'
 

@@ -19,7 +19,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from snanalys.reporting import publish
-from snanalys.reporting.run import ReportError, run_report
+from snanalys.reporting.errors import ReportError
+from snanalys.reporting.run import run_report
 
 LABEL = "2025-T3"
 

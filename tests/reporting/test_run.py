@@ -10,7 +10,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from snanalys.cli import main
-from snanalys.reporting.run import ReportError, resolve_latest, run_report
+from snanalys.reporting.errors import ReportError
+from snanalys.reporting.run import resolve_latest, run_report
 from snanalys.reporting.static_checks import check_static_html
 
 PUBLIC_FILES = {

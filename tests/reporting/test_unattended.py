@@ -2,6 +2,7 @@
 the on-failure command, freezing a period, and reproducible pages."""
 
 import errno
+import hashlib
 import json
 import os
 import signal
@@ -20,7 +21,8 @@ from snanalys.cli import main
 from snanalys.reporting import publish as publish_module
 from snanalys.reporting import run as run_module
 from snanalys.reporting.export import pdf_from_pages
-from snanalys.reporting.run import ReportError, run_report
+from snanalys.reporting.errors import ReportError
+from snanalys.reporting.run import run_report
 
 ROOT = Path(__file__).resolve().parents[2]
 QUIET = {"progress": lambda message: None}
@@ -64,7 +66,7 @@ def _hold_lock(reports: Path, label: str) -> subprocess.Popen:
     code = textwrap.dedent(f"""
         import time
         from pathlib import Path
-        from snanalys.reporting.run import period_lock
+        from snanalys.reporting.lock import period_lock
         with period_lock(Path({str(reports)!r}), {label!r}):
             print("locked", flush=True)
             time.sleep(120)
@@ -156,7 +158,7 @@ def test_a_full_disk_keeps_the_last_good_report(sample_data_dir, tmp_path, monke
     if where == "writing a public file":
         def write_tables(*args, **kwargs):
             raise full
-        monkeypatch.setattr(run_module, "_write_public_tables", write_tables)
+        monkeypatch.setattr(run_module, "write_key_figure_tables", write_tables)
     else:
         folder = "public" if where == "swapping the public folder in" else "internal"
         real_exchange, real_rename = publish_module.exchange, os.rename
@@ -198,7 +200,7 @@ def test_freeze_archives_a_read_only_copy_that_later_runs_never_touch(sample_dat
     assert _modes(v1) == {0o555, 0o444}
     manifest = json.loads((reports / "_internal" / "archive" / "2025-T3-v1" / "manifest.json").read_text("utf-8"))
     assert manifest["period"] == "2025-T3" and manifest["version"] == 1
-    assert manifest["sha256"] == {name: run_module.hashlib.sha256(data).hexdigest() for name, data in before.items()}
+    assert manifest["sha256"] == {name: hashlib.sha256(data).hexdigest() for name, data in before.items()}
 
     _toy_notebooks(tmp_path / "again", second="y = 2")
     run_report(2025, 3, data_dir=sample_data_dir, reports_dir=reports, notebooks_dir=tmp_path / "again", **QUIET)

@@ -12,10 +12,18 @@ Errors: :class:`IngestError` names the file, the row as in the file, the column 
 what was expected (in Swedish), never an identifier's value;
 :class:`PseudonymKeyError` (a kind of IngestError) refuses real data without a key.
 
-Modules: ``errors`` (messages, masking), ``reading`` (CSV/xlsx as text), ``parsing``
-(vectorised text → dates, amounts …), ``tables`` (raw files ↔ processed tables),
-``contracts`` (pandera schemas), ``pseudonymise`` (HMAC keys), ``writing`` (atomic
-folder swap), ``pipeline`` (the steps in order), ``batch`` (many folders at once).
+Modules, bottom-up: ``errors`` (messages, masking), ``tables`` (raw files ↔ processed
+tables, and what each table declares: references, warnings), ``parsing`` (vectorised
+text → dates, amounts …), ``reading`` (CSV/xlsx as text: the one reader of a raw file),
+``contracts`` (pandera schemas), ``checks`` (row checks beyond the contracts),
+``validation`` (one table through parsing and its contract; the messages), ``extract``
+(``uttag.json``), ``pseudonymise`` (HMAC keys), ``quality`` (the quality summary and
+quarantine), ``writing`` (atomic folder swap); the ingest of many folders: ``plan``
+(folders and tasks), ``fingerprints`` (pseudonym digests, repeated ids), ``table_task``
+(one task, table by table), ``tasks`` (running tasks in processes), ``batch`` (the
+whole ingest); ``pipeline`` (the public entry points); ``freshness`` (ingest when the
+processed data is missing or stale); ``mapping`` and ``check`` (``snanalys
+check-export``), ``command`` (its sub-command).
 """
 
 # The names below load on first use (PEP 562): reading processed data needs only
@@ -23,12 +31,12 @@ folder swap), ``pipeline`` (the steps in order), ``batch`` (many folders at once
 _EXPORTS = {
     "IngestError": "errors",
     "Problem": "errors",
-    "IngestResult": "pipeline",
-    "covered_through": "pipeline",
+    "IngestResult": "batch",
+    "covered_through": "extract",
     "ingest_all": "pipeline",
     "ingest_folders": "pipeline",
     "ingest_municipality": "pipeline",
-    "read_extract": "pipeline",
+    "read_extract": "extract",
     "KEY_ENV_VAR": "pseudonymise",
     "SAMPLE_PSEUDONYM_KEY": "pseudonymise",
     "PseudonymKeyError": "pseudonymise",

@@ -19,7 +19,7 @@
 * :func:`plausibility_failures` — rows that parse but cannot be right: one payment of
   more than :data:`MAX_PAYMENT_KR`, a person's placements overlapping in time.
 
-The failure frames have the columns of :func:`snanalys.ingest.pipeline.parse_table`'s:
+The failure frames have the columns of :func:`snanalys.ingest.validation.parse_table`'s:
 ``index`` (frame index), ``column`` (parsed name) and ``expected``; values are never
 carried (they may be identifiers).
 """

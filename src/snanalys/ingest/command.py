@@ -1,7 +1,8 @@
-"""The ``snanalys check-export FILE --mapping M`` sub-command (wired by ``register(sub)`` in cli.py).
+"""The ``snanalys check-export FILE [--mapping M]`` sub-command (wired by ``register(sub)`` in cli.py).
 
-Prints what the ingest would make of one export read through its mapping
-(:func:`snanalys.ingest.check.check_export`); writes nothing. Exit code 0 when every
+Prints what the ingest would make of one export read through its mapping, or of one raw
+file (no mapping: read by the ingest's own reader) (:func:`snanalys.ingest.check.check_export`);
+writes nothing. Exit code 0 when every
 row would be read, 3 when any row would be rejected or the file stopped (or the
 mapping is unusable).
 """
@@ -19,13 +20,17 @@ EXIT_REJECTED = 3
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "check-export",
-        help="check a municipality's export against a mapping file: what would be read or rejected (writes nothing)",
-        description="Reads FILE (.csv or .xlsx) as the mapping M says and reports the rows, columns and codes it "
-        "would read and the rows it would reject (row, column, expected; identifiers masked). Exit 0 if every "
-        "row would be read, 3 otherwise.",
+        help="check a municipality's export against a mapping file, or a raw file as it is: what would be read "
+        "or rejected (writes nothing)",
+        description="Reads FILE (.csv or .xlsx) as the mapping M says (without --mapping: as a raw file of "
+        "data/raw/<kommunkod>/, read exactly as `snanalys ingest` reads it) and reports the rows, columns and "
+        "codes it would read and the rows it would reject (row, column, expected; identifiers masked). Exit 0 if "
+        "every row would be read, 3 otherwise.",
     )
-    p.add_argument("file", type=Path, metavar="FILE", help="the export (.csv or .xlsx)")
-    p.add_argument("--mapping", type=Path, required=True, metavar="M", help="the mapping file (YAML)")
+    p.add_argument("file", type=Path, metavar="FILE", help="the export, or a raw file (.csv or .xlsx)")
+    p.add_argument(
+        "--mapping", type=Path, metavar="M", help="the mapping file (YAML); without it FILE is a raw file"
+    )
     p.add_argument(
         "--extract-date",
         type=dt.date.fromisoformat,

@@ -7,9 +7,10 @@
      "set_aside_reasons": {"payments": {"väntade …": 1}},
      "warnings": ["ekb_utbetalningar: inga utbetalningar i månaderna 2025-02", …]}
 
-The warnings hold counts and months only, never an identifier. They are: a month
-without payments between the first and the last payment month, placements without
-any invoice, a person's household memberships overlapping in time.
+The warnings hold counts and months only, never an identifier. Each table declares its
+own (:class:`~snanalys.ingest.tables.TableSpec`): a month without payments between the
+first and the last payment month, placements without any invoice, a person's household
+memberships overlapping in time.
 
 Quarantine (``ingest_municipality(…, quarantine=True)``): one row per problem in
 ``<processed_root>/<kommunkod>/_quarantine/<table>.parquet`` with ``file``, ``row``
@@ -24,8 +25,6 @@ than the ingest reads is cut, and formula-like cells are prefixed with ``'``
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 import pandas as pd
 
@@ -33,10 +32,13 @@ from snanalys.cells import safe_text
 from snanalys.identity import mask_identities
 from snanalys.ingest import checks, parsing, tables
 from snanalys.ingest.errors import escape_controls
-from snanalys.ingest.tables import SPECS, TABLE_ORDER, TableSpec
+from snanalys.ingest.tables import SPECS, TABLE_ORDER, Reference, TableSpec
 
 QUARANTINE_DIR = "_quarantine"
 MAX_MONTHS_LISTED = 12
+#: The order of the tables' warnings in ``extract.json`` (and on the data-quality page);
+#: a table not named here comes after these, in :data:`~snanalys.ingest.tables.TABLE_ORDER`.
+WARNING_ORDER = ("payments", "placements", "household_members")
 
 
 def quarantine_frame(spec: TableSpec, raw, failures: pd.DataFrame, pseudonymiser, code: str) -> pd.DataFrame:
@@ -77,21 +79,6 @@ def _safe_cell(value: str) -> str:
     return safe_text(escape_controls(mask_identities(value)))
 
 
-def summary(
-    parsed: dict[str, pd.DataFrame],
-    rows_read: dict[str, int],
-    set_aside: dict[str, pd.DataFrame],
-    data_from: dt.date,
-    covered_through: dt.date,
-) -> dict:
-    """The quality section of ``extract.json`` (counts, reasons and warnings; no identifiers)."""
-    return summary_of(
-        rows_read,
-        {t: set_aside_counts(set_aside[t]) for t in TABLE_ORDER if t in set_aside},
-        warnings(parsed, data_from, covered_through),
-    )
-
-
 def set_aside_counts(frame: pd.DataFrame) -> dict:
     """The rows a quarantine frame sets aside and its problems per reason."""
     return {
@@ -101,7 +88,8 @@ def set_aside_counts(frame: pd.DataFrame) -> dict:
 
 
 def summary_of(rows_read: dict[str, int], set_aside: dict[str, dict], warnings: list[str]) -> dict:
-    """:func:`summary` from counts (``set_aside``: per table :func:`set_aside_counts`)."""
+    """The quality section of ``extract.json`` (counts, reasons and warnings; no identifiers)
+    from counts (``set_aside``: per table :func:`set_aside_counts`)."""
     return {
         "rows_read": {t: int(rows_read.get(t, 0)) for t in TABLE_ORDER},
         "rows_set_aside": {t: set_aside[t]["rows"] if t in set_aside else 0 for t in TABLE_ORDER},
@@ -110,50 +98,19 @@ def summary_of(rows_read: dict[str, int], set_aside: dict[str, dict], warnings: 
     }
 
 
-def missing_months_warning(missing: list[str]) -> str:
+def missing_months_warning(spec: TableSpec, missing: list[str]) -> str:
+    """:attr:`TableSpec.months_covered`'s warning for the months (``YYYY-MM``) without a row."""
     listed = ", ".join(missing[:MAX_MONTHS_LISTED]) + (" …" if len(missing) > MAX_MONTHS_LISTED else "")
-    return (
-        f"{SPECS['payments'].stem}: inga utbetalningar i {len(missing)} månad(er) mellan första och "
-        f"sista utbetalningen: {listed}"
+    return spec.months_covered.message.format(stem=spec.stem, count=len(missing), listed=listed)
+
+
+def unreferenced_warning(reference: Reference, referring: TableSpec, without: int, total: int) -> str:
+    """:attr:`Reference.unreferenced`: ``without`` of the ``total`` rows of the referred table no row names."""
+    return reference.unreferenced.format(
+        stem=SPECS[reference.table].stem, count=without, total=total, referring=referring.stem
     )
 
 
-def placements_without_costs_warning(without: int, placements: int) -> str:
-    return (
-        f"{SPECS['placements'].stem}: {without} av {placements} placeringar saknar "
-        f"kostnader i {SPECS['placement_costs'].stem}"
-    )
-
-
-def overlapping_members_warning(overlapping: int) -> str:
-    return (
-        f"{SPECS['household_members'].stem}: {overlapping} medlemsperiod(er) överlappar en "
-        "tidigare period för samma person"
-    )
-
-
-def warnings(parsed: dict[str, pd.DataFrame], data_from: dt.date, covered_through: dt.date) -> list[str]:
-    out: list[str] = []
-    payments = parsed.get("payments")
-    if payments is not None and len(payments):
-        months = payments["payment_date"].dropna().dt.to_period("M")
-        if len(months):
-            low = max(months.min(), pd.Period(data_from, "M"))
-            high = min(months.max(), pd.Period(covered_through, "M"))
-            present = set(months.unique())
-            missing = [str(m) for m in pd.period_range(low, high, freq="M") if m not in present]
-            if missing:
-                out.append(missing_months_warning(missing))
-    placements, costs = parsed.get("placements"), parsed.get("placement_costs")
-    if placements is not None and costs is not None and len(placements):
-        without = ~placements["placement_id"].isin(costs["placement_id"].dropna().unique())
-        if without.any():
-            out.append(placements_without_costs_warning(int(without.sum()), len(placements)))
-    members = parsed.get("household_members")
-    if members is not None and len(members):
-        twelve = parsing.normalise_personnummer(members["personnummer"])
-        frame = pd.DataFrame({"who": twelve, "start": members["valid_from"], "end": members["valid_to"]})
-        overlapping = checks.overlapping_spells(frame, "who", "start", "end", end_inclusive=True)
-        if overlapping.any():
-            out.append(overlapping_members_warning(int(overlapping.sum())))
-    return out
+def overlapping_spells_warning(spec: TableSpec, overlapping: int) -> str:
+    """:attr:`TableSpec.overlapping_spells`' warning for ``overlapping`` spells."""
+    return spec.overlapping_spells.message.format(stem=spec.stem, count=overlapping)

@@ -63,10 +63,50 @@ class Field:
 
 
 @dataclass(frozen=True)
+class Reference:
+    """Each row's ``column`` must name a row of ``table`` (by its own ``column``) in the same
+    folder, or the row fails (``väntade ett <raw column> som finns i <file>``); the referred
+    table is processed first, in the same task. ``unreferenced``, if given, is the warning on
+    ``table`` for its rows no row names (``{stem}``: ``table``'s raw file, ``{count}`` of
+    ``{total}`` rows, ``{referring}``: this table's raw file)."""
+
+    column: str
+    table: str
+    unreferenced: str | None = None
+
+
+@dataclass(frozen=True)
+class MonthsCovered:
+    """A warning, not an error: months between the first and the last month of the date
+    ``column`` (within the months the extract covers) without a row (``{stem}``,
+    ``{count}`` months, ``{listed}``)."""
+
+    column: str
+    message: str
+
+
+@dataclass(frozen=True)
+class OverlappingSpells:
+    """A warning, not an error: one person's spells (``start``–``end``, both days included)
+    overlapping an earlier spell of the same person (``{stem}``, ``{count}`` spells)."""
+
+    start: str
+    end: str
+    message: str
+
+
+@dataclass(frozen=True)
 class TableSpec:
+    """One processed table: its raw file, its fields, and what is checked between its rows
+    and other tables' (``references``) or warned of (``months_covered``, ``overlapping_spells``).
+    A field's own behaviour (pseudonym, uniqueness, text naming a person) is on its :class:`Field`."""
+
     table: str  # processed table, e.g. ``payments``
     stem: str  # raw file name without extension, e.g. ``ekb_utbetalningar``
     fields: tuple[Field, ...]
+    references: tuple[Reference, ...] = ()
+    months_covered: MonthsCovered | None = None
+    overlapping_spells: OverlappingSpells | None = None
 
     @property
     def raw_columns(self) -> list[str]:
@@ -110,6 +150,10 @@ SPECS: dict[str, TableSpec] = {
                 Field("belopp", "amount_kr", AMOUNT),
                 Field("hushallstyp", "household_type", CODE),
             ),
+            months_covered=MonthsCovered(
+                "payment_date",
+                "{stem}: inga utbetalningar i {count} månad(er) mellan första och sista utbetalningen: {listed}",
+            ),
         ),
         TableSpec(
             "household_members",
@@ -124,6 +168,11 @@ SPECS: dict[str, TableSpec] = {
                 Field("nyanland", "newly_arrived", YES_NO),
                 Field("giltig_fran", "valid_from", DATE),
                 Field("giltig_till", "valid_to", DATE),
+            ),
+            overlapping_spells=OverlappingSpells(
+                "valid_from",
+                "valid_to",
+                "{stem}: {count} medlemsperiod(er) överlappar en tidigare period för samma person",
             ),
         ),
         TableSpec(
@@ -154,6 +203,13 @@ SPECS: dict[str, TableSpec] = {
                 Field("avser_manad", "care_month", MONTH),
                 Field("bokforingsdatum", "booking_date", DATE),
                 Field("belopp", "amount_kr", AMOUNT),
+            ),
+            references=(
+                Reference(
+                    "placement_id",
+                    "placements",
+                    unreferenced="{stem}: {count} av {total} placeringar saknar kostnader i {referring}",
+                ),
             ),
         ),
         TableSpec(

@@ -64,30 +64,7 @@ def write_json(path: Path, obj: dict) -> None:
             tmp.unlink()
 
 
-def write_municipality(processed_root: Path, code: str, tables: dict[str, pd.DataFrame], meta: dict) -> Path:
-    """Write ``tables`` and ``extract.json`` as ``processed_root/code``, replacing it atomically."""
-    processed_root = Path(processed_root)
-    created_root = not processed_root.exists()
-    processed_root.mkdir(parents=True, exist_ok=True)
-    final = processed_root / code
-    work = _fresh_dir(processed_root, f".tmp-{code}-")
-    try:
-        build = work / code
-        build.mkdir()
-        for name, frame in tables.items():  # a name may hold a sub-folder (``_quarantine/payments``)
-            write_table(build, name, frame)
-        write_json(build / "extract.json", meta)  # last: a folder with extract.json is complete
-        _swap(build, final)
-    except BaseException:
-        discard(work)
-        if created_root:
-            remove_if_empty(processed_root)
-        raise
-    discard(work)
-    return final
-
-
-# --- the pieces, for an ingest of many folders (every folder built before any is swapped in) -----------
+# --- an ingest of many folders: every folder built before any is swapped in -----------------------------
 
 
 def start(processed_root: Path, code: str) -> Path:

@@ -80,7 +80,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_freeze(args: argparse.Namespace) -> int:
-    from snanalys.reporting.run import freeze_report
+    from snanalys.reporting.freeze import freeze_report
 
     result = freeze_report(args.label, reports_dir=args.reports_dir)
     print(f"snanalys: froze {args.label} as {result.archive_dir} (checksums in {result.manifest})", file=sys.stderr)
@@ -120,8 +120,9 @@ def _resolve_period(args: argparse.Namespace, codes: list[str | None]) -> tuple[
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from snanalys.cli import ensure_processed
-    from snanalys.reporting.run import log_run, run_on_failure, run_report, run_reports
+    from snanalys.ingest.freshness import ensure_processed
+    from snanalys.reporting.run import run_report, run_reports
+    from snanalys.reporting.runlog import log_run, run_on_failure
 
     on_failure = args.on_failure if args.on_failure is not None else os.environ.get(ON_FAILURE_ENV) or None
     started = time.perf_counter()

@@ -15,7 +15,7 @@ and judged by the one rule of :mod:`snanalys.identity`:
 * the text columns of the processed tables (free text such as ``provider_id`` and the
   codes; data ingested before the ingest checked free text is caught here).
 
-A finding stops the run with :class:`~snanalys.reporting.run.ReportError` naming the
+A finding stops the run with :class:`~snanalys.reporting.errors.ReportError` naming the
 file, the line (or row and column, or key) and the kind, with the value masked.
 """
 
@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from snanalys.identity import find_identities, mask_identities
+from snanalys.reporting.errors import ReportError
 
 #: Modules whose upper-case constants hold labels printed in the report.
 LABEL_MODULES = (
@@ -157,10 +158,8 @@ def input_findings(
 
 
 def check_report_inputs(data, *, year: int, tertial: int, data_dir: Path, commentary_dir: Path) -> None:
-    """Raise :class:`~snanalys.reporting.run.ReportError` if any text the report can print
+    """Raise :class:`~snanalys.reporting.errors.ReportError` if any text the report can print
     holds a personal identity (see the module's docstring)."""
-    from snanalys.reporting.run import ReportError
-
     found = input_findings(data, year=year, tertial=tertial, data_dir=data_dir, commentary_dir=commentary_dir)
     if not found:
         return

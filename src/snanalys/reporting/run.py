@@ -6,29 +6,26 @@ A failed run never replaces the last good report of its period: it keeps the fai
 notebook for the analyst in ``reports/_internal/<period>-failed/`` and raises
 :class:`ReportError` naming the notebook and the cell.
 
-Unattended runs: a run of one period holds an OS lock (``reports/.lock-<period>``, released
-by the OS when the process dies), so two runs of a period never interleave; it removes the
-staging leftovers of a killed run of its period; it appends one line per run to
-``reports/_internal/run.log``; and on failure it may run a command (``on_failure``).
-``freeze_report`` copies a published period, read-only, to ``reports/archive/<period>-vN/``.
+Unattended runs: a run of one period holds the period's OS lock (:mod:`lock`), so two
+runs of a period never interleave; it finishes an interrupted publish and removes the
+staging leftovers of a killed run of its period (:mod:`publish`); it appends one line per
+run to ``reports/_internal/run.log`` and on failure may run a command (:mod:`runlog`).
+What else a run writes comes from its own module: the key-figure tables
+(:mod:`tables_export`), the manifest (:mod:`manifest`), the data-quality page
+(:mod:`quality_page`). ``snanalys report freeze`` is :mod:`freeze`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import errno
-import fcntl
-import hashlib
 import json
 import os
-import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,23 +38,21 @@ from snanalys.commentary import check_commentary, commentary_path
 from snanalys.data import load_municipality
 from snanalys.periods import latest_closed_tertial, require_covered, year_to_date
 from snanalys.reporting import export
+from snanalys.reporting.errors import ReportError
+from snanalys.reporting.inputs_check import check_report_inputs
 from snanalys.reporting.kernels import RESET_TAG, KernelPool, NotebookJob
+from snanalys.reporting.labels import period_label
+from snanalys.reporting.lock import RunInProgressError, period_lock
+from snanalys.reporting.manifest import generated_at, write_manifest
+from snanalys.reporting.pages_list import NOTEBOOK_PATTERN, PAGES, declares, notebook_problems
 from snanalys.reporting.pdf import LayoutProcess
 from snanalys.reporting.publish import PublishError, discard, pending, publish, recover, remove_stale_staging, swap_in
-from snanalys.reporting.publish import remove_tree as _remove_tree
-from snanalys.reporting.inputs_check import check_report_inputs
-from snanalys.reporting.static_checks import check_page
 from snanalys.reporting.quality_page import quality_page
+from snanalys.reporting.runlog import log_run, run_on_failure
+from snanalys.reporting.static_checks import check_page
+from snanalys.reporting.tables_export import write_key_figure_tables
 
 KERNEL_NAME = "snanalys-run"
-
-
-class ReportError(RuntimeError):
-    """The report could not be built; the last good report is untouched."""
-
-
-class RunInProgressError(ReportError):
-    """Another process holds the lock of the period."""
 
 
 @dataclass
@@ -70,10 +65,6 @@ class ReportResult:
     durations: dict[str, float] = field(default_factory=dict)
 
 
-def period_label(year: int, tertial: int) -> str:
-    return f"{year}-T{tertial}"
-
-
 def resolve_latest(as_of: dt.date, extract) -> tuple[int, int]:
     """The latest tertial closed on ``as_of``; an error naming the missing months if the data
     does not cover it (never a fall-back to an older period)."""
@@ -83,8 +74,19 @@ def resolve_latest(as_of: dt.date, extract) -> tuple[int, int]:
 
 
 def discover_pages(notebooks_dir: Path) -> list[export.Page]:
+    """The report's pages in their order: those of the page list (:mod:`pages_list`) when
+    ``notebooks_dir`` holds the report's notebooks, which must agree with it; for another set
+    of notebooks (a draft, a test's) its ``NN_*.ipynb`` in name order, titled by their metadata."""
+    if declares(notebooks_dir):
+        problems = notebook_problems(notebooks_dir)
+        if problems:
+            raise ReportError(
+                f"the notebooks in {notebooks_dir} disagree with the page list "
+                f"(snanalys.reporting.pages_list): {'; '.join(problems)}"
+            )
+        return [export.Page(p.stem, p.title, p.public) for p in PAGES]
     pages = []
-    for path in sorted(Path(notebooks_dir).glob("[0-9][0-9]_*.ipynb")):
+    for path in sorted(Path(notebooks_dir).glob(NOTEBOOK_PATTERN)):
         meta = nbformat.read(path, as_version=4).metadata.get("snanalys", {})
         pages.append(export.Page(path.stem, meta.get("title", path.stem), bool(meta.get("public", True))))
     if not pages or not pages[0].stem.startswith("00_"):
@@ -129,163 +131,12 @@ def _source_cell_index(executed: Path, index: int) -> int:
     return index - injected
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _git_commit(root: Path) -> str | None:
-    try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=5)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() or None
-
-
-def _versions() -> dict[str, str]:
-    import matplotlib
-    import nbconvert
-    import numpy
-    import pandas
-    import papermill
-
-    return {
-        "snanalys": __version__,
-        "python": sys.version.split()[0],
-        "pandas": pandas.__version__,
-        "numpy": numpy.__version__,
-        "papermill": papermill.__version__,
-        "nbconvert": nbconvert.__version__,
-        "matplotlib": matplotlib.__version__,
-    }
-
-
 def _recover(reports_dir: Path, label: str) -> list[str]:
     """Finish an interrupted publish of the period before anything else touches it (see ``publish.recover``)."""
     try:
         return recover(reports_dir, label)
     except PublishError as exc:
         raise ReportError(str(exc)) from exc
-
-
-LOG_NAME = "run.log"
-LABEL = re.compile(r"^(\d{4})-T([123])$")
-
-
-def parse_label(label: str) -> tuple[int, int]:
-    match = LABEL.match(label or "")
-    if not match:
-        raise ReportError(f"not a period (YYYY-TN, e.g. 2025-T3): {label!r}")
-    return int(match.group(1)), int(match.group(2))
-
-
-def run_log_path(reports_dir: Path) -> Path:
-    return Path(reports_dir) / "_internal" / LOG_NAME
-
-
-def _clean_message(text: str) -> str:
-    """One line, bounded, with every personal identity (:mod:`snanalys.identity`) removed:
-    the log holds no personal data."""
-    from snanalys.identity import mask_identities
-
-    text = " ".join(str(text).split())
-    return mask_identities(text[:1000], replacement="[borttaget]")[:500]
-
-
-def log_run(reports_dir: Path, period: str, outcome: str, seconds: float | None = None, error: str = "") -> Path:
-    """Append one line (timestamp, period, outcome, seconds, error) to ``reports/_internal/run.log``."""
-    path = run_log_path(reports_dir)
-    now = dt.datetime.now().astimezone().isoformat(timespec="seconds")
-    line = f"{now}\tperiod={period}\toutcome={outcome}\tseconds={'' if seconds is None else f'{seconds:.1f}'}"
-    line += f"\terror={_clean_message(error)}\n" if error else "\terror=\n"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            os.write(fd, line.encode("utf-8"))
-        finally:
-            os.close(fd)
-    except OSError as exc:  # a full disk must not hide the run's own error
-        print(f"snanalys: could not write {path}: {exc}", file=sys.stderr, flush=True)
-    return path
-
-
-def run_on_failure(command: str | None, *, reports_dir: Path, period: str) -> int | None:
-    """Run ``command`` through the shell with SNANALYS_PERIOD and SNANALYS_LOG; its failure is only logged."""
-    if not command:
-        return None
-    env = dict(os.environ, SNANALYS_PERIOD=period, SNANALYS_LOG=str(run_log_path(reports_dir)))
-    try:
-        code = subprocess.run(command, shell=True, env=env, timeout=600).returncode
-    except (OSError, subprocess.SubprocessError) as exc:
-        log_run(reports_dir, period, "on-failure-error", error=f"the on-failure command could not run: {exc}")
-        return -1
-    if code != 0:
-        log_run(reports_dir, period, "on-failure-error", error=f"the on-failure command exited with status {code}")
-    return code
-
-
-@contextmanager
-def period_lock(reports_dir: Path, label: str):
-    """Hold ``reports/.lock-<label>`` (flock, non-blocking) or fail at once naming the holder's pid."""
-    reports_dir = Path(reports_dir)
-    reports_dir.mkdir(parents=True, exist_ok=True)
-    path = reports_dir / f".lock-{label}"
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
-            raise RunInProgressError(f"another run of {label} is in progress (pid {holder})") from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
-        try:
-            yield path
-        finally:
-            try:
-                os.ftruncate(fd, 0)
-            except OSError:
-                pass
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
-
-
-def _write_public_tables(data, year: int, tertial: int, public_dir: Path, internal_dir: Path) -> None:
-    from snanalys.cli import key_figures_csv
-    from snanalys.key_figures import key_figures
-    from snanalys.reporting.tables_export import key_figures_xlsx
-    from snanalys.suppression import suppress_key_figures
-
-    period = year_to_date(year, tertial)
-    table = key_figures(data, period)
-    public = suppress_key_figures(table)
-    synthetic = data.extract.synthetic
-    (public_dir / "nyckeltal.csv").write_text(
-        key_figures_csv(public, synthetic=synthetic, period_label=period.label, preliminary=False), encoding="utf-8"
-    )
-    key_figures_xlsx(public, public_dir / "nyckeltal.xlsx", synthetic=synthetic, period_label=period.label,
-                     municipality=f"{data.extract.municipality_name} ({data.extract.municipality_code})")
-    (internal_dir / "nyckeltal_unsuppressed.csv").write_text(
-        key_figures_csv(table, synthetic=synthetic, period_label=period.label, preliminary=False), encoding="utf-8"
-    )
-
-
-def _forecasts(data, year: int, tertial: int) -> dict:
-    """Method and backtested error of every full-year forecast on the economy page."""
-    from snanalys.economy.figures import area_costs, committee_result
-
-    months = year_to_date(year, tertial).end.month
-    ledger = committee_result(data, year, months)
-    costs = area_costs(data, year, tertial)
-    return {
-        "committee": {r.key: r.forecast_detail for r in ledger.itertuples(index=False)},
-        "volume_driven_costs": {r.area: r.forecast_detail for r in costs.itertuples(index=False)},
-    }
 
 
 def _progress(message: str) -> None:
@@ -414,14 +265,6 @@ def run_reports(
         listed = "; ".join(f"{code}: {message}" for code, message in failures.items())
         raise ReportError(f"{len(failures)} of {len(kommuner)} reports failed ({listed})")
     return [results[code] for code in kommuner]
-
-
-def _generated_at(started_at: dt.datetime) -> dt.datetime:
-    """The run's time stamp; ``SOURCE_DATE_EPOCH`` fixes it (reproducible builds)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-    return started_at
 
 
 @contextmanager
@@ -574,7 +417,7 @@ def _build_report(
             f"{extract.covered_through:%Y-%m-%d}, uttaget {extract.extract_date:%Y-%m-%d}"
             + (" · syntetiska exempeldata" if extract.synthetic else "")
         ),
-        "generated": f"Skapad {_generated_at(started_at):%Y-%m-%d %H:%M} med snanalys {__version__}.",
+        "generated": f"Skapad {generated_at(started_at):%Y-%m-%d %H:%M} med snanalys {__version__}.",
     }
     durations: dict[str, float] = {}
     try:
@@ -589,24 +432,12 @@ def _build_report(
             finally:
                 book.close()
         progress("rapport.pdf … klar")
-        _write_public_tables(data, year, tertial, public_dir, internal_dir)
-        manifest = {
-            "period": label,
-            "parameters": parameters,
-            "as_of": as_of.isoformat() if as_of else None,
-            "started_at": started_at.isoformat(timespec="seconds"),
-            "finished_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-            "seconds": round(time.perf_counter() - started, 2),
-            "notebook_seconds": durations,
-            "versions": _versions(),
-            "git_commit": _git_commit(notebooks_dir),
-            "extract": {k: v for k, v in extract.raw.items() if k != "raw_files"},
-            "inputs": {p.name: _sha256(p) for p in sorted(data.directory.iterdir()) if p.is_file()},
-            "raw_files": extract.raw.get("raw_files", []),
-            "public_files": {p.name: _sha256(p) for p in sorted(public_dir.iterdir())},
-            "forecasts": _forecasts(data, year, tertial),
-        }
-        (internal_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+        write_key_figure_tables(data, year, tertial, public_dir, internal_dir)
+        write_manifest(
+            internal_dir, label=label, parameters=parameters, as_of=as_of, started_at=started_at,
+            seconds=time.perf_counter() - started, durations=durations, notebooks_dir=notebooks_dir,
+            data=data, year=year, tertial=tertial, public_dir=public_dir,
+        )
         (internal_dir / "datakvalitet.html").write_text(quality_page(extract), encoding="utf-8")
         publish(reports_dir, label, public_dir, internal_dir)
     except BaseException as exc:
@@ -635,90 +466,3 @@ def _build_report(
         round(time.perf_counter() - started, 2),
         durations,
     )
-
-
-@dataclass
-class FreezeResult:
-    label: str
-    version: int
-    archive_dir: Path
-    manifest: Path
-
-
-def _archive_versions(reports_dir: Path, label: str) -> list[int]:
-    pattern = re.compile(rf"^{re.escape(label)}-v([0-9]+)$")
-    versions = []
-    for folder in (reports_dir / "archive", reports_dir / "_internal" / "archive"):
-        if folder.is_dir():
-            versions += [int(m.group(1)) for p in folder.iterdir() if (m := pattern.match(p.name))]
-    return versions
-
-
-def _make_read_only(root: Path) -> None:
-    for dirpath, dirnames, filenames in os.walk(root, topdown=False):
-        for name in filenames:
-            os.chmod(os.path.join(dirpath, name), 0o444)
-        os.chmod(dirpath, 0o555)
-
-
-def freeze_report(label: str, *, reports_dir: Path) -> FreezeResult:
-    """Copy ``reports/<label>/`` (as sent to the board) to ``reports/archive/<label>-vN/``, read-only.
-
-    N counts up from 1. The sha256 of every file goes to
-    ``reports/_internal/archive/<label>-vN/manifest.json`` (with the run's own manifest beside it),
-    so the public archive copy holds exactly the public files. No later run touches an archive.
-    """
-    parse_label(label)
-    reports_dir = Path(reports_dir).resolve()
-    source = reports_dir / label
-    if not source.is_dir():
-        raise ReportError(f"no published report of {label} in {reports_dir} to freeze")
-    with period_lock(reports_dir, label):
-        _recover(reports_dir, label)  # the public folder and its manifest from the same run
-        version = max(_archive_versions(reports_dir, label), default=0) + 1
-        name = f"{label}-v{version}"
-        archive_root, internal_root = reports_dir / "archive", reports_dir / "_internal" / "archive"
-        archive_root.mkdir(parents=True, exist_ok=True)
-        internal_root.mkdir(parents=True, exist_ok=True)
-        staging = archive_root / f".staging-{name}-{uuid.uuid4().hex[:8]}"
-        internal_staging = internal_root / f".staging-{name}-{uuid.uuid4().hex[:8]}"
-        try:
-            shutil.copytree(source, staging)
-            files = {
-                p.relative_to(staging).as_posix(): _sha256(p) for p in sorted(staging.rglob("*")) if p.is_file()
-            }
-            internal_staging.mkdir()
-            run_manifest = reports_dir / "_internal" / label / "manifest.json"
-            run_info = {}
-            if run_manifest.is_file():
-                shutil.copy2(run_manifest, internal_staging / "run_manifest.json")
-                try:
-                    run_info = json.loads(run_manifest.read_text(encoding="utf-8"))
-                except ValueError:
-                    run_info = {}
-            manifest = {
-                "period": label,
-                "version": version,
-                "archive": f"archive/{name}",
-                "frozen_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-                "run_started_at": run_info.get("started_at"),
-                "run_public_files": run_info.get("public_files"),
-                "sha256": files,
-            }
-            (internal_staging / "manifest.json").write_text(
-                json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8"
-            )
-            _make_read_only(staging)
-            os.rename(staging, archive_root / name)
-            os.rename(internal_staging, internal_root / name)
-        except BaseException as exc:
-            _remove_tree(staging)
-            _remove_tree(internal_staging)
-            if (archive_root / name).is_dir() and not (internal_root / name).is_dir():
-                _remove_tree(archive_root / name)
-            if isinstance(exc, OSError):
-                reason = "no space left on device" if exc.errno == errno.ENOSPC else "could not write"
-                raise ReportError(f"freezing {label} failed: {reason} ({exc})") from exc
-            raise
-    log_run(reports_dir, label, f"frozen-v{version}", None)
-    return FreezeResult(label, version, archive_root / name, internal_root / name / "manifest.json")

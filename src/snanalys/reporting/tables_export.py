@@ -1,4 +1,5 @@
-"""The public key-figure table as an Excel workbook for the meeting papers.
+"""The key-figure table as files: ``nyckeltal.csv`` (also what ``snanalys nyckeltal`` prints)
+and the Excel workbook for the meeting papers.
 
 Every cell goes through :func:`snanalys.cells.safe_cell`: values are numeric cells (not
 text), and no text cell can be run as a formula.
@@ -6,6 +7,9 @@ text), and no text cell can be run as a formula.
 
 from __future__ import annotations
 
+import csv
+import io
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +20,41 @@ from snanalys.suppression import FOOTNOTE_SV
 
 SHEET = "Nyckeltal"
 HEADER = ("Mått (id)", "Beskrivning", "Värde", "Enhet")
+
+
+def format_value(value) -> str:
+    """A figure as the CSV writes it: point decimals, at most two, no thousands separator, empty if missing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{round(float(value), 2):.2f}".rstrip("0").rstrip(".")
+
+
+def safe_csv_writer(out: io.StringIO):
+    """A CSV writer whose every cell goes through :func:`snanalys.cells.safe_cell`
+    (no text a spreadsheet would run as a formula; numbers stay numbers)."""
+    writer = csv.writer(out, lineterminator="\n")
+
+    class Safe:
+        def writerow(self, row) -> None:
+            writer.writerow(["" if (cell := safe_cell(v)) is None else cell for v in row])
+
+    return Safe()
+
+
+def key_figures_csv(table, *, synthetic: bool, period_label: str, preliminary: bool) -> str:
+    """The machine-readable key figures: UTF-8, ``measure,value,unit``, point decimals."""
+    out = io.StringIO()
+    writer = safe_csv_writer(out)
+    writer.writerow(["measure", "value", "unit"])
+    for row in table.itertuples(index=False):
+        writer.writerow([row.measure, format_value(row.value), row.unit])
+    writer.writerow(["period", period_label, ""])
+    writer.writerow(["data_source", "synthetic" if synthetic else "real", ""])
+    if preliminary:
+        writer.writerow(["status", "preliminary", ""])
+    return out.getvalue()
 
 
 def key_figures_xlsx(
@@ -54,3 +93,24 @@ def key_figures_xlsx(
     tmp = Path(path).with_suffix(".xlsx.tmp")
     book.save(tmp)
     tmp.replace(path)
+
+
+def write_key_figure_tables(data, year: int, tertial: int, public_dir: Path, internal_dir: Path) -> None:
+    """The report's tables: ``nyckeltal.csv`` and ``nyckeltal.xlsx`` (suppressed) in ``public_dir``,
+    ``nyckeltal_unsuppressed.csv`` in ``internal_dir``."""
+    from snanalys.key_figures import key_figures
+    from snanalys.periods import year_to_date
+    from snanalys.suppression import suppress_key_figures
+
+    period = year_to_date(year, tertial)
+    table = key_figures(data, period)
+    public = suppress_key_figures(table)
+    synthetic = data.extract.synthetic
+    (public_dir / "nyckeltal.csv").write_text(
+        key_figures_csv(public, synthetic=synthetic, period_label=period.label, preliminary=False), encoding="utf-8"
+    )
+    key_figures_xlsx(public, public_dir / "nyckeltal.xlsx", synthetic=synthetic, period_label=period.label,
+                     municipality=f"{data.extract.municipality_name} ({data.extract.municipality_code})")
+    (internal_dir / "nyckeltal_unsuppressed.csv").write_text(
+        key_figures_csv(table, synthetic=synthetic, period_label=period.label, preliminary=False), encoding="utf-8"
+    )
