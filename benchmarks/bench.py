@@ -89,15 +89,32 @@ def scaled(out: Path, name: str, municipalities: int, years: int, payment_rows: 
     t0 = time.perf_counter()
     write_scaled(data / "raw", municipalities, years, payment_rows=payment_rows)
     rows = sum(sum(1 for _ in p.open("rb")) - 1 for p in (data / "raw").glob("*/ekb_utbetalningar.csv"))
-    print(f"  generated {name}: {municipalities} municipalities × {years} years, {rows:,} payment rows "
-          f"in {time.perf_counter() - t0:.0f} s", flush=True)
+    print(
+        f"  generated {name}: {municipalities} municipalities × {years} years, {rows:,} payment rows "
+        f"in {time.perf_counter() - t0:.0f} s",
+        flush=True,
+    )
     return data
 
 
 def report_command(data: Path, reports: Path, *extra: str) -> list[str]:
-    return [str(BIN / "snanalys"), "--data-dir", str(data), "report", "--year", "2025", "--tertial", "2",
-            "--reports-dir", str(reports), "--notebooks", str(ROOT / "notebooks"),
-            "--commentary", str(ROOT / "commentary"), *extra]
+    return [
+        str(BIN / "snanalys"),
+        "--data-dir",
+        str(data),
+        "report",
+        "--year",
+        "2025",
+        "--tertial",
+        "2",
+        "--reports-dir",
+        str(reports),
+        "--notebooks",
+        str(ROOT / "notebooks"),
+        "--commentary",
+        str(ROOT / "commentary"),
+        *extra,
+    ]
 
 
 def naive_report(data: Path, out: Path) -> float:
@@ -107,10 +124,29 @@ def naive_report(data: Path, out: Path) -> float:
     seconds = 0.0
     for nb in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
         executed = out / nb.name
-        seconds += timed([str(BIN / "papermill"), "-k", "python3", str(nb), str(executed),
-                          "-p", "year", "2025", "-p", "tertial", "2", "-p", "data_dir", str(data),
-                          "-p", "commentary_dir", str(ROOT / "commentary"), "--no-progress-bar"],
-                         cwd=ROOT / "notebooks")
+        seconds += timed(
+            [
+                str(BIN / "papermill"),
+                "-k",
+                "python3",
+                str(nb),
+                str(executed),
+                "-p",
+                "year",
+                "2025",
+                "-p",
+                "tertial",
+                "2",
+                "-p",
+                "data_dir",
+                str(data),
+                "-p",
+                "commentary_dir",
+                str(ROOT / "commentary"),
+                "--no-progress-bar",
+            ],
+            cwd=ROOT / "notebooks",
+        )
         seconds += timed([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)])
     return seconds
 
@@ -142,14 +178,24 @@ def county(out: Path, repeat: int) -> dict:
     workers = str(len(os.sched_getaffinity(0)))
     ones, nines = [], []
     for i in range(repeat):
-        ones.append(round(timed(report_command(data, out / f"county-one-{i}", "--kommun", codes[0],
-                                               "--workers", workers)), 1))
-        nines.append(round(timed(report_command(data, out / f"county-nine-{i}", "--all-municipalities",
-                                                "--workers", workers)), 1))
+        ones.append(
+            round(timed(report_command(data, out / f"county-one-{i}", "--kommun", codes[0], "--workers", workers)), 1)
+        )
+        nines.append(
+            round(
+                timed(report_command(data, out / f"county-nine-{i}", "--all-municipalities", "--workers", workers)), 1
+            )
+        )
         print(f"  county run {i + 1}: one {ones[-1]} s, nine {nines[-1]} s", flush=True)
     one, nine = statistics.median(ones), statistics.median(nines)
-    return {"workers": int(workers), "one_report_seconds": one, "nine_reports_seconds": nine,
-            "ratio": round(nine / one, 2), "runs_one": ones, "runs_nine": nines}
+    return {
+        "workers": int(workers),
+        "one_report_seconds": one,
+        "nine_reports_seconds": nine,
+        "ratio": round(nine / one, 2),
+        "runs_one": ones,
+        "runs_nine": nines,
+    }
 
 
 def national(out: Path, municipalities: int, years: int, payment_rows: int | None, name: str) -> dict:
@@ -161,8 +207,14 @@ def national(out: Path, municipalities: int, years: int, payment_rows: int | Non
     print(f"  ingest {name}: {ingest}", flush=True)
     figures = measure("key_figures_all", data)
     print(f"  key figures {name}: {figures}", flush=True)
-    return {"municipalities": municipalities, "years": years, "payment_rows": rows, "placement_spells": spells,
-            "ingest": ingest, "key_figures_all": figures}
+    return {
+        "municipalities": municipalities,
+        "years": years,
+        "payment_rows": rows,
+        "placement_spells": spells,
+        "ingest": ingest,
+        "key_figures_all": figures,
+    }
 
 
 def main() -> None:
@@ -175,8 +227,12 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     n = 29 if args.quick else 290
     cores = len(os.sched_getaffinity(0))
-    machine = {"cpu": platform.processor() or platform.machine(), "cores": cores, "python": platform.python_version(),
-               "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)}
+    machine = {
+        "cpu": platform.processor() or platform.machine(),
+        "cores": cores,
+        "python": platform.python_version(),
+        "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+    }
     print(f"machine: {machine}", flush=True)
     results: dict = {"machine": machine, "date": time.strftime("%Y-%m-%d")}
     if "report" not in args.skip:
@@ -199,21 +255,29 @@ def summary(results: dict) -> None:
     print("\nsummary against the targets")
     if "a_report_vs_naive" in results:
         r = results["a_report_vs_naive"]
-        print(f"(a) report {r['report_seconds']} s vs naive {r['naive_seconds']} s: ratio {r['ratio']} (target ≤ 0.333)")
+        print(
+            f"(a) report {r['report_seconds']} s vs naive {r['naive_seconds']} s: ratio {r['ratio']} (target ≤ 0.333)"
+        )
     if "national" in results:
         r = results["national"]
         k, i = r["key_figures_all"], r["ingest"]
-        print(f"(b) key figures, {r['municipalities']} municipalities + country, {r['payment_rows']:,} payments: "
-              f"{k['seconds']} s, {k['peak_mb']} MB (targets ≤ 3 s, ≤ 1536 MB)")
+        print(
+            f"(b) key figures, {r['municipalities']} municipalities + country, {r['payment_rows']:,} payments: "
+            f"{k['seconds']} s, {k['peak_mb']} MB (targets ≤ 3 s, ≤ 1536 MB)"
+        )
         if "national_double" in results:
             d = results["national_double"]["key_figures_all"]
             print(f"    doubled data: {d['seconds']} s = {d['seconds'] / k['seconds']:.2f} × (target ≤ 2.2 ×)")
-        print(f"(c) ingest {r['payment_rows']:,} payments, {r['placement_spells']:,} spells: {i['seconds']} s, "
-              f"{i['peak_mb']} MB (target ≤ 30 s)")
+        print(
+            f"(c) ingest {r['payment_rows']:,} payments, {r['placement_spells']:,} spells: {i['seconds']} s, "
+            f"{i['peak_mb']} MB (target ≤ 30 s)"
+        )
     if "d_county" in results:
         r = results["d_county"]
-        print(f"(d) 9 reports {r['nine_reports_seconds']} s vs one {r['one_report_seconds']} s with {r['workers']} "
-              f"workers (medians of {len(r['runs_one'])} runs each): {r['ratio']} × (target ≤ 4 ×)")
+        print(
+            f"(d) 9 reports {r['nine_reports_seconds']} s vs one {r['one_report_seconds']} s with {r['workers']} "
+            f"workers (medians of {len(r['runs_one'])} runs each): {r['ratio']} × (target ≤ 4 ×)"
+        )
 
 
 if __name__ == "__main__":

@@ -80,7 +80,11 @@ ROW_TABLES: dict[str, dict[str, str]] = {
     "ekb_utbetalningar": {"transaktions_id": ID, "hushalls_id": ID, "utbetalningsdatum": DATE, "avser_manad": MONTH},
     "ekb_hushallsmedlemmar": {"hushalls_id": ID, "personnummer": PNR, "giltig_fran": DATE, "giltig_till": LAST_DAY},
     "placeringar": {
-        "placerings_id": ID, "personnummer": PNR, "fodelsear": BIRTH_YEAR, "startdatum": DATE, "slutdatum": END,
+        "placerings_id": ID,
+        "personnummer": PNR,
+        "fodelsear": BIRTH_YEAR,
+        "startdatum": DATE,
+        "slutdatum": END,
     },
     "placeringskostnader": {"faktura_id": ID, "placerings_id": ID, "avser_manad": MONTH, "bokforingsdatum": DATE},
     "insatser_barn_unga": {"insats_id": ID, "personnummer": PNR, "startdatum": DATE, "slutdatum": LAST_DAY},
@@ -100,8 +104,11 @@ FILES = [*ROW_TABLES, *YEARLY_TABLES, LEDGER]
 
 def _month_start(months: np.ndarray) -> np.ndarray:
     """Day number (since 1970-01-01) of the first day of each month index (year · 12 + month − 1)."""
-    return (np.asarray(months, dtype=np.int64) - 1970 * 12).astype("datetime64[M]").astype("datetime64[D]").astype(
-        np.int64
+    return (
+        (np.asarray(months, dtype=np.int64) - 1970 * 12)
+        .astype("datetime64[M]")
+        .astype("datetime64[D]")
+        .astype(np.int64)
     )
 
 
@@ -214,8 +221,11 @@ def _load_sample() -> _Sample:
     pnr_columns = [members["personnummer"], spells["personnummer"], interventions["personnummer"]]
     person_codes, persons = pd.factorize(pd.concat(pnr_columns, ignore_index=True))
     row_person = dict(
-        zip(["ekb_hushallsmedlemmar", "placeringar", "insatser_barn_unga"],
-            np.split(person_codes.astype(np.int64), np.cumsum([len(c) for c in pnr_columns])[:-1]), strict=True)
+        zip(
+            ["ekb_hushallsmedlemmar", "placeringar", "insatser_barn_unga"],
+            np.split(person_codes.astype(np.int64), np.cumsum([len(c) for c in pnr_columns])[:-1]),
+            strict=True,
+        )
     )
     hh_codes, households = pd.factorize(pd.concat([pay["hushalls_id"], members["hushalls_id"]], ignore_index=True))
     n_households = len(households)
@@ -403,8 +413,14 @@ def _size_weights(population: np.ndarray, seed: int) -> np.ndarray:
 
 
 def _choose(
-    rng: np.random.Generator, units: np.ndarray, weight: np.ndarray, target: float, copies: int,
-    *, first: int | None = None, minimum: int = 0,
+    rng: np.random.Generator,
+    units: np.ndarray,
+    weight: np.ndarray,
+    target: float,
+    copies: int,
+    *,
+    first: int | None = None,
+    minimum: int = 0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Units (and copy numbers) in random order until their weights sum closest to ``target``."""
     if not len(units):
@@ -453,12 +469,14 @@ def _plan(raw_root: Path, n: int, years: int, payment_rows: int, seed: int) -> l
             sel = np.zeros((s.n_units, copies), dtype=bool)
             households = np.flatnonzero(blk.payments_per_unit)
             minimum = 1 if blk.index == 0 else 0
-            unit, copy = _choose(rng, households, blk.payments_per_unit, f * per_block[blk.index], copies,
-                                 minimum=minimum)
+            unit, copy = _choose(
+                rng, households, blk.payments_per_unit, f * per_block[blk.index], copies, minimum=minimum
+            )
             sel[unit, copy] = True
             first = int(rng.choice(blk.full_care_units)) if blk.index == 0 and len(blk.full_care_units) else None
-            unit, copy = _choose(rng, blk.care_units, care_weight, f * len(blk.care_units), copies,
-                                 first=first, minimum=minimum)
+            unit, copy = _choose(
+                rng, blk.care_units, care_weight, f * len(blk.care_units), copies, first=first, minimum=minimum
+            )
             sel[unit, copy] = True
             selected[m, blk.index] = sel
 
@@ -520,8 +538,9 @@ def _plan(raw_root: Path, n: int, years: int, payment_rows: int, seed: int) -> l
             block_plans.append(
                 _BlockPlan(blk.index, selected[i, blk.index], p[mine], c[mine], samordning[mine], serial[mine])
             )
-        plans.append(_Plan(Path(raw_root) / row.code, row.code, row.name, float(fractions[i]), first_month,
-                           block_plans))
+        plans.append(
+            _Plan(Path(raw_root) / row.code, row.code, row.name, float(fractions[i]), first_month, block_plans)
+        )
     return plans
 
 
@@ -691,8 +710,14 @@ def default_payment_rows(municipalities: int, years: int) -> int:
 
 
 def write_scaled(
-    raw_root: Path, municipalities: int, years: int, *, payment_rows: int | None = None, seed: int = 0,
-    workers: int | None = None, counts: dict[str, int] | None = None,
+    raw_root: Path,
+    municipalities: int,
+    years: int,
+    *,
+    payment_rows: int | None = None,
+    seed: int = 0,
+    workers: int | None = None,
+    counts: dict[str, int] | None = None,
 ) -> list[Path]:
     """Write ``municipalities`` × ``years`` of synthetic raw data into ``raw_root``; return the folders.
 
@@ -746,8 +771,13 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     counts: dict[str, int] = {}
     folders = write_scaled(
-        args.out, args.municipalities, args.years, payment_rows=args.payment_rows, seed=args.seed,
-        workers=args.workers, counts=counts,
+        args.out,
+        args.municipalities,
+        args.years,
+        payment_rows=args.payment_rows,
+        seed=args.seed,
+        workers=args.workers,
+        counts=counts,
     )
     seconds = time.perf_counter() - start
     target = args.payment_rows or default_payment_rows(args.municipalities, args.years)

@@ -40,11 +40,25 @@ def built_reports(sample_data_dir, tmp_path_factory):
 
     reports_dir = tmp_path_factory.mktemp("reports")
     runs = {}
-    for args in (["--year", "2025", "--tertial", "1"], ["--year", "2025", "--tertial", "2"],
-                 ["--year", "2025", "--tertial", "3"], ["--latest", "--as-of", "2026-11-22"]):
+    for args in (
+        ["--year", "2025", "--tertial", "1"],
+        ["--year", "2025", "--tertial", "2"],
+        ["--year", "2025", "--tertial", "3"],
+        ["--latest", "--as-of", "2026-11-22"],
+    ):
         code = main(
-            ["--data-dir", str(sample_data_dir), "report", *args, "--notebooks", str(ROOT / "notebooks"),
-             "--reports-dir", str(reports_dir), "--commentary", str(ROOT / "commentary")]
+            [
+                "--data-dir",
+                str(sample_data_dir),
+                "report",
+                *args,
+                "--notebooks",
+                str(ROOT / "notebooks"),
+                "--reports-dir",
+                str(reports_dir),
+                "--commentary",
+                str(ROOT / "commentary"),
+            ]
         )
         assert code == 0, args
     for label in ("2025-T1", "2025-T2", "2025-T3", "2026-T2"):

@@ -22,7 +22,7 @@ def test_formula_text_is_prefixed_and_numbers_are_not():
         assert not is_formula_text(text) and safe_text(text) == text
 
 
-@given(st.one_of(st.integers(-10**15, 10**15), st.floats(allow_nan=True, allow_infinity=False)))
+@given(st.one_of(st.integers(-(10**15), 10**15), st.floats(allow_nan=True, allow_infinity=False)))
 def test_numbers_stay_numbers(value):
     cell = safe_cell(value)
     if isinstance(value, float) and math.isnan(value):
@@ -40,9 +40,11 @@ def test_no_text_reaches_a_cell_as_a_formula(first, rest):
 
 
 def test_the_key_figure_csv_neutralises_text_and_keeps_negative_numbers():
-    table = pd.DataFrame({"measure": ["=HYPERLINK(1)", "economy_outcome_tkr:namnd"], "value": [1.0, -850.0],
-                          "unit": ["@kr", "tkr"]})
-    rows = list(csv.reader(io.StringIO(key_figures_csv(table, synthetic=True, period_label="2025-T3",
-                                                       preliminary=False))))
+    table = pd.DataFrame(
+        {"measure": ["=HYPERLINK(1)", "economy_outcome_tkr:namnd"], "value": [1.0, -850.0], "unit": ["@kr", "tkr"]}
+    )
+    rows = list(
+        csv.reader(io.StringIO(key_figures_csv(table, synthetic=True, period_label="2025-T3", preliminary=False)))
+    )
     assert rows[1] == ["'=HYPERLINK(1)", "1", "'@kr"]
     assert rows[2] == ["economy_outcome_tkr:namnd", "-850", "tkr"]

@@ -38,8 +38,10 @@ def test_a_chart_is_cropped_as_savefig_tight_crops_it():
 
 
 def test_a_chart_drawn_past_its_canvas_is_the_savefig_tight_image():
-    series = {"Barn och unga, institution/upphandlade familjehem": [2800, 3100, 2900, 4700],
-              "Vuxna, institution och stödboende": [None, 2600, 2400, None]}
+    series = {
+        "Barn och unga, institution/upphandlade familjehem": [2800, 3100, 2900, 4700],
+        "Vuxna, institution och stödboende": [None, 2600, 2400, None],
+    }
     ours, theirs = _png(charts.figure_png_data_uri(_chart(series))), _tight(_chart(series))
     assert ours.shape[1] > 7.5 * 110  # the legend reaches past the canvas
     assert np.array_equal(ours, theirs)

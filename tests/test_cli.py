@@ -2,7 +2,6 @@
 
 import csv
 import io
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,12 +9,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import oracle
-from published import PUBLISHED
 from snanalys.cli import main
 from snanalys.key_figures import key_figures
 from snanalys.periods import year_to_date
 
+import oracle
+from published import PUBLISHED
 
 
 def run(capsys, *args) -> tuple[int, str, str]:
@@ -33,7 +32,16 @@ def parse(text: str) -> dict[str, str]:
 @pytest.mark.parametrize("year", [2022, 2023, 2024, 2025])
 def test_nyckeltal_reproduces_the_published_table(capsys, sample_data_dir, year):
     code, out, err = run(
-        capsys, "--data-dir", str(sample_data_dir), "nyckeltal", "--year", str(year), "--tertial", "3", "--format", "csv"
+        capsys,
+        "--data-dir",
+        str(sample_data_dir),
+        "nyckeltal",
+        "--year",
+        str(year),
+        "--tertial",
+        "3",
+        "--format",
+        "csv",
     )
     assert code == 0, err
     values = parse(out)
@@ -44,9 +52,7 @@ def test_nyckeltal_reproduces_the_published_table(capsys, sample_data_dir, year)
 
 
 def test_households_per_month_and_children_placed_match_the_annual_report(sample):
-    figures = {
-        year: key_figures(sample, year_to_date(year, 3)).set_index("measure")["value"] for year in (2024, 2025)
-    }
+    figures = {year: key_figures(sample, year_to_date(year, 3)).set_index("measure")["value"] for year in (2024, 2025)}
     assert figures[2024]["eb_households_per_month"] == pytest.approx(651, rel=0.01)
     assert figures[2025]["eb_households_per_month"] == pytest.approx(696, rel=0.01)
     assert figures[2024]["children_placed"] == pytest.approx(172, abs=10)
@@ -126,8 +132,17 @@ def test_report_on_an_empty_data_folder_stops_and_writes_nothing_there(tmp_path)
     data, work = tmp_path / "mnt", tmp_path / "work"
     data.mkdir()
     work.mkdir()
-    cmd = [sys.executable, "-m", "snanalys.cli", "--data-dir", str(data), "report", "--latest",
-           "--on-failure", f"touch {tmp_path / 'alerted'}"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "snanalys.cli",
+        "--data-dir",
+        str(data),
+        "report",
+        "--latest",
+        "--on-failure",
+        f"touch {tmp_path / 'alerted'}",
+    ]
     proc = subprocess.run(cmd, cwd=work, capture_output=True, text=True)
     assert proc.returncode == 3, proc.stderr
     assert _tree(data) == []
@@ -143,22 +158,36 @@ def test_report_on_an_empty_data_folder_stops_and_writes_nothing_there(tmp_path)
 
 @pytest.mark.parametrize(
     "command",
-    [["report", "--latest"], ["report", "--year", "2025", "--tertial", "3"], ["nyckeltal", "--year", "2025"],
-     ["nyckeltal", "--year", "2025", "--all-municipalities"], ["ingest"]],
+    [
+        ["report", "--latest"],
+        ["report", "--year", "2025", "--tertial", "3"],
+        ["nyckeltal", "--year", "2025"],
+        ["nyckeltal", "--year", "2025", "--all-municipalities"],
+        ["ingest"],
+    ],
     ids=lambda c: " ".join(c),
 )
 def test_a_missing_or_empty_data_folder_stops_every_command(capsys, tmp_path, command):
     reports = tmp_path / "reports"
     missing = tmp_path / "data-typo"
-    code, out, err = run(capsys, "--data-dir", str(missing), *command,
-                         *(["--reports-dir", str(reports)] if command[0] == "report" else []))
+    code, out, err = run(
+        capsys,
+        "--data-dir",
+        str(missing),
+        *command,
+        *(["--reports-dir", str(reports)] if command[0] == "report" else []),
+    )
     assert code == 3 and out == ""
-    assert err == f"snanalys: error: the data folder {missing} does not exist (mistyped --data-dir, or not mounted?); nothing was written\n"
+    assert (
+        err
+        == f"snanalys: error: the data folder {missing} does not exist (mistyped --data-dir, or not mounted?); nothing was written\n"
+    )
     assert not missing.exists()
     empty = tmp_path / "empty"
     (empty / "raw").mkdir(parents=True)
-    code, out, err = run(capsys, "--data-dir", str(empty), *command,
-                         *(["--reports-dir", str(reports)] if command[0] == "report" else []))
+    code, out, err = run(
+        capsys, "--data-dir", str(empty), *command, *(["--reports-dir", str(reports)] if command[0] == "report" else [])
+    )
     assert code == 3 and out == "" and f"no raw data in {empty / 'raw'}" in err
     assert _tree(empty) == ["raw"]
     if command[0] == "report":
@@ -175,7 +204,9 @@ def test_sample_if_no_data_writes_only_on_a_fresh_folder_and_never_over_real_dat
     assert (data / "raw" / "0480" / "uttag.json").stat().st_mtime_ns == stamp
     real = tmp_path / "real"
     (real / "raw" / "0480").mkdir(parents=True)
-    (real / "raw" / "0480" / "uttag.json").write_text('{"kommunkod": "0480", "syntetiska_data": false}', encoding="utf-8")
+    (real / "raw" / "0480" / "uttag.json").write_text(
+        '{"kommunkod": "0480", "syntetiska_data": false}', encoding="utf-8"
+    )
     code, _, err = run(capsys, "--data-dir", str(real), "sample")
     assert code == 3 and "is not the synthetic sample: not overwritten" in err
     assert _tree(real / "raw") == ["0480", "0480/uttag.json"]
@@ -198,7 +229,15 @@ def test_help_lists_the_commands(capsys):
 def test_all_municipalities_gives_each_one_and_the_country_as_csv(capsys, sample_data_dir):
     """One municipality in the data: its block and the country's equal its own key figures."""
     code, out, err = run(
-        capsys, "--data-dir", str(sample_data_dir), "nyckeltal", "--year", "2025", "--tertial", "2", "--all-municipalities"
+        capsys,
+        "--data-dir",
+        str(sample_data_dir),
+        "nyckeltal",
+        "--year",
+        "2025",
+        "--tertial",
+        "2",
+        "--all-municipalities",
     )
     assert code == 0, err
     assert "INTERNAL, not suppressed" in err and "synthetic" in err
@@ -230,8 +269,11 @@ class _NotAnException(BaseException):
     pass
 
 
-@pytest.mark.parametrize("error", [TypeError("boom\nsecond line"), KeyError("x"), _NotAnException("fatal")],
-                         ids=["TypeError", "KeyError", "BaseException"])
+@pytest.mark.parametrize(
+    "error",
+    [TypeError("boom\nsecond line"), KeyError("x"), _NotAnException("fatal")],
+    ids=["TypeError", "KeyError", "BaseException"],
+)
 def test_an_unexpected_error_is_one_line_and_exit_3_and_debug_shows_the_traceback(capsys, monkeypatch, error):
     import snanalys.cli as cli
 
@@ -241,11 +283,18 @@ def test_an_unexpected_error_is_one_line_and_exit_3_and_debug_shows_the_tracebac
     monkeypatch.setattr(cli, "cmd_kolada_check", fail)
     code, out, err = run(capsys, "kolada-check")
     assert code == 3 and out == ""
-    expected = {"TypeError": "TypeError: boom second line", "KeyError": "KeyError: 'x'",
-                "_NotAnException": "_NotAnException: fatal"}[type(error).__name__]
+    expected = {
+        "TypeError": "TypeError: boom second line",
+        "KeyError": "KeyError: 'x'",
+        "_NotAnException": "_NotAnException: fatal",
+    }[type(error).__name__]
     assert err == f"snanalys: error: {expected}\n"
     code, _, err = run(capsys, "--debug", "kolada-check")
-    assert code == 3 and err.startswith("Traceback (most recent call last):") and err.endswith(f"snanalys: error: {expected}\n")
+    assert (
+        code == 3
+        and err.startswith("Traceback (most recent call last):")
+        and err.endswith(f"snanalys: error: {expected}\n")
+    )
 
 
 def test_an_interruption_is_not_swallowed(monkeypatch):

@@ -29,13 +29,20 @@ def test_without_a_file_or_section_the_page_says_so(tmp_path):
 
 # --- images and links: checked before the run, local images inlined ------------------------------------
 
+
 def _png() -> bytes:
     """A valid 1×1 PNG."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _write(folder, body: str):
@@ -81,8 +88,11 @@ def test_local_images_are_inlined_and_data_uris_and_web_links_pass(tmp_path):
     (folder / "bilder").mkdir(parents=True)
     (folder / "bilder" / "trend.png").write_bytes(_png())
     uri = "data:image/png;base64," + base64.b64encode(_png()).decode()
-    path = _write(folder, f"![Trend](bilder/trend.png) ![Punkt]({uri})\n\n[Socialstyrelsen](https://www.socialstyrelsen.se)"
-                          " [mejla](mailto:a@b.se) [upp](#kommentar) [förra](../2026-T1/index.html)")
+    path = _write(
+        folder,
+        f"![Trend](bilder/trend.png) ![Punkt]({uri})\n\n[Socialstyrelsen](https://www.socialstyrelsen.se)"
+        " [mejla](mailto:a@b.se) [upp](#kommentar) [förra](../2026-T1/index.html)",
+    )
     check_commentary(path)
     html = commentary_html(folder, 2026, 2, "Placeringar")
     assert html.count('src="data:image/png;base64,') == 2 and "bilder/trend.png" not in html

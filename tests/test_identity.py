@@ -80,8 +80,10 @@ def test_organisation_numbers_are_allowed(first, last):
     assert find_identities("556677-8899") == [] and find_identities("212000-0142") == []
 
 
-@given(st.one_of(st.integers(min_value=-10**12, max_value=10**12), st.floats(-1e12, 1e12, allow_nan=False)),
-       st.sampled_from(["kr", "tkr", "hushåll", "kr/vårddygn", "personer", "%"]))
+@given(
+    st.one_of(st.integers(min_value=-(10**12), max_value=10**12), st.floats(-1e12, 1e12, allow_nan=False)),
+    st.sampled_from(["kr", "tkr", "hushåll", "kr/vårddygn", "personer", "%"]),
+)
 def test_published_amounts_are_not_identities(value, unit):
     assert find_identities(format_number(value, unit)) == []
     assert find_identities(format_decimal_sv(value, 2)) == []

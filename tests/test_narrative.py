@@ -3,8 +3,12 @@ from snanalys.narrative import change_phrase, compare_sentence, period_phrase
 
 def test_sentence_is_built_from_the_values():
     text = compare_sentence(
-        "Antalet hushåll med ekonomiskt bistånd", 1123, 1029, unit="hushåll",
-        period="januari–december 2025", previous_period="samma period 2024",
+        "Antalet hushåll med ekonomiskt bistånd",
+        1123,
+        1029,
+        unit="hushåll",
+        period="januari–december 2025",
+        previous_period="samma period 2024",
     )
     assert text == (
         "Antalet hushåll med ekonomiskt bistånd var 1\u00a0123\u00a0hushåll under januari–december 2025, "
@@ -19,8 +23,9 @@ def test_decrease_and_unchanged():
 
 
 def test_suppressed_and_missing_values_are_said_in_words():
-    assert "redovisas inte" in compare_sentence("X", 3, 10, unit="hushåll", period="p", previous_period="q",
-                                                current_suppressed=True)
+    assert "redovisas inte" in compare_sentence(
+        "X", 3, 10, unit="hushåll", period="p", previous_period="q", current_suppressed=True
+    )
     assert "jämförelse med q saknas" in compare_sentence("X", 30, None, unit="hushåll", period="p", previous_period="q")
 
 

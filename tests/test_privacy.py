@@ -56,8 +56,11 @@ def test_pdf_page_text_and_metadata_are_read(tmp_path):
     writer.add_metadata({"/Author": "anna.berg@kommun.se", "/Keywords": "ärende 9900123456"})
     writer.write(tmp_path / "rapport.pdf")
     found = {(where.split(",")[0], kind) for where, kind, _ in _hits(tmp_path / "rapport.pdf")}
-    assert {("metadata /Title", "personnummer"), ("metadata /Author", "e-mail"),
-            ("metadata /Keywords", "digit run")} <= found
+    assert {
+        ("metadata /Title", "personnummer"),
+        ("metadata /Author", "e-mail"),
+        ("metadata /Keywords", "digit run"),
+    } <= found
     assert any(where.startswith("page 1") and kind == "personnummer" for where, kind in found)
 
 
@@ -82,16 +85,31 @@ def test_workbook_cells_sheet_names_and_properties_are_read(tmp_path):
 
 
 def test_csv_parquet_json_and_notebooks_are_read(tmp_path):
-    (tmp_path / "t.csv").write_text(f"measure,value,unit\nx,1500000000,kr\ny,{TOLVAN.replace('-', '')},\n",
-                                    encoding="utf-8")
+    (tmp_path / "t.csv").write_text(
+        f"measure,value,unit\nx,1500000000,kr\ny,{TOLVAN.replace('-', '')},\n", encoding="utf-8"
+    )
     assert _hits(tmp_path / "t.csv") == [("row 3, column 2", "personnummer", "19121*-****")]
-    pd.DataFrame({"provider_id": ["ORG-1", f"FH {TOLVAN}"], "birth_year": [2010, int(EXAMPLE.replace("-", ""))],
-                  "amount_kr": [1.5e9, 2.0]}).to_parquet(tmp_path / "p.parquet")
+    pd.DataFrame(
+        {
+            "provider_id": ["ORG-1", f"FH {TOLVAN}"],
+            "birth_year": [2010, int(EXAMPLE.replace("-", ""))],
+            "amount_kr": [1.5e9, 2.0],
+        }
+    ).to_parquet(tmp_path / "p.parquet")
     assert [w for w, _, _ in _hits(tmp_path / "p.parquet")] == ["row 2, column provider_id", "row 2, column birth_year"]
-    notebook = {"cells": [{"cell_type": "code", "source": ["x = 1\n"], "outputs": [
-        {"output_type": "stream", "text": ["fel ", TOLVAN, "\n"]},
-        {"output_type": "display_data", "data": {"image/png": "QUJD" + "1234567890" * 3}}]}],
-        "metadata": {"seconds": 1763800000.25}}
+    notebook = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "source": ["x = 1\n"],
+                "outputs": [
+                    {"output_type": "stream", "text": ["fel ", TOLVAN, "\n"]},
+                    {"output_type": "display_data", "data": {"image/png": "QUJD" + "1234567890" * 3}},
+                ],
+            }
+        ],
+        "metadata": {"seconds": 1763800000.25},
+    }
     (tmp_path / "n.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
     assert [k for _, k, _ in _hits(tmp_path / "n.ipynb")] == ["personnummer"]
 

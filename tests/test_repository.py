@@ -51,7 +51,9 @@ def _bin(name: str) -> str:
 
 def test_detect_secrets_finds_nothing_in_tracked_files():
     """The pre-commit hook's check, run over everything git holds."""
-    files = [f for f in _tracked() if not f.endswith(("requirements.lock", "package-lock.json")) and (ROOT / f).is_file()]
+    files = [
+        f for f in _tracked() if not f.endswith(("requirements.lock", "package-lock.json")) and (ROOT / f).is_file()
+    ]
     proc = subprocess.run([_bin("detect-secrets-hook"), *files], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout[-2000:]
 

@@ -145,9 +145,7 @@ def alternative_table(values: pd.DataFrame, hidden: pd.DataFrame, cell, row_tota
             path.append(node)
             node = previous[node]
         path.reverse()  # c0 ... r0
-        cycle = [cell] + [
-            (a[1], b[1]) if a[0] == "r" else (b[1], a[1]) for a, b in zip(path, path[1:])
-        ]
+        cycle = [cell] + [(a[1], b[1]) if a[0] == "r" else (b[1], a[1]) for a, b in zip(path, path[1:])]
         delta = {edge: (1 if k % 2 == 0 else -1) for k, edge in enumerate(cycle)}
 
         def sign(r, c):  # margins enter the sums with the opposite sign
@@ -255,8 +253,17 @@ def test_line_rule_alone_can_leak_and_the_exact_check_closes_it():
     lines = lines_of(values, "T", "S")
     # the pattern the plain line rule stops at
     line_rule_only = values.map(lambda v: "")
-    for cell in [("r0", "c0"), ("r0", "c1"), ("r0", "c2"), ("r1", "c2"), ("r1", "c4"), ("r2", "c0"), ("r2", "c1"),
-                 ("r4", "c2"), ("r4", "c4")]:
+    for cell in [
+        ("r0", "c0"),
+        ("r0", "c1"),
+        ("r0", "c2"),
+        ("r1", "c2"),
+        ("r1", "c4"),
+        ("r2", "c0"),
+        ("r2", "c1"),
+        ("r4", "c2"),
+        ("r4", "c4"),
+    ]:
         line_rule_only.loc[cell] = PRIMARY
     leaky = FlaggedTable(values, line_rule_only.astype(object))
     assert subtraction_attack(published(leaky), lines) == {}
@@ -416,8 +423,13 @@ def key_table(rows: dict[str, tuple]) -> pd.DataFrame:
     records = []
     for measure, (value, unit, *base) in rows.items():
         records.append(
-            {"measure": measure, "value": value, "unit": unit, "label_sv": measure,
-             "base": base[0] if base else (value if unit in ("hushåll", "personer", "insatser") else None)}
+            {
+                "measure": measure,
+                "value": value,
+                "unit": unit,
+                "label_sv": measure,
+                "base": base[0] if base else (value if unit in ("hushåll", "personer", "insatser") else None),
+            }
         )
     return pd.DataFrame(records, columns=["measure", "value", "unit", "label_sv", "base"])
 
@@ -427,12 +439,14 @@ def suppressed_measures(out: pd.DataFrame) -> set[str]:
 
 
 def test_key_figures_women_three_of_hundred_hides_men_not_total():
-    table = key_table({
-        "eb_households": (100, "hushåll"),
-        "eb_households_applicant_women": (3, "hushåll"),
-        "eb_households_applicant_men": (97, "hushåll"),
-        "eb_kr_per_household": (41000.0, "kr/hushåll", 100),
-    })
+    table = key_table(
+        {
+            "eb_households": (100, "hushåll"),
+            "eb_households_applicant_women": (3, "hushåll"),
+            "eb_households_applicant_men": (97, "hushåll"),
+            "eb_kr_per_household": (41000.0, "kr/hushåll", 100),
+        }
+    )
     out = suppress_key_figures(table)
     assert list(out.columns) == ["measure", "value", "unit", "label_sv", "base", "suppressed"]
     assert suppressed_measures(out) == {"eb_households_applicant_women", "eb_households_applicant_men"}
@@ -442,21 +456,25 @@ def test_key_figures_women_three_of_hundred_hides_men_not_total():
 
 
 def test_key_figures_small_unknown_applicant_sex_hides_the_smaller_sex():
-    table = key_table({
-        "eb_households": (100, "hushåll"),
-        "eb_households_applicant_women": (40, "hushåll"),
-        "eb_households_applicant_men": (57, "hushåll"),
-    })
+    table = key_table(
+        {
+            "eb_households": (100, "hushåll"),
+            "eb_households_applicant_women": (40, "hushåll"),
+            "eb_households_applicant_men": (57, "hushåll"),
+        }
+    )
     assert suppressed_measures(suppress_key_figures(table)) == {"eb_households_applicant_women"}
 
 
 def test_key_figures_means_by_base_and_zero_shown():
-    table = key_table({
-        "kr_per_care_day_children_external": (4200.0, "kr/vårddygn", 4),
-        "kr_per_care_day_adults_external": (3100.0, "kr/vårddygn", 5),
-        "eb_households_with_children": (0, "hushåll"),
-        "care_days_protected_housing": (0, "vårddygn", 0),
-    })
+    table = key_table(
+        {
+            "kr_per_care_day_children_external": (4200.0, "kr/vårddygn", 4),
+            "kr_per_care_day_adults_external": (3100.0, "kr/vårddygn", 5),
+            "eb_households_with_children": (0, "hushåll"),
+            "care_days_protected_housing": (0, "vårddygn", 0),
+        }
+    )
     out = suppress_key_figures(table).set_index("measure")
     assert out.loc["kr_per_care_day_children_external", "suppressed"]
     assert out.loc["kr_per_care_day_children_external", "value"] is None
@@ -465,23 +483,28 @@ def test_key_figures_means_by_base_and_zero_shown():
 
 
 def test_key_figures_persons_chain_and_shares():
-    table = key_table({
-        "eb_persons": (250, "personer"),
-        "eb_adults": (160, "personer"),
-        "eb_adults_women": (157, "personer"),
-        "eb_adults_men": (3, "personer"),
-        "eb_children": (90, "personer"),
-        "children_interventions": (80, "insatser"),
-        "children_interventions_placements": (2, "insatser"),
-        "children_interventions_open_care": (78, "insatser"),
-        "children_interventions_placement_share": (2.5, "procent", 80),
-        "eb_long_term_share": (3.125, "procent", 160),  # 5 of 160: shown
-    })
+    table = key_table(
+        {
+            "eb_persons": (250, "personer"),
+            "eb_adults": (160, "personer"),
+            "eb_adults_women": (157, "personer"),
+            "eb_adults_men": (3, "personer"),
+            "eb_children": (90, "personer"),
+            "children_interventions": (80, "insatser"),
+            "children_interventions_placements": (2, "insatser"),
+            "children_interventions_open_care": (78, "insatser"),
+            "children_interventions_placement_share": (2.5, "procent", 80),
+            "eb_long_term_share": (3.125, "procent", 160),  # 5 of 160: shown
+        }
+    )
     out = suppress_key_figures(table)
     hidden = suppressed_measures(out)
     assert {"eb_adults_men", "eb_adults_women"} <= hidden
-    assert {"children_interventions_placements", "children_interventions_open_care",
-            "children_interventions_placement_share"} <= hidden
+    assert {
+        "children_interventions_placements",
+        "children_interventions_open_care",
+        "children_interventions_placement_share",
+    } <= hidden
     assert {"eb_persons", "eb_adults", "eb_children", "children_interventions", "eb_long_term_share"}.isdisjoint(hidden)
     long_term_two = key_table({"eb_long_term_share": (1.25, "procent", 160)})  # 2 of 160 adults
     assert suppressed_measures(suppress_key_figures(long_term_two)) == {"eb_long_term_share"}
@@ -496,7 +519,9 @@ def test_key_figure_groups_and_shares_name_real_measures():
     for measure in named:
         assert BY_ID[measure].key_figure, measure
     assert {s.share for s in KEY_FIGURE_SHARES} == {
-        "children_interventions_placement_share", "eb_long_term_share", "eb_persons_share_of_inhabitants"
+        "children_interventions_placement_share",
+        "eb_long_term_share",
+        "eb_persons_share_of_inhabitants",
     }
 
 

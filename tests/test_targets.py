@@ -66,7 +66,9 @@ def test_rule_text_states_numbers_in_swedish_format():
 
 def test_a_bad_configuration_is_refused(tmp_path):
     path = tmp_path / "t.toml"
-    path.write_text('[[goal]]\nid="g"\ntitle="g"\nrequired_green=1\n[[goal.indicator]]\nid="i"\ntitle="i"\n'
-                    'measure="m"\nsource="s"\nkind="ceiling"\n')
+    path.write_text(
+        '[[goal]]\nid="g"\ntitle="g"\nrequired_green=1\n[[goal.indicator]]\nid="i"\ntitle="i"\n'
+        'measure="m"\nsource="s"\nkind="ceiling"\n'
+    )
     with pytest.raises(t.TargetConfigError, match="needs target"):
         t.load_goals(path)

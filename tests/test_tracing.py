@@ -43,7 +43,11 @@ def test_tokenize_reads_swedish_numbers(text, expected):
 def test_tokenize_ranges_give_two_numbers_and_no_minus():
     found = tracing.tokenize("bistånd 10–12 månader; invånare 0-20 år", file="t.html", where="p")
     assert [(n.text, n.value, n.in_range) for n in found] == [
-        ("10", 10.0, True), ("12", 12.0, True), ("0", 0.0, True), ("20", 20.0, True)]
+        ("10", 10.0, True),
+        ("12", 12.0, True),
+        ("0", 0.0, True),
+        ("20", 20.0, True),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -93,8 +97,14 @@ def report(tmp_path) -> Path:
     (folder / "sida.html").write_text(PAGE, encoding="utf-8")
     with (folder / "nyckeltal.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerows([["measure", "value", "unit"], ["eb_households", "1234", "hushåll"],
-                          ["share", "4.62", "procent"], ["period", "2025-T2", ""]])
+        writer.writerows(
+            [
+                ["measure", "value", "unit"],
+                ["eb_households", "1234", "hushåll"],
+                ["share", "4.62", "procent"],
+                ["period", "2025-T2", ""],
+            ]
+        )
     import openpyxl
 
     wb = openpyxl.Workbook()
@@ -113,17 +123,30 @@ def report(tmp_path) -> Path:
 
 def test_html_finds_text_and_reader_attributes_but_not_script_style_meta_or_data_uris(report):
     found = tracing.html_numbers(report / "sida.html", "2025-T2")
-    assert sorted(texts(found)) == sorted([
-        "2025-T2",  # <title>
-        f"1{NBSP}234", "2025", f"{MINUS}12", "4,6",  # first paragraph
-        "10", "12", "31 augusti 2025",  # second paragraph: a range and a date
-        "2024", "321", "2025", "654",  # img alt
-        "17",  # figcaption
-        "42",  # aria-label
-        "2025",  # caption
-        "2025", "99", "98,7",  # row header, cell, title attribute
-        "31", "64",  # SVG title and desc
-    ])
+    assert sorted(texts(found)) == sorted(
+        [
+            "2025-T2",  # <title>
+            f"1{NBSP}234",
+            "2025",
+            f"{MINUS}12",
+            "4,6",  # first paragraph
+            "10",
+            "12",
+            "31 augusti 2025",  # second paragraph: a range and a date
+            "2024",
+            "321",
+            "2025",
+            "654",  # img alt
+            "17",  # figcaption
+            "42",  # aria-label
+            "2025",  # caption
+            "2025",
+            "99",
+            "98,7",  # row header, cell, title attribute
+            "31",
+            "64",  # SVG title and desc
+        ]
+    )
     by_text = {n.text: n for n in found}
     assert by_text["654"].where.endswith("img@alt")
     assert "figcaption" in by_text["17"].where
@@ -137,25 +160,44 @@ def test_html_finds_text_and_reader_attributes_but_not_script_style_meta_or_data
 def test_csv_and_xlsx_cells(report):
     csv_found = tracing.csv_numbers(report / "nyckeltal.csv", "2025-T2")
     assert [(n.text, n.value, n.kind) for n in csv_found] == [
-        ("1234", 1234.0, "machine"), ("4.62", 4.62, "machine"), ("2025-T2", 2025.0, "period")]
+        ("1234", 1234.0, "machine"),
+        ("4.62", 4.62, "machine"),
+        ("2025-T2", 2025.0, "period"),
+    ]
     assert csv_found[0].where == "row 2 «eb_households», col «value»"
     xlsx_found = tracing.xlsx_numbers(report / "nyckeltal.xlsx", "2025-T2")
     assert [(n.where, n.value) for n in xlsx_found] == [
-        ("Nyckeltal!B2", 1234.0), ("Nyckeltal!B3", 4.62), ("Nyckeltal!A4", 5.0)]
+        ("Nyckeltal!B2", 1234.0),
+        ("Nyckeltal!B3", 4.62),
+        ("Nyckeltal!A4", 5.0),
+    ]
 
 
 def test_pdf_text(tmp_path):
     from weasyprint import HTML
 
-    body = (f"<html lang='sv'><head><style>@page {{ @bottom-center {{ content: 'Sida ' counter(page) ' av ' "
-            f"counter(pages) }} }}</style></head><body><h1>Rapport 2025</h1><p>Hushåll: 1{NBSP}234, förändring "
-            f"{MINUS}12 (4,6{NBSP}%), bistånd 10–12 månader, per 2025-08-31.</p>"
-            f"<p style='width: 3em'>högst 5{NBSP}%</p></body></html>")
+    body = (
+        f"<html lang='sv'><head><style>@page {{ @bottom-center {{ content: 'Sida ' counter(page) ' av ' "
+        f"counter(pages) }} }}</style></head><body><h1>Rapport 2025</h1><p>Hushåll: 1{NBSP}234, förändring "
+        f"{MINUS}12 (4,6{NBSP}%), bistånd 10–12 månader, per 2025-08-31.</p>"
+        f"<p style='width: 3em'>högst 5{NBSP}%</p></body></html>"
+    )
     HTML(string=body).write_pdf(tmp_path / "rapport.pdf")
     found = tracing.pdf_numbers(tmp_path / "rapport.pdf", "2025-T2")
-    assert sorted((n.text.replace(NBSP, " "), n.kind) for n in found) == sorted([
-        ("2025", "number"), ("1 234", "number"), (f"{MINUS}12", "number"), ("4,6", "number"),
-        ("10", "number"), ("12", "number"), ("2025-08-31", "date"), ("5", "number"), ("1", "number"), ("1", "number")])
+    assert sorted((n.text.replace(NBSP, " "), n.kind) for n in found) == sorted(
+        [
+            ("2025", "number"),
+            ("1 234", "number"),
+            (f"{MINUS}12", "number"),
+            ("4,6", "number"),
+            ("10", "number"),
+            ("12", "number"),
+            ("2025-08-31", "date"),
+            ("5", "number"),
+            ("1", "number"),
+            ("1", "number"),
+        ]
+    )
     by_text = {n.text.replace(NBSP, " "): n for n in found}
     assert by_text["1 234"].value == 1234.0 and by_text["1 234"].where.startswith("sida 1, rad ")
     assert by_text["5"].suffix == "%"
@@ -171,11 +213,13 @@ def test_public_numbers_reads_only_public_files(report):
 
 # --- the allow-list and the matching ---------------------------------------------------
 
-CELLS = pd.DataFrame({
-    "measure": ["eb_households", "share", "change", "count", "count_b", "mean"],
-    "value": [1234.0, 4.62, -12.0, 321.0, 654.0, 98.66],
-    "unit": ["hushåll", "procent", "personer", "hushåll", "hushåll", "kr/vårddygn"],
-})
+CELLS = pd.DataFrame(
+    {
+        "measure": ["eb_households", "share", "change", "count", "count_b", "mean"],
+        "value": [1234.0, 4.62, -12.0, 321.0, 654.0, 98.66],
+        "unit": ["hushåll", "procent", "personer", "hushåll", "hushåll", "kr/vårddygn"],
+    }
+)
 
 
 def test_unmapped_reports_what_no_cell_explains_with_file_and_context(report):
@@ -218,13 +262,24 @@ def test_matching_compares_printed_text_so_rounding_counts():
     def numbers(*printed):
         return [n for p in printed for n in tracing.tokenize(p, file="p.html", where="p")]
 
-    cells = pd.DataFrame({"measure": ["a", "b", "c"], "value": [4.66, 1234.4, 63_458_846.62],
-                          "unit": ["procent", "hushåll", "kr"]})
+    cells = pd.DataFrame(
+        {"measure": ["a", "b", "c"], "value": [4.66, 1234.4, 63_458_846.62], "unit": ["procent", "hushåll", "kr"]}
+    )
     assert texts(tracing.unmapped(numbers("4,7 %", f"1{NBSP}234", f"63,5{NBSP}mnkr", f"63{NBSP}459"), cells)) == []
-    assert texts(tracing.unmapped(numbers("4,6 %", f"1{NBSP}235", "63,4 mnkr"), cells)) == ["4,6", f"1{NBSP}235", "63,4"]
+    assert texts(tracing.unmapped(numbers("4,6 %", f"1{NBSP}235", "63,4 mnkr"), cells)) == [
+        "4,6",
+        f"1{NBSP}235",
+        "63,4",
+    ]
     # the printed unit counts too: a share is printed with %, million kronor with mnkr
     assert texts(tracing.unmapped(numbers("0 av 5 indikatorer", "4,7", "63,5", "1,2 %", "1,2 mnkr"), cells)) == [
-        "0", "5", "4,7", "63,5", "1,2", "1,2"]
+        "0",
+        "5",
+        "4,7",
+        "63,5",
+        "1,2",
+        "1,2",
+    ]
 
 
 def test_absolute_values_only_when_asked():
@@ -239,6 +294,7 @@ def test_absolute_values_only_when_asked():
 
 def test_machine_values_match_at_their_decimals():
     cells = pd.DataFrame({"measure": ["a"], "value": [689.2549], "unit": ["hushåll/månad"]})
+
     def machine(text):
         return tracing.Number(file="n.csv", where="r", text=text, value=float(text), kind="machine")
 

@@ -72,8 +72,14 @@ def write_processed(root: Path, code: str = CODE, *, extract_date: dt.date = EXT
             frame[column] = pd.Series(values, index=frame.index).astype(dtype)
         frame.insert(0, "municipality_code", pd.Series([code] * len(frame), dtype="str"))
         frame.to_parquet(folder / f"{name}.parquet", index=False)
-    meta = {"municipality_code": code, "municipality_name": "Testkommun", "extract_date": extract_date.isoformat(),
-            "data_from": "2020-01-01", "covered_through": extract_date.isoformat(), "synthetic": True}
+    meta = {
+        "municipality_code": code,
+        "municipality_name": "Testkommun",
+        "extract_date": extract_date.isoformat(),
+        "data_from": "2020-01-01",
+        "covered_through": extract_date.isoformat(),
+        "synthetic": True,
+    }
     (folder / "extract.json").write_text(json.dumps(meta), encoding="utf-8")
     return folder
 
@@ -109,8 +115,9 @@ def care_days(placements: pd.DataFrame, period: Period, extract_date: dt.date = 
     return int(spell_days(placements, period, extract_date).sum())
 
 
-def scope_figures(placements: pd.DataFrame, period: Period, costs: pd.DataFrame | None = None,
-                  extract_date: dt.date = EXTRACT) -> dict[str, dict[str, float]]:
+def scope_figures(
+    placements: pd.DataFrame, period: Period, costs: pd.DataFrame | None = None, extract_date: dt.date = EXTRACT
+) -> dict[str, dict[str, float]]:
     """Care days, persons placed and invoiced kronor of every scope, from the spell fact."""
     data = municipality(extract_date, placements=placements, placement_costs=costs)
     out = {}

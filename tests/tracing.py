@@ -63,7 +63,7 @@ class Number:
 
 _SPACES = "\u00a0\u202f\u2009"  # NBSP, NARROW NBSP, THIN SPACE: thousands separators
 _SIGNS = "+\\-\u2212"  # for a regex class: plus, hyphen-minus, MINUS SIGN
-_MONTHS = ("januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december")
+_MONTHS = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
 _L = r"[^\W\d_]"  # a letter (any script)
 
 _TOKEN = re.compile(
@@ -100,7 +100,7 @@ def _tokens(text: str, **fields) -> list[tuple[int, Number]]:
     """(offset, number) for every number in ``text``."""
     found = []
     for m in _TOKEN.finditer(text):
-        before = text[max(0, m.start() - 40): m.start()]
+        before = text[max(0, m.start() - 40) : m.start()]
         after_start = m.end()
         kind = m.lastgroup if m.lastgroup in ("date", "sdate", "period", "time", "dotted", "code") else "number"
         suffix = ""
@@ -114,12 +114,28 @@ def _tokens(text: str, **fields) -> list[tuple[int, Number]]:
             if kind == "sdate":
                 kind = "date"
             digits = re.findall(r"\d+", token)
-            value = float(digits[0]) if kind in ("date", "time", "period") else (
-                float(token) if kind == "dotted" and token.count(".") == 1 else float(digits[-1]))
-        after = text[after_start: after_start + 40]
+            value = (
+                float(digits[0])
+                if kind in ("date", "time", "period")
+                else (float(token) if kind == "dotted" and token.count(".") == 1 else float(digits[-1]))
+            )
+        after = text[after_start : after_start + 40]
         in_range = kind == "number" and bool(_RANGE_BEFORE.search(before) or _RANGE_AFTER.search(after))
-        found.append((m.start(), Number(text=token, value=value, kind=kind, suffix=suffix, before=before,
-                                        after=after, in_range=in_range, **fields)))
+        found.append(
+            (
+                m.start(),
+                Number(
+                    text=token,
+                    value=value,
+                    kind=kind,
+                    suffix=suffix,
+                    before=before,
+                    after=after,
+                    in_range=in_range,
+                    **fields,
+                ),
+            )
+        )
     return found
 
 
@@ -300,11 +316,27 @@ def xlsx_numbers(path: Path, report: str = "") -> list[Number]:
                     if isinstance(value, (int, float)):
                         if isinstance(value, float) and math.isnan(value):
                             continue
-                        found.append(Number(file=path.name, where=where, text=repr(value), value=float(value),
-                                            kind="machine", report=report))
+                        found.append(
+                            Number(
+                                file=path.name,
+                                where=where,
+                                text=repr(value),
+                                value=float(value),
+                                kind="machine",
+                                report=report,
+                            )
+                        )
                     elif hasattr(value, "isoformat"):  # a real date cell
-                        found.append(Number(file=path.name, where=where, text=value.isoformat(), value=0.0,
-                                            kind="date", report=report))
+                        found.append(
+                            Number(
+                                file=path.name,
+                                where=where,
+                                text=value.isoformat(),
+                                value=0.0,
+                                kind="date",
+                                report=report,
+                            )
+                        )
                     else:
                         found.extend(_machine_or_text(str(value), file=path.name, where=where, report=report))
     finally:
@@ -370,15 +402,22 @@ def _year(n: Number) -> bool:
 
 def _months_formula(n: Number) -> bool:
     # "utfall × 12 / månader", "månader/12 av årsbudgeten"
-    return _bare_int(n) and n.text == "12" and (
-        re.search(r"×\s?$", n.before) is not None or re.search(r"månader\s?/\s?$", n.before) is not None)
+    return (
+        _bare_int(n)
+        and n.text == "12"
+        and (re.search(r"×\s?$", n.before) is not None or re.search(r"månader\s?/\s?$", n.before) is not None)
+    )
 
 
 def _period_months(n: Number) -> bool:
     # "8 månader": the number of months the period covers, from the folder name (YYYY-TN)
     m = re.fullmatch(r"\d{4}-T([1-3])", n.report)
-    return (_bare_int(n) and m is not None and int(n.text) in (4, 4 * int(m.group(1)), 12)
-            and re.match(r"\s?(månader|mån)\b", n.after) is not None)
+    return (
+        _bare_int(n)
+        and m is not None
+        and int(n.text) in (4, 4 * int(m.group(1)), 12)
+        and re.match(r"\s?(månader|mån)\b", n.after) is not None
+    )
 
 
 def _age_limit(n: Number) -> bool:
@@ -390,14 +429,22 @@ def _age_limit(n: Number) -> bool:
     if re.match(r"\s?[–-]\s?\d{1,2}\s?år\b", n.after):  # the lower end of "0–20 år"
         return True
     return re.match(r"\s?år\b", n.after) is not None and (
-        n.in_range or re.search(r"(under|över|från|till|minst)\s$", n.before) is not None
-        or re.search(r"\d\s?[–-]\s?$", n.before) is not None)
+        n.in_range
+        or re.search(r"(under|över|från|till|minst)\s$", n.before) is not None
+        or re.search(r"\d\s?[–-]\s?$", n.before) is not None
+    )
 
 
 def _long_term(n: Number) -> bool:
     # long-term assistance: "10–12 mån(ader)" (Socialstyrelsen/Kolada definition)
-    return n.in_range and n.text in ("10", "12") and (
-        re.match(r"\s?(mån|månader)\b", n.after) is not None or re.match(r"[–-]12\s?(mån|månader)\b", n.after) is not None)
+    return (
+        n.in_range
+        and n.text in ("10", "12")
+        and (
+            re.match(r"\s?(mån|månader)\b", n.after) is not None
+            or re.match(r"[–-]12\s?(mån|månader)\b", n.after) is not None
+        )
+    )
 
 
 def _suppression_rule(n: Number) -> bool:
@@ -408,25 +455,33 @@ def _suppression_rule(n: Number) -> bool:
         return False
     if int(n.text) == MIN_COUNT and re.search(r"färre än\s$", n.before):
         return True
-    return n.in_range and n.text in ("1", str(MIN_COUNT - 1)) and re.search(
-        r"(1\s?[–-]\s?$)|(^\s?[–-]\s?%d)" % (MIN_COUNT - 1), n.before + "|" + n.after) is not None and (
-        re.search(r"(personer|hushåll|X)", n.before + n.after) is not None)
+    return (
+        n.in_range
+        and n.text in ("1", str(MIN_COUNT - 1))
+        and re.search(rf"(1\s?[–-]\s?$)|(^\s?[–-]\s?{MIN_COUNT - 1})", n.before + "|" + n.after) is not None
+        and (re.search(r"(personer|hushåll|X)", n.before + n.after) is not None)
+    )
 
 
 def _law_reference(n: Number) -> bool:
     # "26 kap. 1 §", "4 kap. 1 § SoL"
-    return _bare_int(n) and (re.match(r"\s?(kap\.|§)", n.after) is not None or re.search(r"kap\.\s$", n.before) is not None)
+    return _bare_int(n) and (
+        re.match(r"\s?(kap\.|§)", n.after) is not None or re.search(r"kap\.\s$", n.before) is not None
+    )
 
 
 def _municipality_code(n: Number) -> bool:
     # "Exempelkommun (0480)": a four-digit code with a leading zero is never a formatted figure
     return re.fullmatch(r"0\d{3}", n.text) is not None and (
-        n.before.endswith("(") or re.search(r"kommunkod\s?:?\s?$", n.before, re.IGNORECASE) is not None)
+        n.before.endswith("(") or re.search(r"kommunkod\s?:?\s?$", n.before, re.IGNORECASE) is not None
+    )
 
 
 def _software_version(n: Number) -> bool:
     # "snanalys 0.1.0" (footer), "CC BY 4.0" (the Kolada licence)
-    return n.kind == "dotted" and re.search(r"(snanalys|version|CC BY|CC-BY)\s?v?$", n.before, re.IGNORECASE) is not None
+    return (
+        n.kind == "dotted" and re.search(r"(snanalys|version|CC BY|CC-BY)\s?v?$", n.before, re.IGNORECASE) is not None
+    )
 
 
 def _per_thousand(n: Number) -> bool:
@@ -436,27 +491,48 @@ def _per_thousand(n: Number) -> bool:
     if n.text == "1000":
         return re.search(r"/\s?$", n.before) is not None or re.match(r"\s?inv", n.after) is not None
     return (n.text == "1" and re.match(r" 000\s?/", n.after) is not None) or (
-        n.text == "000" and re.search(r"×\s?1 $", n.before) is not None)
+        n.text == "000" and re.search(r"×\s?1 $", n.before) is not None
+    )
 
 
 def _pdf_page_number(n: Number) -> bool:
     # the PDF's page numbers: "sida 3", "sida 3 av 12", "Sida 3 / 12"
-    return n.file.endswith(".pdf") and _bare_int(n) and re.search(
-        r"\bsida\s?$|\bsida\s?\d+\s?(av|/)\s?$", n.before, re.IGNORECASE) is not None
+    return (
+        n.file.endswith(".pdf")
+        and _bare_int(n)
+        and re.search(r"\bsida\s?$|\bsida\s?\d+\s?(av|/)\s?$", n.before, re.IGNORECASE) is not None
+    )
 
 
 ALLOWED: tuple[Allow, ...] = (
-    Allow("date", "calendar dates (ISO 2025-08-31, written 31 augusti 2025): when, not how much",
-          lambda n: n.kind == "date"),
+    Allow(
+        "date",
+        "calendar dates (ISO 2025-08-31, written 31 augusti 2025): when, not how much",
+        lambda n: n.kind == "date",
+    ),
     Allow("time", "time of day in the 'Skapad …' line", lambda n: n.kind == "time"),
     Allow("period", "the period label 2025-T2", lambda n: n.kind == "period"),
-    Allow("year", "a bare 4-digit 1950–2100: formatted figures ≥ 1000 always carry a thousands "
-          "separator, so this is a calendar year (in CSV/XLSX only in a year column)", _year),
-    Allow("tertial", "T1/T2/T3 names a tertial", lambda n: n.kind == "code" and re.fullmatch(r"T[1-3]", n.text) is not None),
-    Allow("percentile label", "P10/P25/P50/P75/P90 name a percentile, not a value",
-          lambda n: n.kind == "code" and re.fullmatch(r"P\d{1,2}", n.text) is not None),
-    Allow("Kolada id", "Kolada KPI ids (N31814, U21468) name a series",
-          lambda n: n.kind == "code" and re.fullmatch(r"[NU]\d{5}", n.text) is not None),
+    Allow(
+        "year",
+        "a bare 4-digit 1950–2100: formatted figures ≥ 1000 always carry a thousands "
+        "separator, so this is a calendar year (in CSV/XLSX only in a year column)",
+        _year,
+    ),
+    Allow(
+        "tertial",
+        "T1/T2/T3 names a tertial",
+        lambda n: n.kind == "code" and re.fullmatch(r"T[1-3]", n.text) is not None,
+    ),
+    Allow(
+        "percentile label",
+        "P10/P25/P50/P75/P90 name a percentile, not a value",
+        lambda n: n.kind == "code" and re.fullmatch(r"P\d{1,2}", n.text) is not None,
+    ),
+    Allow(
+        "Kolada id",
+        "Kolada KPI ids (N31814, U21468) name a series",
+        lambda n: n.kind == "code" and re.fullmatch(r"[NU]\d{5}", n.text) is not None,
+    ),
     Allow("long-term definition", "'10–12 månader': the definition of long-term assistance", _long_term),
     Allow("period months", "the number of months the period covers, next to 'månader'", _period_months),
     Allow("months formula", "the 12 of 'utfall × 12 / månader' and 'månader/12': months in a year", _months_formula),

@@ -81,9 +81,7 @@ def _swedish_axis(ax, decimals: int = 0) -> None:
     ax.yaxis.set_major_formatter(SwedishTicks(decimals))
 
 
-def line_chart(
-    data: pd.DataFrame, *, title: str, ylabel: str, decimals: int = 0, ylim_zero: bool = True
-) -> plt.Figure:
+def line_chart(data: pd.DataFrame, *, title: str, ylabel: str, decimals: int = 0, ylim_zero: bool = True) -> plt.Figure:
     """One line per column of ``data`` over its index (years or months); NaN leaves a gap."""
     apply_style()
     fig, ax = plt.subplots()

@@ -46,7 +46,6 @@ def _tertial(text: str) -> int:
 
 def key_figures_text(table, *, title: str) -> str:
     from snanalys.presentation import format_number
-
     from snanalys.suppression import FOOTNOTE_SV
 
     width = max(len(label) for label in table["label_sv"])
@@ -76,7 +75,9 @@ def cmd_sample(args: argparse.Namespace) -> int:
     target = raw_root / MUNICIPALITY_CODE
     if target.exists():
         try:
-            synthetic = json.loads((target / RAW_EXTRACT).read_text(encoding="utf-8-sig")).get("syntetiska_data") is True
+            synthetic = (
+                json.loads((target / RAW_EXTRACT).read_text(encoding="utf-8-sig")).get("syntetiska_data") is True
+            )
         except (OSError, ValueError, AttributeError):
             synthetic = False
         if not synthetic:
@@ -249,8 +250,10 @@ def cmd_kolada_check(args: argparse.Namespace) -> int:
 
     folder = args.external or args.data_dir / "external"
     if not folder.is_dir():
-        _err(f"snanalys: error: {folder} is not a folder: give the folder of the Kolada extract with --external "
-             "(the project ships it in data/external/)")
+        _err(
+            f"snanalys: error: {folder} is not a folder: give the folder of the Kolada extract with --external "
+            "(the project ships it in data/external/)"
+        )
         return EXIT_DATA
     try:
         all_values = extract.values(folder)
@@ -308,7 +311,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("nyckeltal", help="print the key figures of a period (year to date)")
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--tertial", type=_tertial, help="1 (Jan–Apr), 2 (Jan–Aug) or 3 (the year; default)")
-    p.add_argument("--format", choices=("csv", "table"), help="table (the default for one municipality) or csv (always, with --all-municipalities)")
+    p.add_argument(
+        "--format",
+        choices=("csv", "table"),
+        help="table (the default for one municipality) or csv (always, with --all-municipalities)",
+    )
     p.add_argument("--public", action="store_true", help="apply the board's small-count suppression")
     p.add_argument("--as-of", type=_date, help="treat the data as known only up to this date")
     p.add_argument("--allow-partial", action="store_true", help="allow a period the data does not fully cover")

@@ -31,7 +31,7 @@ class Extract:
     raw: dict = field(default_factory=dict)
 
     @classmethod
-    def from_json(cls, path: Path) -> "Extract":
+    def from_json(cls, path: Path) -> Extract:
         meta = json.loads(path.read_text(encoding="utf-8"))
         return cls(
             municipality_code=str(meta["municipality_code"]),
@@ -94,7 +94,9 @@ def municipality_dirs(processed_root: Path) -> list[Path]:
     dirs = municipality_folders(processed_root)
     for d in dirs:
         if not (d / PROCESSED_EXTRACT).is_file():
-            raise DataNotFoundError(f"{d} holds no {PROCESSED_EXTRACT}: not written by the ingest; run `snanalys ingest`")
+            raise DataNotFoundError(
+                f"{d} holds no {PROCESSED_EXTRACT}: not written by the ingest; run `snanalys ingest`"
+            )
     return dirs
 
 

@@ -45,7 +45,7 @@ class Period:
             month = add_months(month, 1)
         return out
 
-    def same_period_last_year(self) -> "Period":
+    def same_period_last_year(self) -> Period:
         return Period(_shift_year(self.start, -1), _shift_year(self.end, -1), _shift_label(self.label, -1))
 
 
@@ -133,11 +133,7 @@ def covered_through(extract_date: dt.date) -> dt.date:
 
 def missing_months(period: Period, data_from: dt.date, data_through: dt.date) -> list[str]:
     """Months (``YYYY-MM``) of ``period`` outside the data's complete months."""
-    return [
-        m.strftime("%Y-%m")
-        for m in period.months()
-        if month_end(m) > data_through or m < data_from.replace(day=1)
-    ]
+    return [m.strftime("%Y-%m") for m in period.months() if month_end(m) > data_through or m < data_from.replace(day=1)]
 
 
 def require_covered(period: Period, data_from: dt.date, data_through: dt.date) -> None:

@@ -28,10 +28,10 @@ import io
 import json
 import re
 import urllib.parse
+from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Iterator
 
 import pandas as pd
 
@@ -240,8 +240,18 @@ def _xlsx_texts(path: Path) -> Iterator[Text]:
     book = openpyxl.load_workbook(path, data_only=False)
     try:
         props = book.properties
-        for name in ("title", "subject", "creator", "keywords", "description", "lastModifiedBy", "category",
-                     "identifier", "contentStatus", "version"):
+        for name in (
+            "title",
+            "subject",
+            "creator",
+            "keywords",
+            "description",
+            "lastModifiedBy",
+            "category",
+            "identifier",
+            "contentStatus",
+            "version",
+        ):
             value = getattr(props, name, None)
             if value:
                 yield Text(f"property {name}", str(value))

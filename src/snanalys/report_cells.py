@@ -79,8 +79,14 @@ def _changes(totals: pd.DataFrame, year: int) -> pd.DataFrame:
         diff = difference(this[measure], last[measure])
         rows.append(("difference_on_last_year:" + measure, None if diff is None else abs(diff), unit))
     return pd.DataFrame(
-        {"measure": [r[0] for r in rows], "period": f"{year} mot {year - 1}", "by": "", "key": "",
-         "value": [r[1] for r in rows], "unit": [r[2] for r in rows]}
+        {
+            "measure": [r[0] for r in rows],
+            "period": f"{year} mot {year - 1}",
+            "by": "",
+            "key": "",
+            "value": [r[1] for r in rows],
+            "unit": [r[2] for r in rows],
+        }
     )
 
 
@@ -89,8 +95,18 @@ def _table_cells(tables: dict, period_label: str, sources: tuple[str, ...]) -> l
     for m in MEASURES:
         if m.kind == "table" and m.source in sources:
             values = table_values(tables, m)
-            out.append(pd.DataFrame({"measure": m.id, "period": period_label, "by": "key",
-                                     "key": values.index.astype(str), "value": values.to_numpy(), "unit": m.unit}))
+            out.append(
+                pd.DataFrame(
+                    {
+                        "measure": m.id,
+                        "period": period_label,
+                        "by": "key",
+                        "key": values.index.astype(str),
+                        "value": values.to_numpy(),
+                        "unit": m.unit,
+                    }
+                )
+            )
     return out
 
 
@@ -105,9 +121,18 @@ def _kolada_cells(data: MunicipalityData) -> list[pd.DataFrame]:
         if m.kind == "table" and m.source == "kolada":
             series = kolada.comparison(kolada.kpi_rows(extract, m.column), m.column, code, peers)
             long = series[["municipality", "peers_median", "country"]].stack().rename("value").reset_index()
-            out.append(pd.DataFrame({"measure": m.id, "period": long["year"].astype(str), "by": "series",
-                                     "key": long.iloc[:, 1].astype(str), "value": long["value"].astype("float64"),
-                                     "unit": m.unit}))
+            out.append(
+                pd.DataFrame(
+                    {
+                        "measure": m.id,
+                        "period": long["year"].astype(str),
+                        "by": "series",
+                        "key": long.iloc[:, 1].astype(str),
+                        "value": long["value"].astype("float64"),
+                        "unit": m.unit,
+                    }
+                )
+            )
     return out
 
 
@@ -120,18 +145,30 @@ def _target_cells(same_period: dict, year: int) -> pd.DataFrame:
     rows = [("target_value", r.indicator.id, r.target, "") for r in results]
     for goal in goals:
         greens = targets.green_count(goal, results)
-        rows += [("target_goal_greens", goal.id, greens, ""), ("target_goal_indicators", goal.id,
-                                                                len(goal.indicators), ""),
-                 ("target_goal_required_green", goal.id, goal.required_green, "")]
+        rows += [
+            ("target_goal_greens", goal.id, greens, ""),
+            ("target_goal_indicators", goal.id, len(goal.indicators), ""),
+            ("target_goal_required_green", goal.id, goal.required_green, ""),
+        ]
         for ind in goal.indicators:
             rows.append(("target_tolerance", ind.id, 100 * ind.tolerance, ""))
             if ind.target is not None:
-                rows += [("target_configured", ind.id, ind.target, ""),
-                         ("target_upper_limit", ind.id, ind.target * (1 + ind.tolerance), "")]
+                rows += [
+                    ("target_configured", ind.id, ind.target, ""),
+                    ("target_upper_limit", ind.id, ind.target * (1 + ind.tolerance), ""),
+                ]
             if ind.reduction is not None:
                 rows.append(("target_reduction", ind.id, 100 * ind.reduction, ""))
-    return pd.DataFrame({"measure": [r[0] for r in rows], "period": str(year), "by": "indicator",
-                         "key": [r[1] for r in rows], "value": [r[2] for r in rows], "unit": [r[3] for r in rows]})
+    return pd.DataFrame(
+        {
+            "measure": [r[0] for r in rows],
+            "period": str(year),
+            "by": "indicator",
+            "key": [r[1] for r in rows],
+            "value": [r[2] for r in rows],
+            "unit": [r[3] for r in rows],
+        }
+    )
 
 
 def report_cells(data: MunicipalityData, year: int, tertial: int) -> pd.DataFrame:
@@ -150,8 +187,9 @@ def report_cells(data: MunicipalityData, year: int, tertial: int) -> pd.DataFram
     same_period = totals.loc[totals["period"].isin([year_to_date(y, tertial).label for y in years])]
     frames = [declared, _changes(same_period, year)]
     months = year_to_date(year, tertial).end.month
-    frames += _table_cells(source_tables(data, year, tertial, months), str(year),
-                           ("committee", "costs", "cumulative", "account_groups"))
+    frames += _table_cells(
+        source_tables(data, year, tertial, months), str(year), ("committee", "costs", "cumulative", "account_groups")
+    )
     frames += _kolada_cells(data)
     values = {
         m: {int(p[:4]): v for p, v in zip(group["period"], group["value"])}

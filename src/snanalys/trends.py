@@ -9,8 +9,8 @@ from __future__ import annotations
 import pandas as pd
 
 from snanalys.data import MunicipalityData
-from snanalys.memo import Memo, folder_state
 from snanalys.key_figures import key_figures
+from snanalys.memo import Memo, folder_state
 from snanalys.periods import year_to_date
 
 

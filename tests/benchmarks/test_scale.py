@@ -38,8 +38,9 @@ def scaled(tmp_path_factory):
 
     base = tmp_path_factory.mktemp("scale")
     counts: dict[str, int] = {}
-    folders = scale.write_scaled(base / "raw", MUNICIPALITIES, YEARS, payment_rows=PAYMENT_ROWS, seed=SEED,
-                                 counts=counts)
+    folders = scale.write_scaled(
+        base / "raw", MUNICIPALITIES, YEARS, payment_rows=PAYMENT_ROWS, seed=SEED, counts=counts
+    )
     results = ingest_all(base / "raw", base / "processed", quarantine=True)
     return base, folders, counts, results
 
@@ -91,8 +92,9 @@ def test_household_keys_are_distinct_across_municipalities(scaled):
 def test_movers_appear_in_two_municipalities(scaled):
     base, folders, _, _ = scaled
     persons = {
-        f.name: set().union(*(set(_table(base, f.name, t)["person_key"])
-                              for t in ("household_members", "placements", "interventions")))
+        f.name: set().union(
+            *(set(_table(base, f.name, t)["person_key"]) for t in ("household_members", "placements", "interventions"))
+        )
         for f in folders
     }
     first, second, third = (persons[f.name] for f in folders)

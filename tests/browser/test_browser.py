@@ -66,8 +66,10 @@ def test_pages_load_nothing_from_the_network_and_pass_axe(built_reports, browser
     shots.mkdir(parents=True, exist_ok=True)
     page = browser_context.new_page()
     outside: list[str] = []
-    page.on("request", lambda request: outside.append(request.url)
-            if urlparse(request.url).scheme not in ("file", "data") else None)
+    page.on(
+        "request",
+        lambda request: outside.append(request.url) if urlparse(request.url).scheme not in ("file", "data") else None,
+    )
 
     page.goto((public / "index.html").as_uri())
     links = page.eval_on_selector_all("nav a", "els => els.map(e => e.getAttribute('href'))")

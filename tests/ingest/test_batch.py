@@ -18,9 +18,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from hypothesis import given, settings
-from rawfolder import KEY, snapshot
 
 from snanalys.ingest import IngestError, ingest_all, ingest_municipality
+
+from rawfolder import KEY, snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 MUNICIPALITIES, YEARS, PAYMENT_ROWS, SEED = 4, 3, 12_000, 11
@@ -101,7 +102,10 @@ def test_batched_ingest_writes_what_each_folder_alone_writes(raw_root, tmp_path,
     assert len(batched) == MUNICIPALITIES
     for one, many in zip(singles, batched):
         assert (one.rows, one.warnings, one.quality, one.pseudonym_key_id) == (
-            many.rows, many.warnings, many.quality, many.pseudonym_key_id
+            many.rows,
+            many.warnings,
+            many.quality,
+            many.pseudonym_key_id,
         )
         assert many.output_dir == tmp_path / "batched" / one.municipality_code
     _assert_same_output(tmp_path / "single", tmp_path / "batched")

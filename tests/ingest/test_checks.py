@@ -6,11 +6,12 @@ from __future__ import annotations
 import hmac
 
 import pandas as pd
-from rawfolder import KEY, PARTNER, RawFolder
 
 from snanalys.ingest import IngestError, checks, ingest_municipality
 from snanalys.ingest.parsing import TEXT_DTYPE
 from snanalys.ingest.tables import SPECS
+
+from rawfolder import KEY, PARTNER, RawFolder
 
 PLA = "placeringar.csv"
 
@@ -34,8 +35,17 @@ def test_a_cell_starting_like_a_formula_is_refused_in_text_columns_unless_it_is_
 def test_free_text_is_bounded_free_of_control_characters_and_identities():
     spec = SPECS["placements"]
     tolvan = "19121212" + "-1212"  # Skatteverket's test number
-    values = ["ORG-5560001", "A" * 201, "ORG\x005", "ORG\t5", f"Familjehem {tolvan}", "070-123 45 67",
-              "a.b@example.se", "556677-8899", f"Familjehem {tolvan}"]
+    values = [
+        "ORG-5560001",
+        "A" * 201,
+        "ORG\x005",
+        "ORG\t5",
+        f"Familjehem {tolvan}",
+        "070-123 45 67",
+        "a.b@example.se",
+        "556677-8899",
+        f"Familjehem {tolvan}",
+    ]
     forms = ["HVB"] * 8 + ["FAMILJEHEM_EGET"]  # the last names a person by design: pseudonymised, not refused
     failures = checks.text_failures(spec, _text_frame(spec, utforar_id=values, placeringsform=forms))
     reasons = dict(zip(failures["index"].tolist(), failures["expected"]))

@@ -13,10 +13,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from corpus.make_corpus import CASES, Case, folder
-from rawfolder import KEY, RawFolder, identifier_values, snapshot
 
 from snanalys.identity import find_identities
 from snanalys.ingest import IngestError, ingest_municipality
+
+from rawfolder import KEY, RawFolder, identifier_values, snapshot
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "bad_inputs.md"
 ID_COLUMNS = ("personnummer", "hushalls_id", "transaktions_id", "placerings_id", "faktura_id", "insats_id")

@@ -7,10 +7,11 @@ import json
 
 import pandas as pd
 import pytest
-from rawfolder import KEY, RawFolder
 
 from snanalys.ingest import IngestError, ingest_municipality, read_extract
 from snanalys.periods import PeriodError, today
+
+from rawfolder import KEY, RawFolder
 
 MEMBERS, PLACEMENTS = "ekb_hushallsmedlemmar.csv", "placeringar.csv"
 

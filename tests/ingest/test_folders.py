@@ -7,12 +7,13 @@ import json
 import shutil
 
 import pytest
-from rawfolder import KEY, RawFolder
 
 from snanalys.cli import main
 from snanalys.data import DataNotFoundError, municipality_dirs
 from snanalys.folders import municipality_folders, raw_municipality_dirs
 from snanalys.ingest import IngestError, ingest_all
+
+from rawfolder import KEY, RawFolder
 
 
 @pytest.fixture

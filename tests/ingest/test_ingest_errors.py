@@ -5,9 +5,10 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from rawfolder import ADULT, KEY, TEEN, RawFolder, identifier_values, snapshot, wrong_check_digit
 
 from snanalys.ingest import IngestError, ingest_municipality
+
+from rawfolder import ADULT, KEY, TEEN, RawFolder, identifier_values, snapshot, wrong_check_digit
 
 PAYMENTS = "ekb_utbetalningar.csv"
 MEMBERS = "ekb_hushallsmedlemmar.csv"
@@ -50,7 +51,7 @@ def fail(raw: RawFolder, tmp_path, processed) -> IngestError:
 
 def assert_no_identifiers(message: str, raw: RawFolder) -> None:
     values = set(identifier_values())
-    for name, (columns, rows) in raw.files.items():
+    for columns, rows in raw.files.values():
         for column in ("personnummer", "hushalls_id", "transaktions_id", "placerings_id", "faktura_id", "insats_id"):
             if column in columns:
                 values.update(r[column] for r in rows if r[column])
@@ -85,7 +86,12 @@ CASES = {
     "end before start (membership)": (MEMBERS, 3, "giltig_till", "2024-05-31", "giltig_fran"),
     "end before start (intervention)": (INTERVENTIONS, 2, "slutdatum", "2024-08-31", "startdatum"),
     "duplicate transaktions_id": (
-        PAYMENTS, 5, "transaktions_id", "TX-QZ-0002", "unikt id, men samma värde finns också på rad 5", 3,
+        PAYMENTS,
+        5,
+        "transaktions_id",
+        "TX-QZ-0002",
+        "unikt id, men samma värde finns också på rad 5",
+        3,
     ),
     "duplicate placerings_id": (PLACEMENTS, 4, "placerings_id", "PL-QZ-01", "unikt", 2),
     "cost of an unknown placement": (COSTS, 5, "placerings_id", "PL-QZ-99", "placeringar.csv"),

@@ -9,7 +9,6 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from rawfolder import ADULT, ADULT_PLACED, CHILD, HH_A, KEY, OTHER_KEY, TEEN, RawFolder, identifier_values
 
 from snanalys.ingest import (
     SAMPLE_PSEUDONYM_KEY,
@@ -20,6 +19,8 @@ from snanalys.ingest import (
     ingest_municipality,
     key_fingerprint,
 )
+
+from rawfolder import ADULT, ADULT_PLACED, CHILD, HH_A, KEY, OTHER_KEY, TEEN, RawFolder, identifier_values
 
 # The processed tables of docs/processed_data.md, exactly.
 DOCUMENTED = {
@@ -234,9 +235,7 @@ def test_no_raw_identifier_reaches_the_processed_folder(ingested):
     cells = []
     for frame in tables.values():
         for column in frame.columns:
-            if not pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_datetime64_dtype(
-                frame[column]
-            ):
+            if not pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_datetime64_dtype(frame[column]):
                 cells.extend(str(v) for v in frame[column].dropna().unique())
     texts = cells + [(result.output_dir / "extract.json").read_text(encoding="utf-8")]
     texts += [str(frame.columns.tolist()) for frame in tables.values()]
@@ -313,7 +312,7 @@ def test_ingest_all_ingests_every_municipality_folder(raw, tmp_path):
     raw.write(tmp_path / "raw")
     other = RawFolder(code="0481")
     other.extract["kommunkod"] = "0481"
-    for columns, rows in other.files.values():
+    for _columns, rows in other.files.values():
         for row in rows:
             row["kommunkod"] = "0481"
     other.write(tmp_path / "raw")

@@ -8,12 +8,13 @@ import json
 from pathlib import Path
 
 import pytest
-from rawfolder import KEY, RawFolder, pnr, wrong_check_digit
 
 from snanalys.ingest import IngestError, ingest_municipality
 from snanalys.ingest.check import check_export
 from snanalys.ingest.command import register
 from snanalys.ingest.mapping import MappingError, apply_mapping, load_mapping, mapping_from_dict, read_export
+
+from rawfolder import KEY, RawFolder, pnr, wrong_check_digit
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "data" / "raw" / "examples"
 EXTRACT_DATE = dt.date(2026, 11, 5)
@@ -114,13 +115,21 @@ def test_check_export_command(tmp_path, capsys):
     register(parser.add_subparsers(dest="command"))
     folder = EXAMPLES / "procapita_like"
     args = parser.parse_args(
-        ["check-export", str(folder / "Utbetalningar_2025.csv"), "--mapping", str(folder / "utbetalningar.yaml"),
-         "--extract-date", "2026-11-05"]
+        [
+            "check-export",
+            str(folder / "Utbetalningar_2025.csv"),
+            "--mapping",
+            str(folder / "utbetalningar.yaml"),
+            "--extract-date",
+            "2026-11-05",
+        ]
     )
     assert args.func(args) == 0
     assert "skulle läsas: 8" in capsys.readouterr().out
     bad = tmp_path / "Utbetalningar_bad.csv"
-    bad.write_bytes((folder / "Utbetalningar_2025.csv").read_bytes().replace(b"Flykting\r\n", b"=cmd|' /C calc'!A0\r\n"))
+    bad.write_bytes(
+        (folder / "Utbetalningar_2025.csv").read_bytes().replace(b"Flykting\r\n", b"=cmd|' /C calc'!A0\r\n")
+    )
     bad.write_bytes(bad.read_bytes().replace(b";-850,00;", b";-85.00;"))
     args = parser.parse_args(["check-export", str(bad), "--mapping", str(folder / "utbetalningar.yaml")])
     assert args.func(args) == 3

@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from rawfolder import KEY, RawFolder
 
 from snanalys.cli import main
 from snanalys.ingest import IngestError, ingest_municipality
 from snanalys.ingest.check import check_export
+
+from rawfolder import KEY, RawFolder
 
 PAYMENTS = "ekb_utbetalningar.csv"
 COSTS = "placeringskostnader.csv"
@@ -74,7 +75,7 @@ def test_one_malformed_file_gives_the_same_message_through_both_commands(tmp_pat
     message = '0480/placeringskostnader.csv, rad 3, kolumn "belopp": '
     assert message in ingest_says
     line = next(line for line in ingest_says.splitlines() if message in line)
-    problem = line[line.index(message):]
+    problem = line[line.index(message) :]
     assert main(["check-export", str(folder / COSTS), "--extract-date", EXTRACT_DATE]) == 3
     check_says = capsys.readouterr().out
     assert f"    {problem}" in check_says.splitlines()

@@ -9,7 +9,6 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from rawfolder import ADULT, KEY, TEEN, RawFolder, luhn_digit, pnr
 
 from snanalys.ingest import IngestError, ingest_municipality
 from snanalys.ingest import pseudonymise as ps
@@ -24,6 +23,8 @@ from snanalys.ingest.parsing import (
     parse_month,
     parse_yes_no,
 )
+
+from rawfolder import ADULT, KEY, TEEN, RawFolder, luhn_digit, pnr
 
 PLACEMENTS = "placeringar.csv"
 
@@ -204,9 +205,10 @@ def test_pseudonyms_are_standard_hmac_sha256():
         sliced = p.hex_keys(array.slice(1), "invoice", "0480").to_pylist()  # an array that starts inside its buffer
         assert sliced == [hmac.new(KEY, f"invoice:0480:{v}".encode(), "sha256").hexdigest()[:16] for v in ("bb", "ccc")]
     long_key = b"k" * 100  # longer than SHA-256's block: hashed first, as HMAC does
-    assert ps.Pseudonymiser(long_key).pseudonymise(_text(["x"]), "invoice", "0480").iloc[0] == hmac.new(
-        long_key, b"invoice:0480:x", "sha256"
-    ).hexdigest()[:16]
+    assert (
+        ps.Pseudonymiser(long_key).pseudonymise(_text(["x"]), "invoice", "0480").iloc[0]
+        == hmac.new(long_key, b"invoice:0480:x", "sha256").hexdigest()[:16]
+    )
 
 
 def test_parallel_hashing_gives_the_same_keys(monkeypatch):

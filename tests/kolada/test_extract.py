@@ -22,9 +22,11 @@ def test_codes_are_strings_with_leading_zeros(values):
 
 def test_paid_over_households_is_kronor_per_household(values):
     """Kolada's identity N31857 × 1000 / N31910 ≈ N31849, for every municipality and year."""
-    wide = values.loc[values["kpi"].isin(["N31857", "N31910", "N31849"])].pivot_table(
-        index=["geo", "year"], columns="kpi", values="value"
-    ).dropna()
+    wide = (
+        values.loc[values["kpi"].isin(["N31857", "N31910", "N31849"])]
+        .pivot_table(index=["geo", "year"], columns="kpi", values="value")
+        .dropna()
+    )
     assert len(wide) > 1500
     ratio = wide["N31857"] * 1000 / wide["N31910"] / wide["N31849"]
     assert np.nanmedian(np.abs(ratio - 1)) < 0.001
@@ -78,8 +80,9 @@ def test_socialstyrelsen_marks_stay_marked_gaps():
     from snanalys.socialstyrelsen import read_monthly_households
 
     table = read_monthly_households(EXTERNAL / "socialstyrelsen_ekb_hushall_manad_2017.csv")
-    raw = __import__("pandas").read_csv(EXTERNAL / "socialstyrelsen_ekb_hushall_manad_2017.csv", dtype=str,
-                                        keep_default_na=False)
+    raw = __import__("pandas").read_csv(
+        EXTERNAL / "socialstyrelsen_ekb_hushall_manad_2017.csv", dtype=str, keep_default_na=False
+    )
     assert (table["mark"] == "X").sum() == (raw["value_raw"] == "X").sum() > 0
     assert (table["mark"] == "--").sum() == (raw["value_raw"] == "--").sum() > 0
     assert table.loc[table["mark"] != "", "households"].isna().all()

@@ -2,14 +2,15 @@
 
 import datetime as dt
 
-import oracle
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from through_engine import care_days, spell_days
 from snanalys.periods import Period, calendar_month, tertial_alone, year_to_date
+
+import oracle
+from through_engine import care_days, spell_days
 
 EXTRACT = dt.date(2026, 11, 5)
 
@@ -114,7 +115,9 @@ def test_split_periods_add_up(spells, split, length):
     mid = start + dt.timedelta(days=length // 2)
     end = start + dt.timedelta(days=length) + dt.timedelta(days=1)
     whole = care_days(spells, Period(start, end), EXTRACT)
-    parts = care_days(spells, Period(start, mid), EXTRACT) + care_days(spells, Period(mid + dt.timedelta(days=1), end), EXTRACT)
+    parts = care_days(spells, Period(start, mid), EXTRACT) + care_days(
+        spells, Period(mid + dt.timedelta(days=1), end), EXTRACT
+    )
     assert whole == parts
 
 

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from through_engine import municipality
 
 from snanalys.measures import catalog
 from snanalys.measures.catalog import BY_ID, MEASURES, PARTITIONS
 from snanalys.measures.tables import cells
 from snanalys.periods import year_to_date
+
+from through_engine import municipality
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "snanalys"
 DECLARING = {"aggregate", "ratio", "mean_over_months", "table", "_percentile", "Measure"}
@@ -59,7 +60,8 @@ def test_every_measure_and_split_evaluates_on_a_municipality_without_cases(perio
     """Counts and sums are 0, ratios over nothing missing, for every declared split."""
     data = municipality()
     computed = [
-        m for m in MEASURES
+        m
+        for m in MEASURES
         if m.kind != "table" and "month" not in m.dims and (period.label.endswith("T3") or not m.full_year_only)
     ]
     totals = cells(data, period, [m.id for m in computed]).set_index("measure")

@@ -2,14 +2,15 @@
 
 import datetime as dt
 
-import oracle
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from through_engine import figure, split
 from snanalys.periods import Period, tertial_alone, year_to_date
+
+import oracle
+from through_engine import figure, split
 
 YEAR0 = dt.date(2024, 1, 1)
 
@@ -93,7 +94,9 @@ def test_households_by_applicant_sex_add_up():
 
 
 def test_long_term_needs_ten_distinct_months():
-    rows = [("a", f"2024-{m:02d}-25", 100) for m in range(1, 11)] + [("b", f"2024-{m:02d}-25", 100) for m in range(1, 10)]
+    rows = [("a", f"2024-{m:02d}-25", 100) for m in range(1, 11)] + [
+        ("b", f"2024-{m:02d}-25", 100) for m in range(1, 10)
+    ]
     rows.append(("b", "2024-09-26", 100))  # a second payment in month 9 is not a tenth month
     members = _members(
         [
@@ -144,13 +147,15 @@ def year_periods(draw):
 def test_household_figures_equal_the_oracle(data, period: Period):
     payments, members = data
     assert figure(period, "eb_households", payments=payments) == oracle.households(payments, period.start, period.end)
-    assert figure(period, "eb_paid_kr", payments=payments) == pytest.approx(oracle.paid_kr(payments, period.start, period.end))
+    assert figure(period, "eb_paid_kr", payments=payments) == pytest.approx(
+        oracle.paid_kr(payments, period.start, period.end)
+    )
     assert figure(period, "eb_households_per_month", payments=payments) == pytest.approx(
         oracle.households_per_month_mean(payments, period.months())
     )
-    assert figure(period, "eb_households_with_children", payments=payments, household_members=members) == oracle.households_with_children(
-        payments, members, period.start, period.end
-    )
+    assert figure(
+        period, "eb_households_with_children", payments=payments, household_members=members
+    ) == oracle.households_with_children(payments, members, period.start, period.end)
 
 
 @settings(max_examples=30, deadline=None)

@@ -25,12 +25,12 @@ import pytest
 
 from snanalys import codes
 from snanalys.data import load_municipality, municipality_dirs
-import oracle
-
 from snanalys.measures.facts import COUNTRY
 from snanalys.measures.scopes import SCOPES
 from snanalys.measures.tables import OUTPUT_COLUMNS, key_figures_all, measure_table
 from snanalys.periods import tertial_alone, year_to_date
+
+import oracle
 
 ROOT = Path(__file__).resolve().parents[2]
 PERIODS = [year_to_date(y, t) for y in (2024, 2025) for t in (1, 2, 3)] + [tertial_alone(2025, 2)]
@@ -63,8 +63,10 @@ def _edited_copy(processed: Path, source: str, code: str) -> None:
     """``source`` copied as ``code`` (persons re-keyed, so not shared), then edited into the rare cases."""
     folder = processed / code
     shutil.copytree(processed / source, folder)
-    tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in
-              ("payments", "household_members", "placements", "placement_costs", "interventions", "population")}
+    tables = {
+        name: pd.read_parquet(folder / f"{name}.parquet")
+        for name in ("payments", "household_members", "placements", "placement_costs", "interventions", "population")
+    }
     for frame in tables.values():
         frame["municipality_code"] = code
     for name in ("household_members", "placements", "interventions"):
@@ -111,8 +113,12 @@ def _edited_copy(processed: Path, source: str, code: str) -> None:
     spells = tables["placements"]
     same_day = spells.iloc[[0]].copy()
     same_day[["placement_key", "target_group", "form", "provider_type", "start_date", "end_date"]] = [
-        "d" * 16, codes.TARGET_CHILDREN, codes.FORM_HVB, codes.PROVIDER_EXTERNAL,
-        pd.Timestamp("2025-04-04"), pd.Timestamp("2025-04-04"),
+        "d" * 16,
+        codes.TARGET_CHILDREN,
+        codes.FORM_HVB,
+        codes.PROVIDER_EXTERNAL,
+        pd.Timestamp("2025-04-04"),
+        pd.Timestamp("2025-04-04"),
     ]
     tables["placements"] = pd.concat([spells, same_day], ignore_index=True)
     invoice = tables["placement_costs"].iloc[[0]].copy()
@@ -185,8 +191,11 @@ def _oracle_figures(data, period) -> dict[str, float]:
         "eb_children": sum(not adult for adult, _ in people.values()),
     }
     extract = data.extract.extract_date
-    for name, measure in (("children", "care_days_children"), ("adults_external", "care_days_adults_external"),
-                          ("protected_housing", "care_days_protected_housing")):
+    for name, measure in (
+        ("children", "care_days_children"),
+        ("adults_external", "care_days_adults_external"),
+        ("protected_housing", "care_days_protected_housing"),
+    ):
         figures[measure] = oracle.care_days(_in_scope(data.placements, SCOPES[name]), start, end, extract)
     if period.months() == year_to_date(start.year, 3).months():
         share = oracle.long_term_share(payments, members, start.year)
@@ -266,42 +275,70 @@ def _write(root: Path, code: str, *, payments=(), members=(), spells=(), extract
     folder = root / code
     folder.mkdir(parents=True)
     ts = pd.to_datetime
+
     def text(values) -> pd.Series:
         return pd.Series(list(values), dtype="str")
 
     frames = {
         "payments": pd.DataFrame(
-            {"household_key": text(p[0] for p in payments), "payment_date": ts([p[1] for p in payments]),
-             "amount_kr": pd.Series([p[2] for p in payments], dtype="float64")}
+            {
+                "household_key": text(p[0] for p in payments),
+                "payment_date": ts([p[1] for p in payments]),
+                "amount_kr": pd.Series([p[2] for p in payments], dtype="float64"),
+            }
         ),
         "household_members": pd.DataFrame(
-            {"household_key": text(r[0] for r in members), "person_key": text(r[1] for r in members),
-             "role": text(r[2] for r in members), "legal_sex": text(r[3] for r in members),
-             "birth_date": ts([r[4] for r in members]), "reason": text(codes.REASON_UNEMPLOYED for _ in members),
-             "valid_from": ts(["2020-01-01"] * len(members)), "valid_to": ts([None] * len(members))}
+            {
+                "household_key": text(r[0] for r in members),
+                "person_key": text(r[1] for r in members),
+                "role": text(r[2] for r in members),
+                "legal_sex": text(r[3] for r in members),
+                "birth_date": ts([r[4] for r in members]),
+                "reason": text(codes.REASON_UNEMPLOYED for _ in members),
+                "valid_from": ts(["2020-01-01"] * len(members)),
+                "valid_to": ts([None] * len(members)),
+            }
         ),
         "placements": pd.DataFrame(
-            {"placement_key": text(s[0] for s in spells), "person_key": text(s[1] for s in spells),
-             "legal_sex": text("K" for _ in spells),
-             "target_group": text(codes.TARGET_CHILDREN for _ in spells), "form": text(codes.FORM_HVB for _ in spells),
-             "provider_type": text(codes.PROVIDER_EXTERNAL for _ in spells),
-             "start_date": ts([s[2] for s in spells]), "end_date": ts([s[3] for s in spells])}
+            {
+                "placement_key": text(s[0] for s in spells),
+                "person_key": text(s[1] for s in spells),
+                "legal_sex": text("K" for _ in spells),
+                "target_group": text(codes.TARGET_CHILDREN for _ in spells),
+                "form": text(codes.FORM_HVB for _ in spells),
+                "provider_type": text(codes.PROVIDER_EXTERNAL for _ in spells),
+                "start_date": ts([s[2] for s in spells]),
+                "end_date": ts([s[3] for s in spells]),
+            }
         ),
         "placement_costs": pd.DataFrame(
-            {"placement_key": text(s[0] for s in spells), "care_month": ts([s[2][:8] + "01" for s in spells]),
-             "amount_kr": pd.Series([1000.0] * len(spells), dtype="float64")}
+            {
+                "placement_key": text(s[0] for s in spells),
+                "care_month": ts([s[2][:8] + "01" for s in spells]),
+                "amount_kr": pd.Series([1000.0] * len(spells), dtype="float64"),
+            }
         ),
         "interventions": pd.DataFrame(
-            {"intervention_key": text(["i1"]), "person_key": text(["c"]), "kind": text([codes.INTERVENTION_PLACEMENT]),
-             "start_date": ts(["2025-01-01"]), "end_date": ts([None])}
+            {
+                "intervention_key": text(["i1"]),
+                "person_key": text(["c"]),
+                "kind": text([codes.INTERVENTION_PLACEMENT]),
+                "start_date": ts(["2025-01-01"]),
+                "end_date": ts([None]),
+            }
         ),
         "population": pd.DataFrame({"year": [2025], "inhabitants": [10_000]}),
     }
     for name, frame in frames.items():
         frame.insert(0, "municipality_code", pd.Series([code] * len(frame), dtype="str"))
         frame.to_parquet(folder / f"{name}.parquet", index=False)
-    meta = {"municipality_code": code, "extract_date": extract, "data_from": "2020-01-01",
-            "covered_through": "2025-12-31", "synthetic": True}
+    meta = {
+        "municipality_code": code,
+        "extract_date": extract,
+        "data_from": "2020-01-01",
+        "covered_through": "2025-12-31",
+        "synthetic": True,
+    }
     (folder / "extract.json").write_text(json.dumps(meta), encoding="utf-8")
 
 
@@ -315,17 +352,22 @@ def movers(tmp_path_factory):
     root = tmp_path_factory.mktemp("movers")
     a, c, b = ("A", "K", "1980-05-05"), ("C", "M", "2015-05-05"), ("B", "M", "1975-05-05")
     _write(
-        root, "0001",
+        root,
+        "0001",
         payments=[("a1", f"2025-{m:02d}-10", 5000) for m in range(1, 6)] + [("x9", "2025-04-20", 700)],
         members=[("a1", a[0], codes.ROLE_APPLICANT, *a[1:]), ("a1", c[0], codes.ROLE_CHILD, *c[1:])],
         spells=[("p1", "P", "2025-01-01", "2025-01-11")],
     )
     _write(
-        root, "0002",
+        root,
+        "0002",
         payments=[("b1", f"2025-{m:02d}-10", 6000) for m in range(6, 11)]
         + [("a1", "2025-03-15", 3000), ("x9", "2025-04-20", 800)],
-        members=[("b1", a[0], codes.ROLE_APPLICANT, *a[1:]), ("b1", c[0], codes.ROLE_CHILD, *c[1:]),
-                 ("a1", b[0], codes.ROLE_APPLICANT, *b[1:])],
+        members=[
+            ("b1", a[0], codes.ROLE_APPLICANT, *a[1:]),
+            ("b1", c[0], codes.ROLE_CHILD, *c[1:]),
+            ("a1", b[0], codes.ROLE_APPLICANT, *b[1:]),
+        ],
         spells=[("p1", "P", "2025-02-01", "2025-02-21")],
     )
     figures = key_figures_all(root, year_to_date(2025, 3))

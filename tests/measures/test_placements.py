@@ -5,10 +5,10 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from through_engine import figure, municipality, scope_figures, split
-
 from snanalys.measures.tables import cells
 from snanalys.periods import tertial_alone, year_to_date
+
+from through_engine import figure, municipality, scope_figures, split
 
 EXTRACT = dt.date(2026, 11, 5)
 Y2025 = year_to_date(2025, 3)
@@ -68,7 +68,11 @@ def test_cost_per_care_day_counts_care_month_not_booking_date():
 
 def test_persons_placed_and_started():
     assert figure(Y2025, "children_placed", placements=PLACEMENTS) == 3
-    assert split(Y2025, "children_placed", "form", placements=PLACEMENTS) == {"HVB": 1, "FAMILJEHEM_EGET": 1, "JOURHEM": 1}
+    assert split(Y2025, "children_placed", "form", placements=PLACEMENTS) == {
+        "HVB": 1,
+        "FAMILJEHEM_EGET": 1,
+        "JOURHEM": 1,
+    }
 
 
 def test_placement_share_of_interventions():
@@ -82,7 +86,9 @@ def test_placement_share_of_interventions():
     assert figure(Y2025, "children_interventions_placements", interventions=interventions) == 1
     assert figure(Y2025, "children_interventions", interventions=interventions) == 3
     assert figure(Y2025, "children_interventions_open_care", interventions=interventions) == 2
-    assert figure(Y2025, "children_interventions_placement_share", interventions=interventions) == pytest.approx(100 / 3)
+    assert figure(Y2025, "children_interventions_placement_share", interventions=interventions) == pytest.approx(
+        100 / 3
+    )
 
 
 def test_placements_started_in_the_period():
@@ -96,5 +102,7 @@ def test_placements_started_in_the_period():
     started = cells(data, Y2025, ["children_placements_started"]).iloc[0]
     assert started["base"] == 3  # four placements of three children
     assert split(Y2025, "children_placements_started", "form", placements=placements) == {
-        "HVB": 2, "FAMILJEHEM_EGET": 1, "JOURHEM": 1
+        "HVB": 2,
+        "FAMILJEHEM_EGET": 1,
+        "JOURHEM": 1,
     }

@@ -23,15 +23,23 @@ SHOW = "from IPython.display import HTML, display\n"
 def toy_notebooks(folder: Path, *, commentary: bool = False) -> Path:
     """Two small pages; with ``commentary`` the second shows its commentary as the real pages do."""
     folder.mkdir(parents=True, exist_ok=True)
-    params = new_code_cell('year = 2025\ntertial = 3\nkommun = "0480"\ndata_dir = ""\nas_of = ""\ncommentary_dir = ""',
-                           metadata={"tags": ["parameters"]})
+    params = new_code_cell(
+        'year = 2025\ntertial = 3\nkommun = "0480"\ndata_dir = ""\nas_of = ""\ncommentary_dir = ""',
+        metadata={"tags": ["parameters"]},
+    )
     body = "'<h1>Sida</h1><p>syntetiska exempeldata</p>'"
     if commentary:
         body += " + commentary_html(commentary_dir, year, tertial, 'Sida')"
-    for stem, title, html in (("00_sammanfattning", "Sammanfattning", "'<h1>Sammanfattning</h1><p>syntetiska exempeldata</p>'"),
-                              ("01_sida", "Sida", body)):
-        nb = new_notebook(cells=[params, new_code_cell(
-            SHOW + "from snanalys.commentary import commentary_html\n" + f"display(HTML({html}))")])
+    for stem, title, html in (
+        ("00_sammanfattning", "Sammanfattning", "'<h1>Sammanfattning</h1><p>syntetiska exempeldata</p>'"),
+        ("01_sida", "Sida", body),
+    ):
+        nb = new_notebook(
+            cells=[
+                params,
+                new_code_cell(SHOW + "from snanalys.commentary import commentary_html\n" + f"display(HTML({html}))"),
+            ]
+        )
         nb.metadata["snanalys"] = {"title": title, "public": True}
         nbformat.write(nb, folder / f"{stem}.ipynb")
     return folder
@@ -42,7 +50,12 @@ def _png() -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _log(reports: Path) -> list[str]:
@@ -50,17 +63,28 @@ def _log(reports: Path) -> list[str]:
 
 
 def _report(sample_data_dir, tmp_path, *extra) -> list[str]:
-    return ["--data-dir", str(sample_data_dir), "report", "--year", "2025", "--tertial", "3",
-            "--notebooks", str(toy_notebooks(tmp_path / "notebooks")), "--reports-dir", str(tmp_path / "reports"),
-            "--on-failure", f"touch {tmp_path / 'alerted'}", *extra]
+    return [
+        "--data-dir",
+        str(sample_data_dir),
+        "report",
+        "--year",
+        "2025",
+        "--tertial",
+        "3",
+        "--notebooks",
+        str(toy_notebooks(tmp_path / "notebooks")),
+        "--reports-dir",
+        str(tmp_path / "reports"),
+        "--on-failure",
+        f"touch {tmp_path / 'alerted'}",
+        *extra,
+    ]
 
 
 SVG = "data:image/svg+xml;base64," + base64.b64encode(b"<svg/>").decode()
 
 
-@pytest.mark.parametrize(
-    "image", ["http:host/c.png", "//host/c.png", "file:///etc/passwd", "../../secret.png", SVG]
-)
+@pytest.mark.parametrize("image", ["http:host/c.png", "//host/c.png", "file:///etc/passwd", "../../secret.png", SVG])
 def test_a_bad_commentary_image_stops_the_run_at_once_naming_file_and_line(sample_data_dir, tmp_path, capsys, image):
     commentary = tmp_path / "commentary"
     commentary.mkdir()
@@ -100,15 +124,24 @@ def test_an_error_that_is_not_an_exception_is_a_failure_too(sample_data_dir, tmp
     assert not (tmp_path / "reports" / "2025-T3").exists()
 
 
-def test_an_interrupted_run_is_logged_as_such_publishes_nothing_and_alerts_nobody(sample_data_dir, tmp_path, monkeypatch):
+def test_an_interrupted_run_is_logged_as_such_publishes_nothing_and_alerts_nobody(
+    sample_data_dir, tmp_path, monkeypatch
+):
     def interrupt(*args, **kwargs):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(run_module, "discover_pages", interrupt)
     reports = tmp_path / "reports"
     with pytest.raises(KeyboardInterrupt):
-        run_report(2025, 3, data_dir=sample_data_dir, reports_dir=reports, notebooks_dir=tmp_path,
-                   on_failure=f"touch {tmp_path / 'alerted'}", **QUIET)
+        run_report(
+            2025,
+            3,
+            data_dir=sample_data_dir,
+            reports_dir=reports,
+            notebooks_dir=tmp_path,
+            on_failure=f"touch {tmp_path / 'alerted'}",
+            **QUIET,
+        )
     assert "outcome=interrupted" in _log(reports)[-1]
     assert not (tmp_path / "alerted").exists() and not (reports / "2025-T3").exists()
 
@@ -119,8 +152,15 @@ def test_a_local_commentary_image_is_inlined_into_the_page_and_the_pdf(sample_da
     (commentary / "bilder" / "punkt.png").write_bytes(_png())
     (commentary / "2025-T3.md").write_text("## Sida\n\nSe bilden.\n\n![En punkt](bilder/punkt.png)\n", encoding="utf-8")
     notebooks = toy_notebooks(tmp_path / "notebooks", commentary=True)
-    result = run_report(2025, 3, data_dir=sample_data_dir, reports_dir=tmp_path / "reports", notebooks_dir=notebooks,
-                        commentary_dir=commentary, **QUIET)
+    result = run_report(
+        2025,
+        3,
+        data_dir=sample_data_dir,
+        reports_dir=tmp_path / "reports",
+        notebooks_dir=notebooks,
+        commentary_dir=commentary,
+        **QUIET,
+    )
     page = (result.public_dir / "sida.html").read_text(encoding="utf-8")
     assert 'src="data:image/png;base64,' in page and 'alt="En punkt"' in page and "bilder/" not in page
     assert (result.public_dir / "rapport.pdf").stat().st_size > 0

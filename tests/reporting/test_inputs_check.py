@@ -43,8 +43,15 @@ def _stopped(data_dir: Path, tmp_path: Path, *, commentary: Path | None = None) 
     reports = tmp_path / "reports"
     messages: list[str] = []
     with pytest.raises(ReportError) as info:
-        run_report(2025, 3, data_dir=data_dir, reports_dir=reports, notebooks_dir=NOTEBOOKS,
-                   commentary_dir=commentary or tmp_path / "no-commentary", progress=messages.append)
+        run_report(
+            2025,
+            3,
+            data_dir=data_dir,
+            reports_dir=reports,
+            notebooks_dir=NOTEBOOKS,
+            commentary_dir=commentary or tmp_path / "no-commentary",
+            progress=messages.append,
+        )
     # nothing ran, nothing but the lock and the run log was written, and neither holds the number
     assert messages == []
     written = sorted(p.relative_to(reports).as_posix() for p in reports.rglob("*"))
@@ -66,12 +73,29 @@ def test_a_personnummer_in_kommunnamn_of_uttag_json_stops_the_ingest_of_the_repo
     meta["kommunnamn"] = f"Exempelkommun {TOLVAN}"
     path.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     reports = tmp_path / "reports"
-    code = main(["--data-dir", str(data_dir), "report", "--year", "2025", "--tertial", "3",
-                 "--notebooks", str(NOTEBOOKS), "--reports-dir", str(reports), "--commentary", str(tmp_path)])
+    code = main(
+        [
+            "--data-dir",
+            str(data_dir),
+            "report",
+            "--year",
+            "2025",
+            "--tertial",
+            "3",
+            "--notebooks",
+            str(NOTEBOOKS),
+            "--reports-dir",
+            str(reports),
+            "--commentary",
+            str(tmp_path),
+        ]
+    )
     err = capsys.readouterr().err
     assert code != 0
-    assert '0480/uttag.json, kolumn "kommunnamn": väntade en text utan personuppgifter (hittade: personnummer), ' \
-           'fick "Exempelkommun 19121*-****"' in err
+    assert (
+        '0480/uttag.json, kolumn "kommunnamn": väntade en text utan personuppgifter (hittade: personnummer), '
+        'fick "Exempelkommun 19121*-****"' in err
+    )
     assert TOLVAN not in err and not (reports / "2025-T3").exists() and scan([reports]) == []
 
 
@@ -118,8 +142,15 @@ def test_with_the_check_off_the_scan_finds_it_in_the_real_pdf_and_workbook(data_
     monkeypatch.setattr(run_module, "check_report_inputs", lambda *args, **kwargs: None)
     _set_municipality_name(data_dir, f"Exempelkommun {TOLVAN}")
     reports = tmp_path / "reports"
-    result = run_report(2025, 3, data_dir=data_dir, reports_dir=reports, notebooks_dir=NOTEBOOKS,
-                        commentary_dir=tmp_path, progress=lambda message: None)
+    result = run_report(
+        2025,
+        3,
+        data_dir=data_dir,
+        reports_dir=reports,
+        notebooks_dir=NOTEBOOKS,
+        commentary_dir=tmp_path,
+        progress=lambda message: None,
+    )
     pdf, xlsx = result.public_dir / "rapport.pdf", result.public_dir / "nyckeltal.xlsx"
     found = scan_files([pdf, xlsx]).hits
     places = {(h.path.name, h.where.split(",")[0]) for h in found if h.masked == MASKED}

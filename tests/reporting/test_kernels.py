@@ -7,16 +7,17 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from snanalys.reporting.kernels import KernelPool, NotebookJob
 from snanalys.reporting.errors import ReportError
+from snanalys.reporting.kernels import KernelPool, NotebookJob
 from snanalys.reporting.run import interpreter_kernel, run_reports
 
 PARAMS = 'year = 2025\ntertial = 3\nkommun = "0480"\ndata_dir = ""\nas_of = ""\ncommentary_dir = ""'
 
 
 def _notebook(folder, name, *cells):
-    nb = new_notebook(cells=[new_code_cell(PARAMS, metadata={"tags": ["parameters"]}),
-                             *[new_code_cell(c) for c in cells]])
+    nb = new_notebook(
+        cells=[new_code_cell(PARAMS, metadata={"tags": ["parameters"]}), *[new_code_cell(c) for c in cells]]
+    )
     nb.metadata["snanalys"] = {"title": name, "public": True}
     path = folder / f"{name}.ipynb"
     nbformat.write(nb, path)
@@ -35,11 +36,17 @@ def _run(folder, paths, workers):
 
 def test_notebooks_share_a_warm_kernel_but_not_its_variables(tmp_path):
     first = _notebook(tmp_path, "00_a", "import os\nleaked = 42\nprint('pid', os.getpid())")
-    second = _notebook(tmp_path, "01_b", "import os\nprint('pid', os.getpid())\nprint('leaked' in dir(), '_snanalys_reset' in dir(), kommun)")
+    second = _notebook(
+        tmp_path,
+        "01_b",
+        "import os\nprint('pid', os.getpid())\nprint('leaked' in dir(), '_snanalys_reset' in dir(), kommun)",
+    )
     a, b = _run(tmp_path, [first, second], workers=1)
     pid_a = _text(a).split()[1]
     assert f"pid {pid_a}" in _text(b)  # the same kernel process ran both
-    assert "False False 0481" in _text(b)  # the first notebook's variables and the reset's are gone; parameters injected
+    assert "False False 0481" in _text(
+        b
+    )  # the first notebook's variables and the reset's are gone; parameters injected
 
 
 def test_kernels_start_in_the_notebooks_folder_and_the_runner_keeps_its_own(tmp_path):
@@ -51,8 +58,9 @@ def test_kernels_start_in_the_notebooks_folder_and_the_runner_keeps_its_own(tmp_
 
 
 def test_workers_run_notebooks_side_by_side(tmp_path):
-    paths = [_notebook(tmp_path, f"0{i}_n", "import os, time\ntime.sleep(0.5)\nprint('pid', os.getpid())")
-             for i in range(4)]
+    paths = [
+        _notebook(tmp_path, f"0{i}_n", "import os, time\ntime.sleep(0.5)\nprint('pid', os.getpid())") for i in range(4)
+    ]
     results = _run(tmp_path, paths, workers=2)
     assert len({_text(nb).split()[1] for nb in results}) == 2
 
@@ -99,12 +107,23 @@ def _county(sample_data_dir, tmp_path, codes):
 def test_a_county_run_publishes_one_report_per_municipality(sample_data_dir, tmp_path):
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
-    _notebook(notebooks, "00_sammanfattning",
-              "from IPython.display import HTML, display\n"
-              "display(HTML(f'<h1>Kommun {kommun}</h1><p>syntetiska exempeldata</p>'))")
+    _notebook(
+        notebooks,
+        "00_sammanfattning",
+        "from IPython.display import HTML, display\n"
+        "display(HTML(f'<h1>Kommun {kommun}</h1><p>syntetiska exempeldata</p>'))",
+    )
     data = _county(sample_data_dir, tmp_path, ["0480", "0481", "0482"])
-    results = run_reports(2025, 3, kommuner=["0480", "0481", "0482"], data_dir=data, reports_dir=tmp_path / "r",
-                          notebooks_dir=notebooks, progress=lambda m: None, workers=2)
+    results = run_reports(
+        2025,
+        3,
+        kommuner=["0480", "0481", "0482"],
+        data_dir=data,
+        reports_dir=tmp_path / "r",
+        notebooks_dir=notebooks,
+        progress=lambda m: None,
+        workers=2,
+    )
     assert [r.public_dir for r in results] == [tmp_path / "r" / c / "2025-T3" for c in ("0480", "0481", "0482")]
     for code, result in zip(("0480", "0481", "0482"), results):
         assert f"Kommun {code}" in (result.public_dir / "index.html").read_text(encoding="utf-8")
@@ -114,14 +133,25 @@ def test_a_county_run_publishes_one_report_per_municipality(sample_data_dir, tmp
 def test_a_failing_municipality_does_not_stop_the_county(sample_data_dir, tmp_path):
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
-    _notebook(notebooks, "00_sammanfattning",
-              "if kommun == '0481':\n    raise ValueError('deliberate failure')\n"
-              "from IPython.display import HTML, display\n"
-              "display(HTML(f'<h1>Kommun {kommun}</h1><p>syntetiska exempeldata</p>'))")
+    _notebook(
+        notebooks,
+        "00_sammanfattning",
+        "if kommun == '0481':\n    raise ValueError('deliberate failure')\n"
+        "from IPython.display import HTML, display\n"
+        "display(HTML(f'<h1>Kommun {kommun}</h1><p>syntetiska exempeldata</p>'))",
+    )
     data = _county(sample_data_dir, tmp_path, ["0480", "0481"])
     with pytest.raises(ReportError, match=r"1 of 2 reports failed \(0481: notebook 00_sammanfattning\.ipynb failed"):
-        run_reports(2025, 3, kommuner=["0480", "0481"], data_dir=data, reports_dir=tmp_path / "r",
-                    notebooks_dir=notebooks, progress=lambda m: None, workers=2)
+        run_reports(
+            2025,
+            3,
+            kommuner=["0480", "0481"],
+            data_dir=data,
+            reports_dir=tmp_path / "r",
+            notebooks_dir=notebooks,
+            progress=lambda m: None,
+            workers=2,
+        )
     assert (tmp_path / "r" / "0480" / "2025-T3" / "index.html").exists()
     assert not (tmp_path / "r" / "0481" / "2025-T3").exists()
 
@@ -132,11 +162,21 @@ def test_a_failing_cell_is_named_as_committed_when_the_kernel_was_used(sample_da
 
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
-    _notebook(notebooks, "00_sammanfattning", "from IPython.display import HTML, display\n"
-              "display(HTML('<h1>S</h1><p>syntetiska exempeldata</p>'))")
+    _notebook(
+        notebooks,
+        "00_sammanfattning",
+        "from IPython.display import HTML, display\ndisplay(HTML('<h1>S</h1><p>syntetiska exempeldata</p>'))",
+    )
     _notebook(notebooks, "01_sida", "x = 1", "raise ValueError('deliberate failure')")
     with pytest.raises(ReportError, match=r"01_sida\.ipynb failed in cell 2 .*deliberate failure"):
-        run_report(2025, 3, data_dir=sample_data_dir, reports_dir=tmp_path / "r", notebooks_dir=notebooks,
-                   progress=lambda m: None, workers=1)
+        run_report(
+            2025,
+            3,
+            data_dir=sample_data_dir,
+            reports_dir=tmp_path / "r",
+            notebooks_dir=notebooks,
+            progress=lambda m: None,
+            workers=1,
+        )
     executed = nbformat.read(tmp_path / "r" / "_internal" / "2025-T3-failed" / "01_sida.ipynb", as_version=4)
     assert any("snanalys-reset" in c.metadata.get("tags", []) for c in executed.cells)  # ran in the used kernel

@@ -5,15 +5,24 @@ from __future__ import annotations
 
 import pytest
 
-import tracing
 from snanalys.presentation import format_number
 from snanalys.report_cells import report_cells
 
+import tracing
+
 PERIODS = [(2025, 2), (2025, 3)]
 PUBLIC_FILES = [
-    "index.html", "ekonomiskt_bistand.html", "placeringar.html", "vardkostnader.html", "ekonomi.html",
-    "jamforelser.html", "nyckeltal.csv", "nyckeltal.xlsx", "rapport.pdf",
+    "index.html",
+    "ekonomiskt_bistand.html",
+    "placeringar.html",
+    "vardkostnader.html",
+    "ekonomi.html",
+    "jamforelser.html",
+    "nyckeltal.csv",
+    "nyckeltal.xlsx",
+    "rapport.pdf",
 ]
+
 
 def cells(data, year: int, tertial: int):
     return report_cells(data, year, tertial)
@@ -39,7 +48,9 @@ def test_the_tracer_reads_every_public_file(built_reports, traced, year, tertial
     assert sorted(p.name for p in folder.iterdir() if p.is_file()) == sorted(PUBLIC_FILES)
     numbers, frame = traced[label]
     assert {n.file for n in numbers if n.kind in ("number", "machine")} == set(PUBLIC_FILES)
-    households = frame[(frame["measure"] == "eb_households") & (frame["period"] == f"{year}-T{tertial}")]["value"].iloc[0]
+    households = frame[(frame["measure"] == "eb_households") & (frame["period"] == f"{year}-T{tertial}")]["value"].iloc[
+        0
+    ]
     printed = tracing.normalise(format_number(households, "hushåll"))
     on_summary = [n for n in numbers if n.file == "index.html" and tracing.normalise(n.text) == printed]
     assert on_summary and not any(tracing.allowed(n) for n in on_summary)

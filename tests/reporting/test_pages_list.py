@@ -84,4 +84,7 @@ def test_a_folder_of_other_notebooks_runs_as_it_is(tmp_path):
         nb = new_notebook(cells=[new_code_cell("from snanalys.pages import open_page\nx = 1")])
         nb.metadata["snanalys"] = {"title": title, "public": True}
         write(nb, tmp_path / f"{stem}.ipynb")
-    assert [(p.stem, p.title) for p in discover_pages(tmp_path)] == [("00_sammanfattning", "Först"), ("01_sida", "Sida")]
+    assert [(p.stem, p.title) for p in discover_pages(tmp_path)] == [
+        ("00_sammanfattning", "Först"),
+        ("01_sida", "Sida"),
+    ]

@@ -7,8 +7,10 @@ from snanalys.reporting.pdf import LayoutProcess
 
 
 def _page(title: str, body: str = "") -> str:
-    return (f"<!DOCTYPE html><html><body><p class=\"banner\">Syntetiska exempeldata</p><main><h1>{title}</h1>"
-            f"<p>Text på sidan {title}.</p>{body}</main><footer class=\"site\">Sidfot</footer></body></html>")
+    return (
+        f'<!DOCTYPE html><html><body><p class="banner">Syntetiska exempeldata</p><main><h1>{title}</h1>'
+        f'<p>Text på sidan {title}.</p>{body}</main><footer class="site">Sidfot</footer></body></html>'
+    )
 
 
 def test_a_book_laid_out_in_the_layout_process_is_the_book_laid_out_here(tmp_path):

@@ -54,6 +54,7 @@ CHILD = textwrap.dedent("""
 
 # --- toy reports: version n has its own bytes in every file ---------------------------------
 
+
 def _public_files(n: int) -> dict:
     return {
         "index.html": f"<h1>Sammanfattning v{n}</h1>".encode(),
@@ -104,8 +105,13 @@ def _stage(reports: Path, n: int) -> Path:
 
 
 def _leftovers(reports: Path) -> list:
-    return [p.name for folder in (reports, reports / "_internal") if folder.is_dir()
-            for p in folder.iterdir() if p.name.startswith((".staging", ".old", ".publish"))]
+    return [
+        p.name
+        for folder in (reports, reports / "_internal")
+        if folder.is_dir()
+        for p in folder.iterdir()
+        if p.name.startswith((".staging", ".old", ".publish"))
+    ]
 
 
 def _good_run(reports: Path, n: int) -> None:
@@ -173,11 +179,17 @@ def _setup(root: Path, scenario: str) -> tuple[Path, Path]:
 
 
 def _child(call: str, reports: Path, staging: Path | None, *, scenario: str, kill=None, trace: Path) -> tuple:
-    args = {"call": call, "reports": str(reports), "label": LABEL, "kill": kill, "trace": str(trace),
-            "fsync": kill is None,
-            "no_exchange": not SCENARIOS[scenario][1],
-            "public": str(staging / "public") if staging else None,
-            "internal": str(staging / "internal") if staging else None}
+    args = {
+        "call": call,
+        "reports": str(reports),
+        "label": LABEL,
+        "kill": kill,
+        "trace": str(trace),
+        "fsync": kill is None,
+        "no_exchange": not SCENARIOS[scenario][1],
+        "public": str(staging / "public") if staging else None,
+        "internal": str(staging / "internal") if staging else None,
+    }
     trace.unlink(missing_ok=True)
     proc = subprocess.run([sys.executable, "-c", CHILD, json.dumps(args)], capture_output=True, text=True, timeout=60)
     events = [json.loads(line) for line in trace.read_text().splitlines()] if trace.exists() else []
@@ -222,18 +234,31 @@ def test_a_publish_killed_before_or_after_any_step_keeps_a_complete_report(tmp_p
     elif SCENARIOS[scenario][1]:
         assert actions == ["write", "rename", "exchange", "exchange", "remove", "remove", "remove"]
     else:  # each refused exchange is followed by two renames
-        assert actions == ["write", "rename", "exchange", "rename", "rename", "exchange", "rename", "rename",
-                           "remove", "remove", "remove"]
+        assert actions == [
+            "write",
+            "rename",
+            "exchange",
+            "rename",
+            "rename",
+            "exchange",
+            "rename",
+            "rename",
+            "remove",
+            "remove",
+            "remove",
+        ]
     for i, (when, number, action, paths) in enumerate(events):
         event = f"killed {when} step {number}: {action} {[Path(p).name for p in paths]}"
         reports, staging = _setup(tmp_path / str(i), scenario)
-        proc, seen = _child("publish", reports, staging, scenario=scenario, kill=[when, number],
-                            trace=tmp_path / str(i) / "trace")
+        proc, seen = _child(
+            "publish", reports, staging, scenario=scenario, kill=[when, number], trace=tmp_path / str(i) / "trace"
+        )
         assert proc.returncode == -signal.SIGKILL and seen[-1][:2] == [when, number], (event, proc.stderr)
         _assert_complete_at_kill(reports, staging, scenario, event)
         # with a journal the killed run had decided to publish: the next run finishes it
-        expected = 2 if publish.pending(reports, LABEL) or _version(reports / LABEL, "public") == 2 \
-            else SCENARIOS[scenario][0]
+        expected = (
+            2 if publish.pending(reports, LABEL) or _version(reports / LABEL, "public") == 2 else SCENARIOS[scenario][0]
+        )
         publish.recover(reports, LABEL)
         assert _state(reports) == (expected, expected), event
         _assert_next_runs(reports, expected, monkeypatch, event)
@@ -246,7 +271,7 @@ def test_a_recovery_killed_at_any_step_is_finished_by_the_next_one(tmp_path, sce
     # "before" each step of the publish and of the recovery reaches every state (fewer processes)
     events = [e for e in _events(tmp_path / "trace", scenario) if e[0] == "before"]
     case = 0
-    for when, number, action, paths in events:
+    for when, number, action, _paths in events:
         root = tmp_path / f"probe-{when}-{number}"
         reports, staging = _setup(root, scenario)
         _child("publish", reports, staging, scenario=scenario, kill=[when, number], trace=root / "trace")
@@ -254,13 +279,12 @@ def test_a_recovery_killed_at_any_step_is_finished_by_the_next_one(tmp_path, sce
             continue  # nothing to recover
         proc, recovery = _child("recover", reports, None, scenario=scenario, trace=root / "trace")
         assert proc.returncode == 0 and recovery, proc.stderr
-        for r_when, r_number, r_action, r_paths in (e for e in recovery if e[0] == "before"):
+        for r_when, r_number, r_action, _r_paths in (e for e in recovery if e[0] == "before"):
             case += 1
             event = f"publish killed {when} step {number} ({action}), recovery killed {r_when} {r_number} ({r_action})"
             reports, staging = _setup(tmp_path / f"r{case}", scenario)
             _child("publish", reports, staging, scenario=scenario, kill=[when, number], trace=root / "trace")
-            proc, _ = _child("recover", reports, None, scenario=scenario, kill=[r_when, r_number],
-                             trace=root / "trace")
+            proc, _ = _child("recover", reports, None, scenario=scenario, kill=[r_when, r_number], trace=root / "trace")
             assert proc.returncode == -signal.SIGKILL, event
             _assert_complete_at_kill(reports, staging, scenario, event)
             publish.recover(reports, LABEL)
@@ -273,8 +297,9 @@ def _killed_after_public(tmp_path) -> tuple[Path, Path]:
     _needs_exchange(tmp_path, "replace")
     reports, staging = _setup(tmp_path, "replace")
     events = [e for e in _events(tmp_path / "trace", "replace") if e[2] == "exchange"]
-    proc, _ = _child("publish", reports, staging, scenario="replace", kill=["after", events[0][1]],
-                     trace=tmp_path / "kill-trace")
+    proc, _ = _child(
+        "publish", reports, staging, scenario="replace", kill=["after", events[0][1]], trace=tmp_path / "kill-trace"
+    )
     assert proc.returncode == -signal.SIGKILL
     assert _state(reports) == (2, 1) and publish.pending(reports, LABEL)
     return reports, staging
@@ -338,7 +363,9 @@ def test_an_earlier_versions_half_done_publish_is_restored_not_removed(tmp_path)
     _stage(reports, 2)
     removed = publish.remove_stale_staging(reports, LABEL)
     assert old.is_dir() and len(removed) == 1
-    assert publish.recover(reports, LABEL) == [f"restored {reports / LABEL} from {old.name} (left by an interrupted run)"]
+    assert publish.recover(reports, LABEL) == [
+        f"restored {reports / LABEL} from {old.name} (left by an interrupted run)"
+    ]
     assert _state(reports) == (1, 1)
 
 
@@ -375,12 +402,19 @@ REAL_CHILD = textwrap.dedent("""
 
 def _notebooks(folder: Path, version: int, fail: bool = False) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    params = new_code_cell('year = 2025\ntertial = 3\nkommun = "0480"\ndata_dir = ""\nas_of = ""\ncommentary_dir = ""',
-                           metadata={"tags": ["parameters"]})
+    params = new_code_cell(
+        'year = 2025\ntertial = 3\nkommun = "0480"\ndata_dir = ""\nas_of = ""\ncommentary_dir = ""',
+        metadata={"tags": ["parameters"]},
+    )
     for stem, title in (("00_sammanfattning", "Sammanfattning"), ("01_sida", "Sida")):
-        body = "raise ValueError('deliberate')" if fail and stem == "01_sida" else (
-            f"from IPython.display import HTML, display\n"
-            f"display(HTML('<h1>{title}</h1><p>version {version}, syntetiska exempeldata</p>'))")
+        body = (
+            "raise ValueError('deliberate')"
+            if fail and stem == "01_sida"
+            else (
+                f"from IPython.display import HTML, display\n"
+                f"display(HTML('<h1>{title}</h1><p>version {version}, syntetiska exempeldata</p>'))"
+            )
+        )
         nb = new_notebook(cells=[params, new_code_cell(body)])
         nb.metadata["snanalys"] = {"title": title, "public": True}
         nbformat.write(nb, folder / f"{stem}.ipynb")
@@ -398,13 +432,23 @@ def _same_run(reports: Path) -> dict:
 def test_a_report_run_killed_between_its_two_folders_is_made_whole_by_the_next_run(sample_data_dir, tmp_path):
     reports = (tmp_path / "reports").resolve()
     quiet = {"progress": lambda message: None}
-    run_report(2025, 3, data_dir=sample_data_dir, reports_dir=reports, notebooks_dir=_notebooks(tmp_path / "v1", 1),
-               **quiet)
+    run_report(
+        2025, 3, data_dir=sample_data_dir, reports_dir=reports, notebooks_dir=_notebooks(tmp_path / "v1", 1), **quiet
+    )
     first = _same_run(reports)
-    args = {"data": str(sample_data_dir), "reports": str(reports), "notebooks": str(_notebooks(tmp_path / "v2", 2)),
-            "target": str(reports / LABEL)}
-    proc = subprocess.Popen([sys.executable, "-c", REAL_CHILD, json.dumps(args)], start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    args = {
+        "data": str(sample_data_dir),
+        "reports": str(reports),
+        "notebooks": str(_notebooks(tmp_path / "v2", 2)),
+        "target": str(reports / LABEL),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-c", REAL_CHILD, json.dumps(args)],
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         _, err = proc.communicate(timeout=300)
     finally:
@@ -424,12 +468,19 @@ def test_a_report_run_killed_between_its_two_folders_is_made_whole_by_the_next_r
 
     messages = []
     with pytest.raises(ReportError, match="01_sida.ipynb failed"):
-        run_report(2025, 3, data_dir=sample_data_dir, reports_dir=reports,
-                   notebooks_dir=_notebooks(tmp_path / "bad", 3, fail=True), progress=messages.append)
+        run_report(
+            2025,
+            3,
+            data_dir=sample_data_dir,
+            reports_dir=reports,
+            notebooks_dir=_notebooks(tmp_path / "bad", 3, fail=True),
+            progress=messages.append,
+        )
     assert any(m.startswith(f"finished the interrupted publish of {LABEL}") for m in messages)
     assert _same_run(reports) == second and not publish.pending(reports, LABEL)
     assert _leftovers(reports) == []
 
-    run_report(2025, 3, data_dir=sample_data_dir, reports_dir=reports, notebooks_dir=_notebooks(tmp_path / "v3", 3),
-               **quiet)
+    run_report(
+        2025, 3, data_dir=sample_data_dir, reports_dir=reports, notebooks_dir=_notebooks(tmp_path / "v3", 3), **quiet
+    )
     assert b"version 3" in _same_run(reports)["sida.html"] and _leftovers(reports) == []

@@ -40,8 +40,23 @@ def test_every_public_page_passes_the_static_checks(built_reports, label):
 
 def test_public_csv_equals_the_command_line(built_reports, sample_data_dir, capsys):
     _, runs = built_reports
-    assert main(["--data-dir", str(sample_data_dir), "nyckeltal", "--year", "2025", "--tertial", "3",
-                 "--format", "csv", "--public"]) == 0
+    assert (
+        main(
+            [
+                "--data-dir",
+                str(sample_data_dir),
+                "nyckeltal",
+                "--year",
+                "2025",
+                "--tertial",
+                "3",
+                "--format",
+                "csv",
+                "--public",
+            ]
+        )
+        == 0
+    )
     assert (runs["2025-T3"] / "nyckeltal.csv").read_text(encoding="utf-8") == capsys.readouterr().out
 
 
@@ -65,26 +80,55 @@ def test_latest_as_of_2026_11_22_is_2026_t2(built_reports, sample):
 
 
 def test_latest_beyond_the_data_names_the_missing_months(sample_data_dir, tmp_path, capsys):
-    code = main(["--data-dir", str(sample_data_dir), "report", "--latest", "--as-of", "2027-01-10",
-                 "--reports-dir", str(tmp_path)])
+    code = main(
+        [
+            "--data-dir",
+            str(sample_data_dir),
+            "report",
+            "--latest",
+            "--as-of",
+            "2027-01-10",
+            "--reports-dir",
+            str(tmp_path),
+        ]
+    )
     err = capsys.readouterr().err
     assert code != 0 and "2026-11" in err and "2026-12" in err
     # nothing published: only the run log records the failure
-    assert [p.relative_to(tmp_path).as_posix() for p in sorted(tmp_path.rglob("*"))] == ["_internal", "_internal/run.log"]
+    assert [p.relative_to(tmp_path).as_posix() for p in sorted(tmp_path.rglob("*"))] == [
+        "_internal",
+        "_internal/run.log",
+    ]
     assert "period=latest\toutcome=failed" in (tmp_path / "_internal" / "run.log").read_text(encoding="utf-8")
 
 
 def _toy_notebooks(folder, *, fail: bool):
     folder.mkdir(parents=True, exist_ok=True)
-    params = new_code_cell('year = 2025\ntertial = 3\nkommun = "0480"\ndata_dir = ""\nas_of = ""\ncommentary_dir = ""',
-                           metadata={"tags": ["parameters"]})
-    summary = new_notebook(cells=[params, new_code_cell(
-        "from IPython.display import HTML, display\ndisplay(HTML('<h1>Sammanfattning</h1><p>syntetiska exempeldata</p>'))")])
+    params = new_code_cell(
+        'year = 2025\ntertial = 3\nkommun = "0480"\ndata_dir = ""\nas_of = ""\ncommentary_dir = ""',
+        metadata={"tags": ["parameters"]},
+    )
+    summary = new_notebook(
+        cells=[
+            params,
+            new_code_cell(
+                "from IPython.display import HTML, display\ndisplay(HTML('<h1>Sammanfattning</h1><p>syntetiska exempeldata</p>'))"
+            ),
+        ]
+    )
     summary.metadata["snanalys"] = {"title": "Sammanfattning", "public": True}
     summary.metadata["kernelspec"] = {"name": "nonexistent-kernel", "display_name": "x", "language": "python"}
-    second = new_notebook(cells=[params, new_code_cell("x = 1"), new_code_cell(
-        "raise ValueError('deliberate failure')" if fail else
-        "import sys\nfrom IPython.display import HTML, display\ndisplay(HTML(f'<h1>Sida</h1><p>{sys.executable}</p>'))")])
+    second = new_notebook(
+        cells=[
+            params,
+            new_code_cell("x = 1"),
+            new_code_cell(
+                "raise ValueError('deliberate failure')"
+                if fail
+                else "import sys\nfrom IPython.display import HTML, display\ndisplay(HTML(f'<h1>Sida</h1><p>{sys.executable}</p>'))"
+            ),
+        ]
+    )
     second.metadata["snanalys"] = {"title": "Sida", "public": True}
     nbformat.write(summary, folder / "00_sammanfattning.ipynb")
     nbformat.write(second, folder / "01_sida.ipynb")
@@ -93,14 +137,26 @@ def _toy_notebooks(folder, *, fail: bool):
 
 def test_a_failing_notebook_keeps_the_last_good_report(sample_data_dir, tmp_path):
     reports = tmp_path / "reports"
-    good = run_report(2025, 3, data_dir=sample_data_dir, reports_dir=reports,
-                      notebooks_dir=_toy_notebooks(tmp_path / "good", fail=False), progress=lambda m: None)
+    good = run_report(
+        2025,
+        3,
+        data_dir=sample_data_dir,
+        reports_dir=reports,
+        notebooks_dir=_toy_notebooks(tmp_path / "good", fail=False),
+        progress=lambda m: None,
+    )
     # the notebook names a kernel that does not exist, yet ran on this interpreter
     assert sys.executable in (good.public_dir / "sida.html").read_text(encoding="utf-8")
     before = {p.name: p.read_bytes() for p in good.public_dir.iterdir()}
     with pytest.raises(ReportError, match=r"01_sida\.ipynb failed in cell 2 .*ValueError: deliberate failure"):
-        run_report(2025, 3, data_dir=sample_data_dir, reports_dir=reports,
-                   notebooks_dir=_toy_notebooks(tmp_path / "bad", fail=True), progress=lambda m: None)
+        run_report(
+            2025,
+            3,
+            data_dir=sample_data_dir,
+            reports_dir=reports,
+            notebooks_dir=_toy_notebooks(tmp_path / "bad", fail=True),
+            progress=lambda m: None,
+        )
     assert {p.name: p.read_bytes() for p in good.public_dir.iterdir()} == before
     assert (reports / "_internal" / "2025-T3-failed" / "01_sida.ipynb").exists()
     assert not [p for p in reports.iterdir() if p.name.startswith(".staging")]
@@ -109,9 +165,24 @@ def test_a_failing_notebook_keeps_the_last_good_report(sample_data_dir, tmp_path
 def test_report_command_exits_non_zero_on_failure(sample_data_dir, tmp_path):
     notebooks = _toy_notebooks(tmp_path / "bad", fail=True)
     proc = subprocess.run(
-        [sys.executable, "-m", "snanalys.cli", "--data-dir", str(sample_data_dir), "report", "--year", "2025",
-         "--tertial", "3", "--notebooks", str(notebooks), "--reports-dir", str(tmp_path / "r")],
-        capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "snanalys.cli",
+            "--data-dir",
+            str(sample_data_dir),
+            "report",
+            "--year",
+            "2025",
+            "--tertial",
+            "3",
+            "--notebooks",
+            str(notebooks),
+            "--reports-dir",
+            str(tmp_path / "r"),
+        ],
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode != 0 and "01_sida.ipynb failed in cell 2" in proc.stderr
     assert not (tmp_path / "r" / "2025-T3").exists()
@@ -123,7 +194,11 @@ def test_manifest_holds_the_forecasts_backtest(built_reports):
     line = manifest["forecasts"]["committee"]["barn_och_unga"]
     assert line["method"] in ("linear", "seasonal") and line["backtest_years"] == [2023, 2024]
     assert set(manifest["forecasts"]["volume_driven_costs"]) == {
-        "ekonomiskt_bistand", "hvb_barn_unga", "familjehem", "placeringar_vuxna"}
+        "ekonomiskt_bistand",
+        "hvb_barn_unga",
+        "familjehem",
+        "placeringar_vuxna",
+    }
     assert "fel bakåt" in (reports_dir / "2025-T2" / "ekonomi.html").read_text(encoding="utf-8")
 
 
@@ -139,7 +214,7 @@ def test_comparison_page_shows_nykopings_real_kolada_values(built_reports):
     _, runs = built_reports
     page = (runs["2025-T3"] / "jamforelser.html").read_text(encoding="utf-8").replace("\u00a0", " ")
     assert "Nyköping (0480)" in page and "Källa: Kolada" in page and "verkliga" in page
-    table = page[page.index("<caption>Invånare som någon gång"):]
+    table = page[page.index("<caption>Invånare som någon gång") :]
     row_2022 = re.split(r"<th scope=.row.>2022</th>", table, maxsplit=1)[1].split("</tr>", 1)[0]
     assert ">4,6 %<" in row_2022  # N31807, Nyköping 2022: 4,6 %
 

@@ -11,13 +11,15 @@ from snanalys.reporting.tables_export import key_figures_xlsx
 
 
 def test_values_are_numbers_and_text_is_safe(tmp_path):
-    public = pd.DataFrame({
-        "measure": ["eb_households", "economy_outcome_tkr:namnd", "eb_paid_kr"],
-        "label_sv": ["Hushåll", "-Utfall", "Utbetalt"],
-        "value": [412.0, -850.5, float("nan")],
-        "unit": ["hushåll", "tkr", "kr"],
-        "suppressed": [False, False, True],
-    })
+    public = pd.DataFrame(
+        {
+            "measure": ["eb_households", "economy_outcome_tkr:namnd", "eb_paid_kr"],
+            "label_sv": ["Hushåll", "-Utfall", "Utbetalt"],
+            "value": [412.0, -850.5, float("nan")],
+            "unit": ["hushåll", "tkr", "kr"],
+            "suppressed": [False, False, True],
+        }
+    )
     path = tmp_path / "nyckeltal.xlsx"
     key_figures_xlsx(public, path, synthetic=True, period_label="2025-T3", municipality="Exempelkommun (0480)")
     book = openpyxl.load_workbook(path)

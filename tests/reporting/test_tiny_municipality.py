@@ -55,8 +55,16 @@ def tiny(sample_data_dir, tmp_path_factory):
     extract.update(municipality_code="0999", municipality_name="Minikommun (syntetisk)")
     (target / "extract.json").write_text(json.dumps(extract), encoding="utf-8")
     reports = data_dir.parent / "reports"
-    run_report(2025, 2, data_dir=data_dir, reports_dir=reports, notebooks_dir=_repo() / "notebooks",
-               commentary_dir=_repo() / "commentary", kommun="0999", progress=lambda message: None)
+    run_report(
+        2025,
+        2,
+        data_dir=data_dir,
+        reports_dir=reports,
+        notebooks_dir=_repo() / "notebooks",
+        commentary_dir=_repo() / "commentary",
+        kommun="0999",
+        progress=lambda message: None,
+    )
     return data_dir, reports / "2025-T2"
 
 

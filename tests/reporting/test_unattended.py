@@ -20,8 +20,8 @@ from nbformat.v4 import new_code_cell, new_notebook
 from snanalys.cli import main
 from snanalys.reporting import publish as publish_module
 from snanalys.reporting import run as run_module
-from snanalys.reporting.export import pdf_from_pages
 from snanalys.reporting.errors import ReportError
+from snanalys.reporting.export import pdf_from_pages
 from snanalys.reporting.run import run_report
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,13 +30,28 @@ QUIET = {"progress": lambda message: None}
 
 def _toy_notebooks(folder: Path, second: str = "x = 1") -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    params = new_code_cell('year = 2025\ntertial = 3\nkommun = "0480"\ndata_dir = ""\nas_of = ""\ncommentary_dir = ""',
-                           metadata={"tags": ["parameters"]})
-    summary = new_notebook(cells=[params, new_code_cell(
-        "from IPython.display import HTML, display\ndisplay(HTML('<h1>Sammanfattning</h1><p>syntetiska exempeldata</p>'))")])
+    params = new_code_cell(
+        'year = 2025\ntertial = 3\nkommun = "0480"\ndata_dir = ""\nas_of = ""\ncommentary_dir = ""',
+        metadata={"tags": ["parameters"]},
+    )
+    summary = new_notebook(
+        cells=[
+            params,
+            new_code_cell(
+                "from IPython.display import HTML, display\ndisplay(HTML('<h1>Sammanfattning</h1><p>syntetiska exempeldata</p>'))"
+            ),
+        ]
+    )
     summary.metadata["snanalys"] = {"title": "Sammanfattning", "public": True}
-    page = new_notebook(cells=[params, new_code_cell(second), new_code_cell(
-        "from IPython.display import HTML, display\ndisplay(HTML('<h1>Sida</h1><p>syntetiska exempeldata</p>'))")])
+    page = new_notebook(
+        cells=[
+            params,
+            new_code_cell(second),
+            new_code_cell(
+                "from IPython.display import HTML, display\ndisplay(HTML('<h1>Sida</h1><p>syntetiska exempeldata</p>'))"
+            ),
+        ]
+    )
     page.metadata["snanalys"] = {"title": "Sida", "public": True}
     nbformat.write(summary, folder / "00_sammanfattning.ipynb")
     nbformat.write(page, folder / "01_sida.ipynb")
@@ -45,8 +60,9 @@ def _toy_notebooks(folder: Path, second: str = "x = 1") -> Path:
 
 def _good_run(sample_data_dir, tmp_path):
     reports = tmp_path / "reports"
-    good = run_report(2025, 3, data_dir=sample_data_dir, reports_dir=reports,
-                      notebooks_dir=_toy_notebooks(tmp_path / "good"), **QUIET)
+    good = run_report(
+        2025, 3, data_dir=sample_data_dir, reports_dir=reports, notebooks_dir=_toy_notebooks(tmp_path / "good"), **QUIET
+    )
     return reports, _snapshot(good.public_dir)
 
 
@@ -82,14 +98,33 @@ def test_a_second_run_fails_at_once_and_a_killed_holder_never_blocks(sample_data
     try:
         t0 = time.perf_counter()
         with pytest.raises(ReportError, match=rf"another run of 2025-T3 is in progress \(pid {holder.pid}\)"):
-            run_report(2025, 3, data_dir=sample_data_dir, reports_dir=reports,
-                       notebooks_dir=_toy_notebooks(tmp_path / "nb"), **QUIET)
+            run_report(
+                2025,
+                3,
+                data_dir=sample_data_dir,
+                reports_dir=reports,
+                notebooks_dir=_toy_notebooks(tmp_path / "nb"),
+                **QUIET,
+            )
         assert time.perf_counter() - t0 < 5
         # the command line, with the on-failure command from the environment
         marker = tmp_path / "alert.txt"
         monkeypatch.setenv("SNANALYS_ON_FAILURE", f'echo "$SNANALYS_PERIOD $SNANALYS_LOG" > "{marker}"')
-        code = main(["--data-dir", str(sample_data_dir), "report", "--year", "2025", "--tertial", "3",
-                     "--notebooks", str(tmp_path / "nb"), "--reports-dir", str(reports)])
+        code = main(
+            [
+                "--data-dir",
+                str(sample_data_dir),
+                "report",
+                "--year",
+                "2025",
+                "--tertial",
+                "3",
+                "--notebooks",
+                str(tmp_path / "nb"),
+                "--reports-dir",
+                str(reports),
+            ]
+        )
         assert code != 0 and "another run of 2025-T3 is in progress" in capsys.readouterr().err
         assert marker.read_text().split() == ["2025-T3", str(reports.resolve() / "_internal" / "run.log")]
     finally:
@@ -97,8 +132,7 @@ def test_a_second_run_fails_at_once_and_a_killed_holder_never_blocks(sample_data
         holder.wait()
     monkeypatch.delenv("SNANALYS_ON_FAILURE")
     assert not (reports / "2025-T3").exists()
-    result = run_report(2025, 3, data_dir=sample_data_dir, reports_dir=reports,
-                        notebooks_dir=tmp_path / "nb", **QUIET)
+    result = run_report(2025, 3, data_dir=sample_data_dir, reports_dir=reports, notebooks_dir=tmp_path / "nb", **QUIET)
     assert (result.public_dir / "index.html").exists()
     lines = _log(reports).splitlines()
     assert [line.split("\t")[2] for line in lines] == ["outcome=busy", "outcome=busy", "outcome=ok"]
@@ -111,9 +145,25 @@ def test_a_run_killed_midway_keeps_the_last_good_report_and_is_cleaned_up(sample
     marker = tmp_path / "midway"
     slow = _toy_notebooks(tmp_path / "slow", second=f"import time\nopen({str(marker)!r}, 'w').close()\ntime.sleep(120)")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "snanalys.cli", "--data-dir", str(sample_data_dir), "report", "--year", "2025",
-         "--tertial", "3", "--notebooks", str(slow), "--reports-dir", str(reports)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "snanalys.cli",
+            "--data-dir",
+            str(sample_data_dir),
+            "report",
+            "--year",
+            "2025",
+            "--tertial",
+            "3",
+            "--notebooks",
+            str(slow),
+            "--reports-dir",
+            str(reports),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 90
@@ -126,8 +176,14 @@ def test_a_run_killed_midway_keeps_the_last_good_report_and_is_cleaned_up(sample
     assert _snapshot(reports / "2025-T3") == before
     assert any(name.startswith(".staging-2025-T3-") for name in _leftovers(reports))
     messages = []
-    run_report(2025, 3, data_dir=sample_data_dir, reports_dir=reports,
-               notebooks_dir=tmp_path / "good", progress=messages.append)
+    run_report(
+        2025,
+        3,
+        data_dir=sample_data_dir,
+        reports_dir=reports,
+        notebooks_dir=tmp_path / "good",
+        progress=messages.append,
+    )
     assert _leftovers(reports) == []
     assert any("leftover staging" in m for m in messages)
 
@@ -137,9 +193,23 @@ def test_a_failing_notebook_is_logged_and_runs_the_on_failure_command(sample_dat
     tolvan = "19121212" + "-1212"  # Skatteverket's test number, built so git never holds it
     bad = _toy_notebooks(tmp_path / "bad", second=f"raise ValueError('deliberate failure {tolvan}')")
     alert = tmp_path / "alert.txt"
-    code = main(["--data-dir", str(sample_data_dir), "report", "--year", "2025", "--tertial", "3",
-                 "--notebooks", str(bad), "--reports-dir", str(reports),
-                 "--on-failure", f'echo "$SNANALYS_PERIOD" > "{alert}"; echo "$SNANALYS_LOG" >> "{alert}"; exit 7'])
+    code = main(
+        [
+            "--data-dir",
+            str(sample_data_dir),
+            "report",
+            "--year",
+            "2025",
+            "--tertial",
+            "3",
+            "--notebooks",
+            str(bad),
+            "--reports-dir",
+            str(reports),
+            "--on-failure",
+            f'echo "$SNANALYS_PERIOD" > "{alert}"; echo "$SNANALYS_LOG" >> "{alert}"; exit 7',
+        ]
+    )
     err = capsys.readouterr().err
     assert code != 0 and "01_sida.ipynb failed in cell 1" in err  # the command's failure masks nothing
     assert _snapshot(reports / "2025-T3") == before
@@ -150,14 +220,17 @@ def test_a_failing_notebook_is_logged_and_runs_the_on_failure_command(sample_dat
     assert "outcome=on-failure-error" in hook and "status 7" in hook
 
 
-@pytest.mark.parametrize("where", ["writing a public file", "swapping the public folder in",
-                                   "swapping the internal folder in"])
+@pytest.mark.parametrize(
+    "where", ["writing a public file", "swapping the public folder in", "swapping the internal folder in"]
+)
 def test_a_full_disk_keeps_the_last_good_report(sample_data_dir, tmp_path, monkeypatch, where):
     reports, before = _good_run(sample_data_dir, tmp_path)
     full = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
     if where == "writing a public file":
+
         def write_tables(*args, **kwargs):
             raise full
+
         monkeypatch.setattr(run_module, "write_key_figure_tables", write_tables)
     else:
         folder = "public" if where == "swapping the public folder in" else "internal"
@@ -175,11 +248,11 @@ def test_a_full_disk_keeps_the_last_good_report(sample_data_dir, tmp_path, monke
             if refused(src):
                 raise full
             return real_rename(src, dst, *args, **kwargs)
+
         monkeypatch.setattr(publish_module, "exchange", exchange)
         monkeypatch.setattr(publish_module.os, "rename", rename)
     with pytest.raises(ReportError, match="no space left"):
-        run_report(2025, 3, data_dir=sample_data_dir, reports_dir=reports,
-                   notebooks_dir=tmp_path / "good", **QUIET)
+        run_report(2025, 3, data_dir=sample_data_dir, reports_dir=reports, notebooks_dir=tmp_path / "good", **QUIET)
     assert _snapshot(reports / "2025-T3") == before
     assert (reports / "_internal" / "2025-T3" / "manifest.json").exists()
     assert _leftovers(reports) == [] and _leftovers(reports / "_internal") == []
@@ -224,8 +297,15 @@ def _without_generated(text: bytes) -> list:
 def test_two_runs_on_the_same_inputs_give_the_same_pages(built_reports, sample_data_dir, tmp_path):
     _, runs = built_reports
     first = runs["2025-T1"]
-    second = run_report(2025, 1, data_dir=sample_data_dir, reports_dir=tmp_path / "reports",
-                        notebooks_dir=ROOT / "notebooks", commentary_dir=ROOT / "commentary", **QUIET).public_dir
+    second = run_report(
+        2025,
+        1,
+        data_dir=sample_data_dir,
+        reports_dir=tmp_path / "reports",
+        notebooks_dir=ROOT / "notebooks",
+        commentary_dir=ROOT / "commentary",
+        **QUIET,
+    ).public_dir
     pages = sorted(p.name for p in first.glob("*.html"))
     assert pages == sorted(p.name for p in second.glob("*.html")) and "index.html" in pages
     for name in pages:

@@ -8,16 +8,14 @@ is an independent reading of ``shared/BRIEF.md``.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
-from published import HOUSEHOLDS_PER_MONTH, PUBLISHED
-
 from snanalys.sample import write_sample
+
+from published import HOUSEHOLDS_PER_MONTH, PUBLISHED
 
 EXTRACT = pd.Timestamp("2026-11-05")
 YEARS = (2022, 2023, 2024, 2025)
@@ -31,7 +29,12 @@ ADULT_EXT_PRICE_FORMS = ["HVB", "SIS"]
 
 def read(folder: Path, name: str) -> pd.DataFrame:
     return pd.read_csv(
-        folder / name, sep=";", decimal=",", dtype={"kommunkod": str}, keep_default_na=False, na_values=[""],
+        folder / name,
+        sep=";",
+        decimal=",",
+        dtype={"kommunkod": str},
+        keep_default_na=False,
+        na_values=[""],
         encoding="utf-8-sig",
     )
 
@@ -157,7 +160,9 @@ def test_long_term_share_near_kolada(payments, members):
     kolada = {2022: 0.538, 2023: 0.534, 2024: 0.495}
     for year, expected in kolada.items():
         at = members_at_payments(payments, members, year)
-        adults = at.loc[at["roll"].isin(["SOKANDE", "MEDSOKANDE"]) & (age_on(at["birth"], at["utbetalningsdatum"]) >= 18)]
+        adults = at.loc[
+            at["roll"].isin(["SOKANDE", "MEDSOKANDE"]) & (age_on(at["birth"], at["utbetalningsdatum"]) >= 18)
+        ]
         months = adults.assign(m=adults["utbetalningsdatum"].dt.month).groupby("personnummer")["m"].nunique()
         assert (months >= 10).mean() == pytest.approx(expected, abs=0.01), year
 

@@ -36,9 +36,7 @@ COLUMNS = {
 
 
 def read(folder: Path, name: str) -> pd.DataFrame:
-    return pd.read_csv(
-        folder / name, sep=";", decimal=",", dtype=str, keep_default_na=False, encoding="utf-8-sig"
-    )
+    return pd.read_csv(folder / name, sep=";", decimal=",", dtype=str, keep_default_na=False, encoding="utf-8-sig")
 
 
 def digests(folder: Path) -> dict[str, str]:

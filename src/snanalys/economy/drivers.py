@@ -107,8 +107,9 @@ def monthly_costs(data, area: Area) -> dict[int, np.ndarray]:
 
 
 def _monthly_costs(data, area: Area) -> dict[int, np.ndarray]:
-    grouped = monthly_amounts(data.directory, None if area.scope is None else SCOPES[area.scope],
-                              data.extract.covered_through)
+    grouped = monthly_amounts(
+        data.directory, None if area.scope is None else SCOPES[area.scope], data.extract.covered_through
+    )
     out = {}
     for year in sorted(grouped["year"].unique()):
         last = data.extract.covered_through.month if year == data.extract.covered_through.year else 12
@@ -167,4 +168,3 @@ def cost_table(data, year: int, tertial: int, cost_budget: pd.DataFrame | None) 
             }
         )
     return pd.DataFrame(rows)
-

@@ -79,6 +79,13 @@ def economy_rows(data, period: Period) -> list[dict]:
         for key, label in labels.items():
             for m in declared:
                 value = values[m.id][key]
-                rows.append({"measure": f"{m.id}:{key}", "value": None if value != value else round(value, 1),
-                             "unit": m.unit, "label_sv": f"{m.label_sv}, {label}", "base": None})
+                rows.append(
+                    {
+                        "measure": f"{m.id}:{key}",
+                        "value": None if value != value else round(value, 1),
+                        "unit": m.unit,
+                        "label_sv": f"{m.label_sv}, {label}",
+                        "base": None,
+                    }
+                )
     return rows

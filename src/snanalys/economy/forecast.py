@@ -15,8 +15,8 @@ outcome; the error is the mean absolute percentage error over those years.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import numpy as np
 
@@ -69,7 +69,9 @@ class Forecast:
         }
 
 
-def backtest(monthly_by_year: Mapping[int, np.ndarray], year: int, months: int, method: str) -> tuple[float | None, tuple]:
+def backtest(
+    monthly_by_year: Mapping[int, np.ndarray], year: int, months: int, method: str
+) -> tuple[float | None, tuple]:
     """Mean absolute percentage error of ``method`` at month ``months`` over the years before ``year``."""
     errors, years = [], []
     for y in sorted(monthly_by_year):

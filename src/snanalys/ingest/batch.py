@@ -84,8 +84,15 @@ def ingest_folders(
             builds.append(writing.start(processed_root, extract.municipality_code))
             folders.append(
                 Folder(
-                    i, d, prefix, extract.municipality_code, extract.extract_date, extract.data_from,
-                    extract.covered_through, secret, builds[-1],
+                    i,
+                    d,
+                    prefix,
+                    extract.municipality_code,
+                    extract.extract_date,
+                    extract.data_from,
+                    extract.covered_through,
+                    secret,
+                    builds[-1],
                 )
             )
         tasks = plan(folders, workers, quarantine)
@@ -135,7 +142,7 @@ def _result(folder: Folder, extract, outcomes: dict[str, Outcome], processed_roo
         "data_from": extract.data_from.isoformat(),
         "covered_through": extract.covered_through.isoformat(),
         "synthetic": extract.synthetic,
-        "ingested_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "ingested_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "pseudonym_key_id": key_id,
         "snanalys_version": __version__,
         "extract_file": {"name": "uttag.json", "sha256": extract.sha256},

@@ -150,9 +150,7 @@ def _check_raw_file(file: Path, *, extract_date: dt.date | None, municipality_co
     report = CheckReport(file=name, table=spec.table if spec else "?", mapping="")
     if spec is None:
         listed = ", ".join(f"{s.stem}.csv" for s in SPECS.values())
-        report.stopped = [
-            problem(name, f"väntade en rådatafil ({listed}, eller .xlsx) eller en mappning (--mapping)")
-        ]
+        report.stopped = [problem(name, f"väntade en rådatafil ({listed}, eller .xlsx) eller en mappning (--mapping)")]
         return report
     try:
         batch = read_batch([(file, name)], spec.raw_columns)

@@ -156,9 +156,9 @@ def text_failures(spec: TableSpec, text: pd.DataFrame) -> pd.DataFrame:
         values = parsing.as_text(text[f.raw])
         array = pa.array(values, from_pandas=True)
         long = np.asarray(pc.greater(pc.utf8_length(array), MAX_TEXT_CHARS).fill_null(False), dtype=bool)
-        control = np.asarray(
-            pc.match_substring_regex(array, CONTROL_CHARACTERS.pattern).fill_null(False), dtype=bool
-        ) & ~long
+        control = (
+            np.asarray(pc.match_substring_regex(array, CONTROL_CHARACTERS.pattern).fill_null(False), dtype=bool) & ~long
+        )
         searched = ~long & ~control
         personal = spec.personal_rows(f, text)
         if personal is not None:

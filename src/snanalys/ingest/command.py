@@ -28,9 +28,7 @@ def register(subparsers) -> None:
         "every row would be read, 3 otherwise.",
     )
     p.add_argument("file", type=Path, metavar="FILE", help="the export, or a raw file (.csv or .xlsx)")
-    p.add_argument(
-        "--mapping", type=Path, metavar="M", help="the mapping file (YAML); without it FILE is a raw file"
-    )
+    p.add_argument("--mapping", type=Path, metavar="M", help="the mapping file (YAML); without it FILE is a raw file")
     p.add_argument(
         "--extract-date",
         type=dt.date.fromisoformat,

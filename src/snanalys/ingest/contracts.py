@@ -268,7 +268,9 @@ def _date_until_extract(ctx) -> pa.Column:
     def check(s: pd.Series) -> np.ndarray:
         return s.to_numpy() <= ctx.extract_dates(s.index)
 
-    return pa.Column(DATE_DTYPE, [*in_range, _series_check(check, error=ctx.text(EXPECT_UNTIL_EXTRACT))], nullable=False)
+    return pa.Column(
+        DATE_DTYPE, [*in_range, _series_check(check, error=ctx.text(EXPECT_UNTIL_EXTRACT))], nullable=False
+    )
 
 
 def _range_check(low, high_of, error: str) -> pa.Check:
@@ -549,7 +551,7 @@ PROCESSED_SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "municipality_code": _CODE4,
             "household_key": _key(),
             "payment_date": _processed_date(),
-            "for_month": pa.Column(DATE_DTYPE, pa.Check(lambda s: (s.dt.day == 1)), nullable=False),
+            "for_month": pa.Column(DATE_DTYPE, pa.Check(lambda s: s.dt.day == 1), nullable=False),
             "amount_kr": _processed_amount(),
             "household_type": _processed_code(codes.HOUSEHOLD_TYPES),
         },
@@ -597,7 +599,7 @@ PROCESSED_SCHEMAS: dict[str, pa.DataFrameSchema] = {
         {
             "municipality_code": _CODE4,
             "placement_key": _key(),
-            "care_month": pa.Column(DATE_DTYPE, pa.Check(lambda s: (s.dt.day == 1)), nullable=False),
+            "care_month": pa.Column(DATE_DTYPE, pa.Check(lambda s: s.dt.day == 1), nullable=False),
             "booking_date": _processed_date(),
             "amount_kr": _processed_amount(),
         },

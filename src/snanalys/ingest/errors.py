@@ -23,8 +23,8 @@ non-breaking space) or a control character is shown with that character escaped,
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from snanalys.identity import mask_identities
 
@@ -136,16 +136,14 @@ class IngestError(Exception):
     @classmethod
     def single(
         cls, file: str, expected: str, *, row: int | None = None, column: str | None = None, value: object = None
-    ) -> "IngestError":
+    ) -> IngestError:
         return cls([problem(file, expected, row=row, column=column, value=value)])
 
     def _text(self) -> str:
         lines = [str(p) for p in self.problems]
         if self.total > len(self.problems):
             files = sorted({p.file for p in self.problems})
-            lines.append(
-                f"… totalt {self.total} fel i {', '.join(files)} (de första {len(self.problems)} visas)"
-            )
+            lines.append(f"… totalt {self.total} fel i {', '.join(files)} (de första {len(self.problems)} visas)")
         return "\n".join(lines)
 
     def __reduce__(self):  # picklable (e.g. across processes) with its problems

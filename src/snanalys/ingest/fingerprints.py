@@ -20,6 +20,7 @@ from snanalys.ingest.pseudonymise import NATIONAL_KINDS, Pseudonymiser
 from snanalys.ingest.reading import large_text
 from snanalys.ingest.tables import TableSpec
 
+
 def identifier_digests(
     spec: TableSpec,
     folders: list[Folder],

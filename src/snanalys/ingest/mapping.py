@@ -381,7 +381,8 @@ def apply_mapping(frame: pd.DataFrame, mapping: Mapping, file: str = "<export>")
         problems = [
             problem(
                 file,
-                f'kolumnen saknas (väntade "{theirs[c]}" enligt mappningen)' if c in theirs
+                f'kolumnen saknas (väntade "{theirs[c]}" enligt mappningen)'
+                if c in theirs
                 else "kolumnen saknas och mappningen anger ingen kolumn för den (columns eller constants)",
                 row=1,
                 column=c,

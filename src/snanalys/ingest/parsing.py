@@ -14,7 +14,7 @@ methods (backed by pyarrow compute as well).
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd

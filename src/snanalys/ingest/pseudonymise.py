@@ -62,7 +62,7 @@ class PseudonymKeyError(IngestError):
     """Real data, but no (or too short a) pseudonym key is configured: nothing was read."""
 
     @classmethod
-    def missing(cls, file: str) -> "PseudonymKeyError":
+    def missing(cls, file: str) -> PseudonymKeyError:
         return cls(
             [
                 Problem(
@@ -77,7 +77,7 @@ class PseudonymKeyError(IngestError):
         )
 
     @classmethod
-    def too_short(cls, file: str, source: str) -> "PseudonymKeyError":
+    def too_short(cls, file: str, source: str) -> PseudonymKeyError:
         return cls(
             [
                 Problem(
@@ -146,7 +146,7 @@ class Pseudonymiser:
     def digest_array(self, values: pa.Array, kind: str, scope: str = "") -> np.ndarray:
         """The first 8 bytes of the HMAC of each of ``values`` (pyarrow strings, no nulls) as an
         ``(n, 8)`` uint8 array; :func:`hex_of` makes them the pseudonyms."""
-        prefix = f"{kind}:{'' if kind in NATIONAL_KINDS else scope}:".encode("utf-8")
+        prefix = f"{kind}:{'' if kind in NATIONAL_KINDS else scope}:".encode()
         if len(values) == 0:
             return np.zeros((0, 8), dtype=np.uint8)
         data = self.digests(values.cast(pa.large_binary()).to_pylist(), prefix)

@@ -234,10 +234,7 @@ def _check_columns(names: list[str], required: list[str], name: str) -> list[str
     missing = [c for c in required if c not in names]
     if missing:
         raise IngestError(
-            [
-                problem(name, "kolumnen saknas i rubrikraden (första raden)", row=1, column=c)
-                for c in missing
-            ],
+            [problem(name, "kolumnen saknas i rubrikraden (första raden)", row=1, column=c) for c in missing],
             total=len(missing),
         )
     repeated = [c for c in required if names.count(c) > 1]

@@ -137,7 +137,9 @@ def _ingest_table(spec: TableSpec, folders: list[Folder], task: Task, carry: dic
     failures = validate_table(frame, parsed_schemas(contexts)[spec.table], concat_failures([formulas, parse_failures]))
     failures = concat_failures([failures, checks.plausibility_failures(spec, frame, group=t.source)])
     for reference in spec.references:
-        failures = concat_failures([failures, _reference_failures(t, frame, reference, carry[("kept", reference.table)])])
+        failures = concat_failures(
+            [failures, _reference_failures(t, frame, reference, carry[("kept", reference.table)])]
+        )
     _handle_failures(t, failures, contexts, task.quarantine)
 
     keep = None if not t.drop.any() else np.flatnonzero(~t.drop)
@@ -242,8 +244,9 @@ def _reference_failures(t: _Table, frame: pd.DataFrame, reference: Reference, ke
     )
 
 
-def _unreferenced_warnings(t: _Table, kept: pd.DataFrame, kept_source: np.ndarray, reference: Reference,
-                           referred_rows: _Kept) -> dict[int, str]:
+def _unreferenced_warnings(
+    t: _Table, kept: pd.DataFrame, kept_source: np.ndarray, reference: Reference, referred_rows: _Kept
+) -> dict[int, str]:
     """Per folder position: the warning for its rows of ``reference.table`` no kept row refers to."""
     positions = t.positions[kept_source]
     referred, cited = _keys(referred_rows, reference.column, kept[reference.column], positions)
@@ -350,9 +353,7 @@ def _quality_warnings(
             out.setdefault(k, []).append(quality.missing_months_warning(spec, missing))
     if spec.overlapping_spells is not None and len(kept):
         spells = spec.overlapping_spells
-        frame = pd.DataFrame(
-            {"who": twelve.array, "start": kept[spells.start].array, "end": kept[spells.end].array}
-        )
+        frame = pd.DataFrame({"who": twelve.array, "start": kept[spells.start].array, "end": kept[spells.end].array})
         overlapping = checks.overlapping_spells(frame, "who", "start", "end", end_inclusive=True, group=kept_source)
         counts = np.bincount(kept_source[overlapping.to_numpy()], minlength=len(t.folders))
         for k in np.flatnonzero(counts).tolist():

@@ -24,7 +24,7 @@ import os
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
@@ -152,7 +152,7 @@ class KoladaClient:
         if path is None:
             return
         path.parent.mkdir(parents=True, exist_ok=True)
-        entry = {"url": url, "fetched_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "body": body}
+        entry = {"url": url, "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"), "body": body}
         fd, tmp = tempfile.mkstemp(prefix=path.stem + ".", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -63,7 +63,9 @@ def aggregate(id, label_sv, unit, fact, value, *, where="true", individuals=None
 
 
 def ratio(id, label_sv, unit, numerator, denominator, *, scale=1.0, base=None, **kw) -> Measure:
-    return Measure(id, label_sv, unit, "ratio", of=(numerator, denominator), scale=scale, base=base or denominator, **kw)
+    return Measure(
+        id, label_sv, unit, "ratio", of=(numerator, denominator), scale=scale, base=base or denominator, **kw
+    )
 
 
 def mean_over_months(id, label_sv, unit, per_month, **kw) -> Measure:
@@ -72,8 +74,18 @@ def mean_over_months(id, label_sv, unit, per_month, **kw) -> Measure:
 
 def table(id, label_sv, unit, source, column, *, scale=1.0, key_figure=False, **kw) -> Measure:
     """A column of one of :data:`TABLE_SOURCES`, one value per row (``key``), times ``scale``."""
-    return Measure(id, label_sv, unit, "table", source=source, column=column, scale=scale, dims=("key",),
-                   key_figure=key_figure, **kw)
+    return Measure(
+        id,
+        label_sv,
+        unit,
+        "table",
+        source=source,
+        column=column,
+        scale=scale,
+        dims=("key",),
+        key_figure=key_figure,
+        **kw,
+    )
 
 
 #: Where a table measure's values come from: computed by the economy, the Kolada extract or the

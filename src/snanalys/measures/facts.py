@@ -113,7 +113,7 @@ class Facts:
     def close(self) -> None:
         self.con.close()
 
-    def __enter__(self) -> "Facts":
+    def __enter__(self) -> Facts:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -88,9 +88,7 @@ def _parse_as_of(as_of) -> dt.date | None:
         raise ParameterError(f"as_of must be a date YYYY-MM-DD or empty, not {as_of!r}") from None
 
 
-def open_page(
-    *, year, tertial, kommun, data_dir, as_of="", commentary_dir="../commentary"
-) -> PageContext:
+def open_page(*, year, tertial, kommun, data_dir, as_of="", commentary_dir="../commentary") -> PageContext:
     """Validate a notebook's parameters and open its data.
 
     Stops with a clear error for an unknown tertial, a year that is not a year, or a
@@ -103,7 +101,9 @@ def open_page(
     try:
         tertial = validate_tertial(int(tertial))
     except (TypeError, ValueError, PeriodError):
-        raise ParameterError(f"unknown tertial {tertial!r}: expected 1 (Jan–Apr), 2 (Jan–Aug) or 3 (the year)") from None
+        raise ParameterError(
+            f"unknown tertial {tertial!r}: expected 1 (Jan–Apr), 2 (Jan–Aug) or 3 (the year)"
+        ) from None
     as_of_date = _parse_as_of(as_of)
     data = load_municipality(Path(data_dir) / "processed", str(kommun) if kommun else None)
     through = data.extract.covered_through if as_of_date is None else min(data.extract.covered_through, as_of_date)

@@ -23,8 +23,12 @@ PERCENTILES = {"p10": "P10", "median": "Median", "p90": "P90"}  # never min or m
 
 def overview_section(ctx: PageContext) -> str:
     sentences = [
-        key_figure_sentence(ctx, "kr_per_care_day_children_external", "Kostnaden per vårddygn för barn och unga, externt"),
-        key_figure_sentence(ctx, "kr_per_care_day_adults_external", "Kostnaden per vårddygn för vuxna på institution, externt"),
+        key_figure_sentence(
+            ctx, "kr_per_care_day_children_external", "Kostnaden per vårddygn för barn och unga, externt"
+        ),
+        key_figure_sentence(
+            ctx, "kr_per_care_day_adults_external", "Kostnaden per vårddygn för vuxna på institution, externt"
+        ),
     ]
     body = "".join(f"<p>{html.escape(s)}</p>" for s in sentences)
     body += key_figures_over_years(
@@ -109,8 +113,10 @@ def spread_section(ctx: PageContext) -> str:
         else:
             rows[label] = {
                 "Antal placeringar": format_number(n, "placeringar"),
-                **{name: format_number(spread[f"kr_per_care_day_{scope}_{q}"], "kr/vårddygn")
-                   for q, name in PERCENTILES.items()},
+                **{
+                    name: format_number(spread[f"kr_per_care_day_{scope}_{q}"], "kr/vårddygn")
+                    for q, name in PERCENTILES.items()
+                },
             }
     note = (
         "Spridningen visas som percentiler över minst fem placeringar: P10 = tio procent av placeringarna "

@@ -25,9 +25,7 @@ def page_heading(ctx: PageContext, title: str) -> str:
     """The page's single h1 and a line saying what period and data it shows."""
     extract = ctx.data.extract
     source = (
-        "Syntetiska exempeldata – inga verkliga personer."
-        if ctx.synthetic
-        else "Källa: kommunens verksamhetssystem."
+        "Syntetiska exempeldata – inga verkliga personer." if ctx.synthetic else "Källa: kommunens verksamhetssystem."
     )
     return (
         f"<h1>{html.escape(title)}</h1>"

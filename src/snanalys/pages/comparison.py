@@ -89,7 +89,9 @@ def kolada_section(ctx: PageContext) -> str:
             for col in data.columns
         )
         table = html_table(
-            data.map(lambda v: _fmt(v, decimals, unit)), caption=title, row_header="År",
+            data.map(lambda v, d=decimals, u=unit: _fmt(v, d, u)),
+            caption=title,
+            row_header="År",
             footnotes=["– = uppgift saknas i Kolada."],
         )
         caption = (
@@ -116,17 +118,24 @@ def indicators_section(ctx: PageContext) -> str:
     rows = {}
     share, long_term = {}, {}
     for year in years:
-        table = cells(ctx.data, year_to_date(year, 3), ["eb_persons_share_of_inhabitants", "eb_long_term_share",
-                                                        "eb_adults_long_term"]).set_index("measure")
+        table = cells(
+            ctx.data,
+            year_to_date(year, 3),
+            ["eb_persons_share_of_inhabitants", "eb_long_term_share", "eb_adults_long_term"],
+        ).set_index("measure")
         persons = table.loc["eb_persons_share_of_inhabitants", "base"]
         share[year] = table.loc["eb_persons_share_of_inhabitants", "value"] if persons >= MIN_COUNT else None
         long_term_adults, adults = table.loc["eb_adults_long_term", "value"], table.loc["eb_long_term_share", "base"]
         shown = adults >= MIN_COUNT and (long_term_adults == 0 or long_term_adults >= MIN_COUNT)
         long_term[year] = table.loc["eb_long_term_share", "value"] if shown else None
     rows["Invånare med ekonomiskt bistånd, andel (%) (jfr Kolada N31807)"] = {
-        **{str(y): _pct(v) for y, v in share.items()}, "Källa": source}
+        **{str(y): _pct(v) for y, v in share.items()},
+        "Källa": source,
+    }
     rows["Vuxna med långvarigt ekonomiskt bistånd, andel (%) av vuxna mottagare (jfr Kolada N31814)"] = {
-        **{str(y): _pct(v) for y, v in long_term.items()}, "Källa": source}
+        **{str(y): _pct(v) for y, v in long_term.items()},
+        "Källa": source,
+    }
     table = html_table(
         pd.DataFrame.from_dict(rows, orient="index"),
         caption="Nämndens indikatorer, helår",
@@ -134,8 +143,12 @@ def indicators_section(ctx: PageContext) -> str:
         footnotes=[
             "Varje rad hämtar alla sina värden från en och samma källa. Projektets egna beräkningar används där "
             "indikatorn kan räknas fram ur underlaget; Kolada används bara där den inte kan det."
-            + (" För exempeldata visas bara egna beräkningar, så att verkliga och syntetiska värden aldrig står "
-               "på samma rad." if ctx.synthetic else "")
+            + (
+                " För exempeldata visas bara egna beräkningar, så att verkliga och syntetiska värden aldrig står "
+                "på samma rad."
+                if ctx.synthetic
+                else ""
+            )
         ],
     )
     return section("Nämndens indikatorer", table, "indikatorer")

@@ -63,7 +63,9 @@ def overview_section(ctx: PageContext) -> str:
         "eb_persons_share_of_inhabitants",
     ]
     body = "".join(f"<p>{html.escape(s)}</p>" for s in sentences)
-    body += key_figures_over_years(ctx, measures, f"Ekonomiskt bistånd, {period_text(ctx)} och samma period tidigare år")
+    body += key_figures_over_years(
+        ctx, measures, f"Ekonomiskt bistånd, {period_text(ctx)} och samma period tidigare år"
+    )
     body += trend_chart(
         ctx,
         {"eb_households": "Hushåll under perioden", "eb_households_per_month": "Hushåll i genomsnitt per månad"},
@@ -187,8 +189,9 @@ def long_term_section(ctx: PageContext) -> str:
     years = [y for y in comparison_years(ctx.data, ctx.year) if y < ctx.year or ctx.tertial == 3]
     rows, shares = {}, {}
     for year in years:
-        table = cells(ctx.data, year_to_date(year, 3), ["eb_adults_long_term", "eb_adult_recipients_year",
-                                                        "eb_long_term_share"]).set_index("measure")["value"]
+        table = cells(
+            ctx.data, year_to_date(year, 3), ["eb_adults_long_term", "eb_adult_recipients_year", "eb_long_term_share"]
+        ).set_index("measure")["value"]
         rows[str(year)] = {
             "Långvarigt (10–12 mån)": int(table["eb_adults_long_term"]),
             "Alla vuxna mottagare": int(table["eb_adult_recipients_year"]),

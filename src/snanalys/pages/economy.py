@@ -70,7 +70,7 @@ def _money_table(table: pd.DataFrame, *, caption: str, row_header: str, total_la
 
 def committee_section(ctx: PageContext) -> str:
     months = ctx.period.end.month
-    ledger, budget = ctx.data.table("ledger"), ctx.data.table("budget")
+    ledger = ctx.data.table("ledger")
     table = committee_result(ctx.data, ctx.year, months)
     total = total_row(table)
     verdict = "bättre" if total["deviation"] >= 0 else "sämre"
@@ -81,7 +81,9 @@ def committee_section(ctx: PageContext) -> str:
         f"{format_tkr(total['budget_year'])} tkr."
     )
     body = f"<p>{html.escape(sentence)}</p>" + _money_table(
-        table, caption=f"Nämndens resultat per verksamhet, {period_text(ctx)}", row_header="Verksamhet",
+        table,
+        caption=f"Nämndens resultat per verksamhet, {period_text(ctx)}",
+        row_header="Verksamhet",
         total_label="Socialnämnden",
     )
     tables = source_tables(ctx.data, ctx.year, None, months)
@@ -95,15 +97,20 @@ def committee_section(ctx: PageContext) -> str:
         for m, (o, b) in net_cost.iterrows()
     )
     body += charts.figure_html(
-        fig, alt=alt, caption="Nettokostnad (kostnader minus intäkter) ackumulerat per månad, tkr.",
-        table_html=html_table(cumulative.map(lambda v: format_decimal_sv(v, 0)), caption="Ackumulerat, tkr",
-                              row_header="Månad"),
+        fig,
+        alt=alt,
+        caption="Nettokostnad (kostnader minus intäkter) ackumulerat per månad, tkr.",
+        table_html=html_table(
+            cumulative.map(lambda v: format_decimal_sv(v, 0)), caption="Ackumulerat, tkr", row_header="Månad"
+        ),
     )
     groups = account_group_table(ledger, ctx.year, months)
     groups_display = groups.map(_tkr)
     groups_display.columns = [f"{period_text(ctx)}", f"Samma period {ctx.year - 1}", "Förändring"]
     body += "<h3>Kostnader och intäkter per kontogrupp</h3>" + html_table(
-        groups_display, caption=f"Utfall per kontogrupp, tkr, {period_text(ctx)}", row_header="Kontogrupp",
+        groups_display,
+        caption=f"Utfall per kontogrupp, tkr, {period_text(ctx)}",
+        row_header="Kontogrupp",
         footnotes=[SIGN_NOTE],
     )
     return section("Nämndens resultat", body, "resultat")
@@ -116,7 +123,9 @@ def costs_section(ctx: PageContext) -> str:
         "ersättningen (budgeten) för varje område.</p>"
     )
     body += _money_table(
-        table, caption=f"Volymdrivna kostnader mot ersättning, {period_text(ctx)}", row_header="Område",
+        table,
+        caption=f"Volymdrivna kostnader mot ersättning, {period_text(ctx)}",
+        row_header="Område",
         total_label="Summa",
     )
     # a volume or price resting on 1–4 households or persons describes them: shown as X
@@ -161,9 +170,12 @@ def costs_section(ctx: PageContext) -> str:
         for name, (v, p) in effects.iterrows()
     )
     body += charts.figure_html(
-        fig, alt=alt, caption="Positivt värde = högre kostnad än samma period i fjol, tkr.",
-        table_html=html_table(effects.map(lambda v: format_decimal_sv(v, 0)), caption="Kostnadsökning, tkr",
-                              row_header="Område"),
+        fig,
+        alt=alt,
+        caption="Positivt värde = högre kostnad än samma period i fjol, tkr.",
+        table_html=html_table(
+            effects.map(lambda v: format_decimal_sv(v, 0)), caption="Kostnadsökning, tkr", row_header="Område"
+        ),
     )
     return section("Volymdrivna kostnader", body, "kostnader")
 

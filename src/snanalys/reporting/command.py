@@ -1,9 +1,9 @@
 """The ``snanalys report`` sub-command.
 
-    snanalys report --year 2025 --tertial 3 [--on-failure CMD]
-    snanalys report --latest [--as-of 2026-11-22] [--on-failure CMD]
-    snanalys report --year 2025 --tertial 2 --kommun 0480 0481 … | --all-municipalities [--workers N]
-    snanalys report freeze 2025-T3
+snanalys report --year 2025 --tertial 3 [--on-failure CMD]
+snanalys report --latest [--as-of 2026-11-22] [--on-failure CMD]
+snanalys report --year 2025 --tertial 2 --kommun 0480 0481 … | --all-municipalities [--workers N]
+snanalys report freeze 2025-T3
 """
 
 from __future__ import annotations
@@ -132,10 +132,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         single = args.kommun[0] if args.kommun else None
         year, tertial = _resolve_period(args, several or [single])
     except Exception as exc:  # the period is unknown: still logged, still reported
-        log_run(args.reports_dir, "latest" if args.latest else f"{args.year}-T{args.tertial}", "failed",
-                time.perf_counter() - started, f"{type(exc).__name__}: {exc}")
-        run_on_failure(on_failure, reports_dir=args.reports_dir,
-                       period="latest" if args.latest else f"{args.year}-T{args.tertial}")
+        log_run(
+            args.reports_dir,
+            "latest" if args.latest else f"{args.year}-T{args.tertial}",
+            "failed",
+            time.perf_counter() - started,
+            f"{type(exc).__name__}: {exc}",
+        )
+        run_on_failure(
+            on_failure, reports_dir=args.reports_dir, period="latest" if args.latest else f"{args.year}-T{args.tertial}"
+        )
         raise
     common = dict(
         data_dir=args.data_dir,

@@ -45,7 +45,7 @@ def _archive_versions(reports_dir: Path, label: str) -> list[int]:
 
 
 def _make_read_only(root: Path) -> None:
-    for dirpath, dirnames, filenames in os.walk(root, topdown=False):
+    for dirpath, _dirnames, filenames in os.walk(root, topdown=False):
         for name in filenames:
             os.chmod(os.path.join(dirpath, name), 0o444)
         os.chmod(dirpath, 0o555)
@@ -77,9 +77,7 @@ def freeze_report(label: str, *, reports_dir: Path) -> FreezeResult:
         internal_staging = internal_root / f".staging-{name}-{uuid.uuid4().hex[:8]}"
         try:
             shutil.copytree(source, staging)
-            files = {
-                p.relative_to(staging).as_posix(): sha256(p) for p in sorted(staging.rglob("*")) if p.is_file()
-            }
+            files = {p.relative_to(staging).as_posix(): sha256(p) for p in sorted(staging.rglob("*")) if p.is_file()}
             internal_staging.mkdir()
             run_manifest = reports_dir / "_internal" / label / "manifest.json"
             run_info = {}

@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import importlib
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from snanalys.identity import find_identities, mask_identities
 from snanalys.reporting.errors import ReportError
@@ -86,7 +86,7 @@ def _json(path: Path) -> Iterator[InputFinding]:
                 yield from walk(v, f"{key}[{i}]")
         elif isinstance(value, str):
             for f in find_identities(value):
-                yield InputFinding(str(path), f"key {key}{line_of(value[f.start:f.end])}", f.label, f.masked)
+                yield InputFinding(str(path), f"key {key}{line_of(value[f.start : f.end])}", f.label, f.masked)
 
     yield from walk(data, "")
 
@@ -117,7 +117,7 @@ def _labels(module_name: str) -> Iterator[InputFinding]:
         for key, text in texts(getattr(module, name), name):
             for f in find_identities(text):
                 fragment = text[f.start : f.end]
-                line = next((f" (line {n})" for n, l in enumerate(lines, start=1) if fragment in l), "")
+                line = next((f" (line {n})" for n, text in enumerate(lines, start=1) if fragment in text), "")
                 yield InputFinding(str(source), f"{key}{line}", f.label, f.masked)
 
 
@@ -130,9 +130,7 @@ def _processed_text_columns(directory: Path) -> Iterator[InputFinding]:
                 yield InputFinding(str(path), text.where, f.label, f.masked)
 
 
-def input_findings(
-    data, *, year: int, tertial: int, data_dir: Path, commentary_dir: Path
-) -> list[InputFinding]:
+def input_findings(data, *, year: int, tertial: int, data_dir: Path, commentary_dir: Path) -> list[InputFinding]:
     """Every identity in the texts a report of ``year``-T``tertial`` of ``data`` can print."""
     from snanalys.commentary import commentary_path
     from snanalys.targets import targets_path

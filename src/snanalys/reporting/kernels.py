@@ -24,10 +24,11 @@ import shutil
 import sys
 import tempfile
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import nbformat
 
@@ -83,7 +84,7 @@ class NotebookJob:
 
 
 class _Worker(threading.Thread):
-    def __init__(self, pool: "KernelPool", number: int) -> None:
+    def __init__(self, pool: KernelPool, number: int) -> None:
         super().__init__(name=f"snanalys-kernel-{number}", daemon=True)
         self.pool = pool
         self.number = number
@@ -184,7 +185,7 @@ class KernelPool:
         self._finishers = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="snanalys-page")
         self.socket_dir: str | None = None  # the kernels' Unix sockets (Linux), made on entry
 
-    def __enter__(self) -> "KernelPool":
+    def __enter__(self) -> KernelPool:
         if sys.platform.startswith("linux"):
             self.socket_dir = tempfile.mkdtemp(prefix="snanalys-kernels-")
         for thread in self._threads:

@@ -107,7 +107,7 @@ class LayoutProcess:
         self._threads: list[threading.Thread] = []
         self._ended = False
 
-    def __enter__(self) -> "LayoutProcess":
+    def __enter__(self) -> LayoutProcess:
         self._process = subprocess.Popen(
             [sys.executable, "-m", "snanalys.reporting.pdf"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
         )

@@ -44,9 +44,9 @@ import re
 import shutil
 import sys
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 
 class PublishError(OSError):
@@ -90,8 +90,18 @@ class _Steps:
 AT_FDCWD = -100
 RENAME_EXCHANGE = 1 << 1
 # renameat2's number where glibc has no wrapper (older than 2.28)
-_SYS_RENAMEAT2 = {"x86_64": 316, "aarch64": 276, "riscv64": 276, "loongarch64": 276,
-                  "i686": 353, "i386": 353, "armv7l": 382, "ppc64le": 357, "ppc64": 357, "s390x": 347}
+_SYS_RENAMEAT2 = {
+    "x86_64": 316,
+    "aarch64": 276,
+    "riscv64": 276,
+    "loongarch64": 276,
+    "i686": 353,
+    "i386": 353,
+    "armv7l": 382,
+    "ppc64le": 357,
+    "ppc64": 357,
+    "s390x": 347,
+}
 # a refusal to exchange (file system, kernel or sandbox) rather than a failure of this one
 _NO_EXCHANGE = {errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EPERM}
 
@@ -113,8 +123,12 @@ def _load_renameat2() -> Callable[[bytes, bytes, int], int] | None:
         return None
     syscall.restype = ctypes.c_long
     return lambda old, new, flags: syscall(
-        ctypes.c_long(number), ctypes.c_long(AT_FDCWD), ctypes.c_char_p(old),
-        ctypes.c_long(AT_FDCWD), ctypes.c_char_p(new), ctypes.c_long(flags),
+        ctypes.c_long(number),
+        ctypes.c_long(AT_FDCWD),
+        ctypes.c_char_p(old),
+        ctypes.c_long(AT_FDCWD),
+        ctypes.c_char_p(new),
+        ctypes.c_long(flags),
     )
 
 
@@ -131,6 +145,7 @@ def exchange(a: Path, b: Path) -> None:
 
 
 # --- small file-system helpers ------------------------------------------------------------
+
 
 def _fsync_dir(path: Path) -> None:
     try:
@@ -181,6 +196,7 @@ def _ino(path: Path) -> int | None:
 
 def remove_tree(path: Path) -> None:
     """rmtree that also removes read-only files and folders."""
+
     def onerror(func, name, _exc):
         try:
             os.chmod(os.path.dirname(name), 0o755)
@@ -210,6 +226,7 @@ def _install(steps: _Steps, src: Path, target: Path, spare: Path) -> None:
 
 # --- the journal --------------------------------------------------------------------------
 
+
 def journal_path(reports_dir: Path, label: str) -> Path:
     return Path(reports_dir) / "_internal" / f".publish-{label}.json"
 
@@ -230,9 +247,14 @@ class _Move:
         return {**paths, "new_ino": self.new_ino, "old_ino": self.old_ino}
 
     @classmethod
-    def from_json(cls, root: Path, data: dict) -> "_Move":
-        return cls(root / data["new"], root / data["target"], root / data["aside"], int(data["new_ino"]),
-                   None if data["old_ino"] is None else int(data["old_ino"]))
+    def from_json(cls, root: Path, data: dict) -> _Move:
+        return cls(
+            root / data["new"],
+            root / data["target"],
+            root / data["aside"],
+            int(data["new_ino"]),
+            None if data["old_ino"] is None else int(data["old_ino"]),
+        )
 
     def where(self, ino: int | None) -> Path | None:
         if ino is None:
@@ -323,6 +345,7 @@ def _pending_folders(reports_dir: Path, label: str) -> list[Path]:
 
 # --- publish, recover, clean up -----------------------------------------------------------
 
+
 def publish(reports_dir: Path, label: str, public: Path, internal: Path) -> None:
     """Put ``public`` at ``reports/<label>`` and ``internal`` at ``reports/_internal/<label>``, both or neither.
 
@@ -333,7 +356,9 @@ def publish(reports_dir: Path, label: str, public: Path, internal: Path) -> None
     internal_root = reports_dir / "_internal"
     steps = _Steps()
     if pending(reports_dir, label):
-        raise PublishError(f"an interrupted publish of {label} is not recovered yet ({journal_path(reports_dir, label)})")
+        raise PublishError(
+            f"an interrupted publish of {label} is not recovered yet ({journal_path(reports_dir, label)})"
+        )
     if not internal_root.is_dir():
         steps("mkdir", internal_root, fn=lambda: internal_root.mkdir(parents=True, exist_ok=True))
     moves = []
@@ -341,8 +366,9 @@ def publish(reports_dir: Path, label: str, public: Path, internal: Path) -> None
         _sync_tree(new)
         moves.append(_Move(new, target, new.with_name(f"{new.name}.old"), _ino(new), _ino(target)))
     journal = journal_path(reports_dir, label)
-    _write_journal(steps, journal, {"label": label, "run": uuid.uuid4().hex,
-                                    "moves": [m.to_json(reports_dir) for m in moves]})
+    _write_journal(
+        steps, journal, {"label": label, "run": uuid.uuid4().hex, "moves": [m.to_json(reports_dir) for m in moves]}
+    )
     try:
         for move in moves:
             move.finish(steps)
@@ -352,8 +378,10 @@ def publish(reports_dir: Path, label: str, public: Path, internal: Path) -> None
                 move.undo(steps)
             _remove_journal(steps, journal)
         except BaseException as undo_exc:
-            message = (f"publishing {label} failed ({exc}) and could not be undone ({undo_exc}); "
-                       "the next run of the period finishes it")
+            message = (
+                f"publishing {label} failed ({exc}) and could not be undone ({undo_exc}); "
+                "the next run of the period finishes it"
+            )
             code = getattr(exc, "errno", None)
             raise (PublishError(code, message) if code else PublishError(message)) from exc
         raise
@@ -379,7 +407,7 @@ def _restore_legacy(steps: _Steps, reports_dir: Path, label: str) -> list[str]:
         olds = [p for p in folder.iterdir() if pattern.fullmatch(p.name) and p.is_dir() and not p.is_symlink()]
         if olds:
             newest = max(olds, key=lambda p: p.stat().st_ctime)
-            steps("rename", newest, target, fn=lambda: _rename(newest, target))
+            steps("rename", newest, target, fn=lambda n=newest, t=target: _rename(n, t))
             messages.append(f"restored {target} from {newest.name} (left by an interrupted run)")
     return messages
 

@@ -48,7 +48,11 @@ def quality_page(extract) -> str:
         + ". Sidan är intern och publiceras aldrig.</p>"
         + "<h2>Inläsning</h2>"
         + html_table(table, caption="Rader per tabell", row_header="Tabell")
-        + (f"<h2>Åsidosatta rader</h2><ul>{reason_items}</ul>" if reason_items else "<h2>Åsidosatta rader</h2><p>Inga.</p>")
+        + (
+            f"<h2>Åsidosatta rader</h2><ul>{reason_items}</ul>"
+            if reason_items
+            else "<h2>Åsidosatta rader</h2><p>Inga.</p>"
+        )
         + (f"<h2>Varningar</h2><ul>{warnings}</ul>" if warnings else "<h2>Varningar</h2><p>Inga.</p>")
         + (f"<h2>Råfiler</h2><ul>{files}</ul>" if files else "")
         + "</main></body></html>"

@@ -26,10 +26,10 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import nbformat
 
@@ -101,7 +101,14 @@ def interpreter_kernel():
         spec_dir = Path(tmp) / "kernels" / KERNEL_NAME
         spec_dir.mkdir(parents=True)
         spec = {
-            "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}", "--IPKernelApp.log_level=ERROR"],
+            "argv": [
+                sys.executable,
+                "-m",
+                "ipykernel_launcher",
+                "-f",
+                "{connection_file}",
+                "--IPKernelApp.log_level=ERROR",
+            ],
             "display_name": "snanalys (this interpreter)",
             "language": "python",
         }
@@ -233,8 +240,11 @@ def run_reports(
     notebooks_dir = Path(notebooks_dir).resolve()
     results: dict[str, ReportResult] = {}
     failures: dict[str, str] = {}
-    with interpreter_kernel() as kernel_name, KernelPool(kernel_name, notebooks_dir, workers) as pool, \
-            LayoutProcess() as layout:
+    with (
+        interpreter_kernel() as kernel_name,
+        KernelPool(kernel_name, notebooks_dir, workers) as pool,
+        LayoutProcess() as layout,
+    ):
         # twice as many reports in flight as kernels: the kernels always have notebooks waiting
         # while reports whose notebooks are done make their PDF and tables
         with ThreadPoolExecutor(max_workers=2 * pool.workers, thread_name_prefix="snanalys-report") as builds:
@@ -333,12 +343,12 @@ def _execute_pages(
     futures = []
     for page in pages:
         job = NotebookJob(
-            notebooks_dir / f"{page.stem}.ipynb", internal_dir / f"{page.stem}.ipynb", parameters,
+            notebooks_dir / f"{page.stem}.ipynb",
+            internal_dir / f"{page.stem}.ipynb",
+            parameters,
             group=f"{parameters['data_dir']}:{parameters['kommun']}",
         )
-        futures.append(
-            kernels.submit(job, after=lambda job, nb, page=page: export_page(job, nb, page, t0))
-        )
+        futures.append(kernels.submit(job, after=lambda job, nb, page=page: export_page(job, nb, page, t0)))
     html_pages: list[str] = []
     try:
         for page, future in zip(pages, futures):
@@ -382,7 +392,11 @@ def _build_report(
 ) -> ReportResult:
     started = time.perf_counter()
     started_at = dt.datetime.now().astimezone()
-    data_dir, reports_dir, notebooks_dir = Path(data_dir).resolve(), Path(reports_dir).resolve(), Path(notebooks_dir).resolve()
+    data_dir, reports_dir, notebooks_dir = (
+        Path(data_dir).resolve(),
+        Path(reports_dir).resolve(),
+        Path(notebooks_dir).resolve(),
+    )
     commentary_dir = Path(commentary_dir).resolve() if commentary_dir else notebooks_dir.parent / "commentary"
     check_commentary(commentary_path(commentary_dir, year, tertial))  # a bad image stops the run before any notebook
     data = load_municipality(data_dir / "processed", kommun)
@@ -425,8 +439,17 @@ def _build_report(
             book = export.PdfBook(len(page_context["pages"]), title=page_context["report_title"], layout=layouts)
             try:
                 _execute_pages(
-                    kernels, pages, notebooks_dir, internal_dir, public_dir, parameters, page_context,
-                    synthetic=extract.synthetic, durations=durations, progress=progress, book=book,
+                    kernels,
+                    pages,
+                    notebooks_dir,
+                    internal_dir,
+                    public_dir,
+                    parameters,
+                    page_context,
+                    synthetic=extract.synthetic,
+                    durations=durations,
+                    progress=progress,
+                    book=book,
                 )
                 book.write(public_dir / "rapport.pdf")
             finally:
@@ -434,9 +457,18 @@ def _build_report(
         progress("rapport.pdf … klar")
         write_key_figure_tables(data, year, tertial, public_dir, internal_dir)
         write_manifest(
-            internal_dir, label=label, parameters=parameters, as_of=as_of, started_at=started_at,
-            seconds=time.perf_counter() - started, durations=durations, notebooks_dir=notebooks_dir,
-            data=data, year=year, tertial=tertial, public_dir=public_dir,
+            internal_dir,
+            label=label,
+            parameters=parameters,
+            as_of=as_of,
+            started_at=started_at,
+            seconds=time.perf_counter() - started,
+            durations=durations,
+            notebooks_dir=notebooks_dir,
+            data=data,
+            year=year,
+            tertial=tertial,
+            public_dir=public_dir,
         )
         (internal_dir / "datakvalitet.html").write_text(quality_page(extract), encoding="utf-8")
         publish(reports_dir, label, public_dir, internal_dir)
@@ -454,7 +486,9 @@ def _build_report(
                     f"no space left on device while writing the report of {label} ({exc}); "
                     "the last good report is unchanged"
                 ) from exc
-            raise ReportError(f"could not write the report of {label}: {exc}; the last good report is unchanged") from exc
+            raise ReportError(
+                f"could not write the report of {label}: {exc}; the last good report is unchanged"
+            ) from exc
         raise
     shutil.rmtree(staging, ignore_errors=True)
     shutil.rmtree(reports_dir / "_internal" / f"{label}-failed", ignore_errors=True)

@@ -78,8 +78,9 @@ def key_figures_xlsx(
     rows.append(("period", period_label, None, ""))
     if municipality:
         rows.append(("municipality", municipality, None, ""))
-    rows.append(("data_source", "syntetiska exempeldata – inga verkliga personer" if synthetic else "verkliga data",
-                 None, ""))
+    rows.append(
+        ("data_source", "syntetiska exempeldata – inga verkliga personer" if synthetic else "verkliga data", None, "")
+    )
     rows.append(("", FOOTNOTE_SV, None, ""))
 
     book = openpyxl.Workbook()
@@ -109,8 +110,13 @@ def write_key_figure_tables(data, year: int, tertial: int, public_dir: Path, int
     (public_dir / "nyckeltal.csv").write_text(
         key_figures_csv(public, synthetic=synthetic, period_label=period.label, preliminary=False), encoding="utf-8"
     )
-    key_figures_xlsx(public, public_dir / "nyckeltal.xlsx", synthetic=synthetic, period_label=period.label,
-                     municipality=f"{data.extract.municipality_name} ({data.extract.municipality_code})")
+    key_figures_xlsx(
+        public,
+        public_dir / "nyckeltal.xlsx",
+        synthetic=synthetic,
+        period_label=period.label,
+        municipality=f"{data.extract.municipality_name} ({data.extract.municipality_code})",
+    )
     (internal_dir / "nyckeltal_unsuppressed.csv").write_text(
         key_figures_csv(table, synthetic=synthetic, period_label=period.label, preliminary=False), encoding="utf-8"
     )

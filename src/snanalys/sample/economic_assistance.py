@@ -132,9 +132,7 @@ def build_spells(rng: np.random.Generator, plans: dict[int, YearPlan]) -> tuple[
     o_hh = np.arange(INITIAL_OPEN)
     o_start = np.full(INITIAL_OPEN, FIRST_MONTH)
     long_stock = rng.random(INITIAL_OPEN) < 0.78
-    o_planned = FIRST_MONTH + np.where(
-        long_stock, rng.integers(6, 60, INITIAL_OPEN), rng.integers(0, 6, INITIAL_OPEN)
-    )
+    o_planned = FIRST_MONTH + np.where(long_stock, rng.integers(6, 60, INITIAL_OPEN), rng.integers(0, 6, INITIAL_OPEN))
     next_hh = INITIAL_OPEN
     adults = 1 + (rng.random(INITIAL_OPEN) < TWO_ADULTS).astype(np.int64)
     last_end = np.full(INITIAL_OPEN, -1)  # last paid month of each household's closed spells
@@ -241,9 +239,7 @@ def build_spells(rng: np.random.Generator, plans: dict[int, YearPlan]) -> tuple[
     starts.append(o_start)
     ends.append(np.full(o_hh.size, LAST_MONTH))
     owners.append(o_hh)
-    spells = pd.DataFrame(
-        {"hh": np.concatenate(owners), "start": np.concatenate(starts), "end": np.concatenate(ends)}
-    )
+    spells = pd.DataFrame({"hh": np.concatenate(owners), "start": np.concatenate(starts), "end": np.concatenate(ends)})
     return spells.sort_values(["hh", "start"], kind="stable").reset_index(drop=True), adults
 
 
@@ -308,7 +304,16 @@ def payment_schedule(rng: np.random.Generator, spells: pd.DataFrame) -> pd.DataF
 
 
 _MEMBER_COLUMNS = [
-    "hh", "pid", "role", "sex", "birth", "reason", "nyanland", "valid_from", "valid_to", "adult_of_creation",
+    "hh",
+    "pid",
+    "role",
+    "sex",
+    "birth",
+    "reason",
+    "nyanland",
+    "valid_from",
+    "valid_to",
+    "adult_of_creation",
 ]
 _OTHER_REASONS = np.array(
     ["SJUKSKRIVEN", "SOCIALA_SKAL", "OTILLRACKLIG_INKOMST", "INTRODUKTION", "FORALDRALEDIG", "OVRIGT"]
@@ -589,16 +594,16 @@ def build_members(
         else:
             need = round(0.285 * new_hh.size)
         if not 0 <= need <= new_hh.size:
-            warnings.warn(f"sample: {year} households with children cannot be met exactly", RuntimeWarning, stacklevel=2)
+            warnings.warn(
+                f"sample: {year} households with children cannot be met exactly", RuntimeWarning, stacklevel=2
+            )
             need = int(np.clip(need, 0, new_hh.size))
         two_adults = adults[new_hh] == 2
         with_children = np.zeros(new_hh.size, bool)
         weight = np.where(two_adults, 1.3, 1.0)
         with_children[rng.choice(new_hh.size, size=need, replace=False, p=weight / weight.sum())] = True
         stock = (first_spell.loc[new_hh].to_numpy() == FIRST_MONTH) & (new_hh < INITIAL_OPEN)
-        new = builder.add_households(
-            year, new_hh, first_day.loc[new_hh].to_numpy(), with_children, stock, two_adults
-        )
+        new = builder.add_households(year, new_hh, first_day.loc[new_hh].to_numpy(), with_children, stock, two_adults)
         e_unemployed = unemployed_adults(existing, in_year) if len(existing) else 0
         if plan.unemployed is not None:
             n_unemployed = plan.unemployed - e_unemployed
@@ -660,9 +665,8 @@ def build_payments(
     partial = rng.random(households.size) < 0.35
     hh_income = pd.Series(np.where(partial, rng.uniform(0.3, 0.9, households.size), 1.0), index=households)
     adults, children = rows["adults"].to_numpy(), rows["children"].to_numpy()
-    need = (
-        np.where(adults >= 2, _NORM_COUPLE + _RENT_TWO, _NORM_ADULT + _RENT_ONE)
-        + children * (_NORM_CHILD + _RENT_PER_CHILD)
+    need = np.where(adults >= 2, _NORM_COUPLE + _RENT_TWO, _NORM_ADULT + _RENT_ONE) + children * (
+        _NORM_CHILD + _RENT_PER_CHILD
     )
     level = np.vectorize(_LEVEL.get)(np.minimum(rows["for_month"].to_numpy() // 12, 2026))
     monthly = (

@@ -53,8 +53,14 @@ def _outcomes_tkr() -> dict[int, dict[str, float]]:
 def _budgets_tkr() -> dict[int, dict[str, int]]:
     y2025 = target.BUDGET_2025_TKR
     o2024 = target.OUTCOME_2024_TKR
-    b2024 = dict(o2024) | {"NAMND": -2150, "FORFOGANDE": -1000, "CIVILSAMHALLE": -6100, "FAMILJERADGIVNING": -1000,
-                           "FLYKTING_INTEGRATION": 1300, "ARBETE_FORSORJNING": -106116}
+    b2024 = dict(o2024) | {
+        "NAMND": -2150,
+        "FORFOGANDE": -1000,
+        "CIVILSAMHALLE": -6100,
+        "FAMILJERADGIVNING": -1000,
+        "FLYKTING_INTEGRATION": 1300,
+        "ARBETE_FORSORJNING": -106116,
+    }
     out = {2024: b2024, 2025: dict(y2025)}
     out[2023] = {k: round(v * 0.965) for k, v in b2024.items()} | {"FLYKTING_INTEGRATION": 2000, "FORFOGANDE": -1000}
     out[2022] = {k: round(v * 0.93) for k, v in b2024.items()} | {"FLYKTING_INTEGRATION": 2800, "FORFOGANDE": -1000}

@@ -68,9 +68,7 @@ def _active(start: np.ndarray, end: np.ndarray, year: int) -> np.ndarray:
     return (start <= hi) & ((end == OPEN) | (end >= lo))
 
 
-def open_care_interventions(
-    rng: np.random.Generator, people: PersonTable, eb_children: pd.DataFrame
-) -> pd.DataFrame:
+def open_care_interventions(rng: np.random.Generator, people: PersonTable, eb_children: pd.DataFrame) -> pd.DataFrame:
     """Open-care interventions, the number active each year as planned.
 
     ``eb_children``: persons (global id, birth) who are children in households with

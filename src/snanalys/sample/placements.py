@@ -531,9 +531,10 @@ def choose_providers(rng: np.random.Generator, frame: pd.DataFrame, providers: d
             days = care_days(frame["start"], frame["end"], lo, hi)
             in_scope = (scope == sc) & (days > 0)
             price = frame["price_2022"].to_numpy() * (1 + frame["growth"].to_numpy()) ** (y - 2022)
-            gap = target.PUBLISHED[measure][y] * float(days[in_scope].sum()) - float(
-                (days[in_scope] * price[in_scope]).sum()
-            ) * PRICE_LEVEL[sc][y]
+            gap = (
+                target.PUBLISHED[measure][y] * float(days[in_scope].sum())
+                - float((days[in_scope] * price[in_scope]).sum()) * PRICE_LEVEL[sc][y]
+            )
             free = np.flatnonzero(in_scope & ((start >= lo) | (y == 2022)))
             for i in rng.permutation(free):
                 options = providers[keys[i]]
