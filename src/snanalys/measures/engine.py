@@ -61,6 +61,10 @@ def evaluate(facts: Facts, ids: Iterable[str], by: Sequence[str] = ()) -> pd.Dat
     by = list(by)
     ids = list(ids)
     for measure_id in ids:
+        if measure_id in BY_ID and BY_ID[measure_id].kind == "table":
+            raise MeasureError(
+                f"{measure_id} is a column of {BY_ID[measure_id].source}'s table, not computed from facts"
+            )
         if measure_id in BY_ID:
             _check_dims(BY_ID[measure_id], by)
     needed = [m for m in _needed(ids) if not (m.full_year_only and not is_full_year(facts.period))]

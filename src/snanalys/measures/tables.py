@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from snanalys.data import DataNotFoundError, Extract, MunicipalityData, municipality_dirs
-from snanalys.measures.catalog import BY_ID, COUNT_UNITS, key_figure_measures
+from snanalys.measures.catalog import BY_ID, key_figure_measures
 from snanalys.measures.engine import evaluate
 from snanalys.measures.facts import COUNTRY, Facts, build_facts, is_full_year
 from snanalys.memo import Memo, folder_state
@@ -89,8 +89,3 @@ def key_figures_all(
     frame = _labelled(frame.drop(columns=["_order", "_country"]).reset_index(drop=True))
     frame["value"] = frame["value"].astype("float64")
     return frame[OUTPUT_COLUMNS]
-
-
-def counts_of_individuals(frame: pd.DataFrame) -> pd.Series:
-    """Whether each row's value is itself a count of individuals (its base is the value)."""
-    return frame["unit"].isin(COUNT_UNITS)

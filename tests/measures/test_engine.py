@@ -1,0 +1,36 @@
+"""The engine refuses what a declaration does not allow; the declared functions of two periods."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from snanalys.measures.engine import MeasureError, change_on_last_year, difference
+from snanalys.measures.tables import cells
+from snanalys.periods import year_to_date
+
+from through_engine import municipality
+
+T2 = year_to_date(2025, 2)
+
+
+def test_a_split_the_measure_does_not_declare_is_refused():
+    with pytest.raises(MeasureError, match="cannot be split by form"):
+        cells(municipality(), T2, ["eb_households"], by=["form"])
+
+
+def test_an_unknown_or_a_table_measure_is_refused():
+    with pytest.raises(MeasureError, match="unknown measure"):
+        cells(municipality(), T2, ["eb_househods"])
+    with pytest.raises(MeasureError, match="committee"):
+        cells(municipality(), T2, ["economy_outcome_tkr"])
+
+
+def test_change_on_last_year_is_per_cent_or_points():
+    assert change_on_last_year(110, 100, "hushåll") == pytest.approx((10.0, "procent"))
+    assert change_on_last_year(4.5, 4.0, "procent") == pytest.approx((0.5, "procentenheter"))
+    assert change_on_last_year(5, 0, "hushåll") == (None, "")
+    assert change_on_last_year(None, 3, "hushåll") == (None, "")
+    assert change_on_last_year(math.nan, 3, "kr") == (None, "")
+    assert difference(3, 5) == -2 and difference(3, None) is None
