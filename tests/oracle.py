@@ -125,40 +125,43 @@ def _valid(m, day) -> bool:
     return _date(m.valid_from) <= day and (valid_to is None or day <= valid_to)
 
 
-def persons(payments, members, period_start, period_end) -> dict:
-    """person → (adult, sex) by the latest record: the membership row valid at the person's latest
-    positive payment in the period (then the later valid-from, then an adult row before a child row)."""
+def _members_at_positive_payments(payments, members, period_start, period_end):
+    """(household, payment day, member row) for every member row valid at a positive payment in the period;
+    households paid positively with no valid member give (household, day, None)."""
     by_household: dict = {}
     for m in members.itertuples(index=False):
         by_household.setdefault(m.household_key, []).append(m)
-    latest: dict = {}
     for row in payments.itertuples(index=False):
         day = _date(row.payment_date)
         if not (period_start <= day <= period_end and row.amount_kr > 0):
             continue
+        yield row.household_key, day, None
         for m in by_household.get(row.household_key, []):
             if _valid(m, day):
-                adult = m.role in ("SOKANDE", "MEDSOKANDE")
-                key = (day, _date(m.valid_from), adult, m.legal_sex)
-                if m.person_key not in latest or key > latest[m.person_key][0]:
-                    latest[m.person_key] = (key, (adult, m.legal_sex))
+                yield row.household_key, day, m
+
+
+def persons(payments, members, period_start, period_end) -> dict:
+    """person → (adult, sex) by the latest record: the membership row valid at the person's latest
+    positive payment in the period (then the later valid-from, then an adult row before a child row)."""
+    latest: dict = {}
+    for _, day, m in _members_at_positive_payments(payments, members, period_start, period_end):
+        if m is None:
+            continue
+        adult = m.role in ("SOKANDE", "MEDSOKANDE")
+        key = (day, _date(m.valid_from), adult, m.legal_sex)
+        if m.person_key not in latest or key > latest[m.person_key][0]:
+            latest[m.person_key] = (key, (adult, m.legal_sex))
     return {person: value for person, (_, value) in latest.items()}
 
 
 def applicants(payments, members, period_start, period_end) -> dict:
     """household → applicant person key at its latest positive payment that has one (None: no applicant)."""
-    by_household: dict = {}
-    for m in members.itertuples(index=False):
-        by_household.setdefault(m.household_key, []).append(m)
     out: dict = {}
-    for row in payments.itertuples(index=False):
-        day = _date(row.payment_date)
-        if not (period_start <= day <= period_end and row.amount_kr > 0):
-            continue
-        out.setdefault(row.household_key, (None, None))
-        for m in by_household.get(row.household_key, []):
-            if m.role == "SOKANDE" and _valid(m, day):
-                key = (day, _date(m.valid_from), m.person_key)
-                if out[row.household_key][0] is None or key > out[row.household_key][0]:
-                    out[row.household_key] = (key, m.person_key)
+    for household, day, m in _members_at_positive_payments(payments, members, period_start, period_end):
+        out.setdefault(household, (None, None))
+        if m is not None and m.role == "SOKANDE":
+            key = (day, _date(m.valid_from), m.person_key)
+            if out[household][0] is None or key > out[household][0]:
+                out[household] = (key, m.person_key)
     return {h: person for h, (_, person) in out.items()}

@@ -378,5 +378,6 @@ PAGE_SPLITS: tuple[tuple[str, ...], ...] = (("reason", "sex"), ("target_group", 
 
 
 def key_figure_measures(full_year: bool) -> list[Measure]:
-    """The rows of the key-figure table of a period, in their order."""
-    return [m for m in MEASURES if m.key_figure and (full_year or not m.full_year_only)]
+    """The computed rows of the key-figure table of a period, in their order (the economy's rows,
+    table measures, follow them: :func:`snanalys.economy.figures.economy_rows`)."""
+    return [m for m in MEASURES if m.key_figure and m.kind != "table" and (full_year or not m.full_year_only)]
