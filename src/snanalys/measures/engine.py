@@ -40,15 +40,25 @@ def _needed(ids: Iterable[str]) -> list[Measure]:
     return list(seen.values())
 
 
-def _check_dims(measure: Measure, by: Sequence[str]) -> None:
+def split_dims(measure: Measure) -> set[str]:
+    """The fact columns a measure can be split by (a mean over months: its per-month measure's, but the month)."""
     if measure.kind == "mean_over_months":
-        parts = [BY_ID[measure.of[0]]]
-        allowed = set(parts[0].dims) - {"month"}
-    else:
-        allowed = set(measure.dims)
-    missing = [d for d in by if d not in allowed]
-    if missing:
-        raise MeasureError(f"{measure.id} cannot be split by {', '.join(missing)} (declared: {sorted(allowed)})")
+        return set(BY_ID[measure.of[0]].dims) - {"month"}
+    return set(measure.dims)
+
+
+def check_request(ids: Sequence[str], by: Sequence[str]) -> None:
+    """Refuse an unknown measure, a table measure (not computed from facts) or an undeclared split."""
+    for measure_id in ids:
+        if measure_id not in BY_ID:
+            raise MeasureError(f"unknown measure {measure_id!r}")
+        measure = BY_ID[measure_id]
+        if measure.kind == "table":
+            raise MeasureError(f"{measure_id} is a column of {measure.source}'s table, not computed from facts")
+        allowed = split_dims(measure)
+        missing = [d for d in by if d not in allowed]
+        if missing:
+            raise MeasureError(f"{measure.id} cannot be split by {', '.join(missing)} (declared: {sorted(allowed)})")
 
 
 def evaluate(facts: Facts, ids: Iterable[str], by: Sequence[str] = ()) -> pd.DataFrame:
@@ -60,23 +70,21 @@ def evaluate(facts: Facts, ids: Iterable[str], by: Sequence[str] = ()) -> pd.Dat
     """
     by = list(by)
     ids = list(ids)
-    for measure_id in ids:
-        if measure_id in BY_ID and BY_ID[measure_id].kind == "table":
-            raise MeasureError(
-                f"{measure_id} is a column of {BY_ID[measure_id].source}'s table, not computed from facts"
-            )
-        if measure_id in BY_ID:
-            _check_dims(BY_ID[measure_id], by)
+    check_request(ids, by)
     needed = [m for m in _needed(ids) if not (m.full_year_only and not is_full_year(facts.period))]
     results: dict[str, pd.DataFrame] = {}
     aggregates = [m for m in needed if m.kind == "aggregate"]
+    requests = []
     for fact in dict.fromkeys(m.fact for m in aggregates):
         on_fact = [m for m in aggregates if m.fact == fact]
         month_split = [m for m in on_fact if "month" in m.dims]
         with_month = by if "month" in by else [*by, "month"]  # a per-month measure is always by month
         for group, split in (([m for m in on_fact if m not in month_split], by), (month_split, with_month)):
             if group:
-                results.update(_aggregate(facts, fact, group, split))
+                requests.append((fact, group, split))
+    frames = [facts.query(_aggregate_sql(fact, group, split)) for fact, group, split in requests]
+    for (_, group, split), frame in zip(requests, frames, strict=True):
+        results.update(_aggregate(facts, frame, group, split))
     for measure in needed:
         if measure.kind == "mean_over_months":
             results[measure.id] = _mean_over_months(facts, results[measure.of[0]], by)
@@ -89,7 +97,7 @@ def evaluate(facts: Facts, ids: Iterable[str], by: Sequence[str] = ()) -> pd.Dat
     return out[["municipality_code", "measure", *by, "value", "base"]]
 
 
-def _aggregate(facts: Facts, fact: str, measures: list[Measure], by: list[str]) -> dict[str, pd.DataFrame]:
+def _aggregate_sql(fact: str, measures: list[Measure], by: list[str]) -> str:
     """One statement for every aggregate measure on ``fact``, grouped by municipality and ``by``."""
     columns = []
     for i, m in enumerate(measures):
@@ -97,8 +105,11 @@ def _aggregate(facts: Facts, fact: str, measures: list[Measure], by: list[str]) 
         if m.individuals is not None:
             columns.append(f"{m.individuals.format(w=m.where)} AS n{i}")
         columns.append(f"count(*) FILTER (WHERE {m.where}) AS r{i}")
-    keys = ["m", *by]
-    frame = facts.query(f"SELECT {', '.join(keys)}, {', '.join(columns)} FROM {fact} GROUP BY ALL")
+    return f"SELECT {', '.join(['m', *by])}, {', '.join(columns)} FROM {fact} GROUP BY ALL"
+
+
+def _aggregate(facts: Facts, frame: pd.DataFrame, measures: list[Measure], by: list[str]) -> dict[str, pd.DataFrame]:
+    """The values and bases of each measure from its statement's result."""
     frame = frame.rename(columns={"m": "municipality_code"})
     if by:
         grid = frame[["municipality_code", *by]]

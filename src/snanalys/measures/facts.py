@@ -71,6 +71,15 @@ def is_full_year(period: Period) -> bool:
     return period.start == dt.date(period.start.year, 1, 1) and period.end == dt.date(period.start.year, 12, 31)
 
 
+#: A person's latest record as one number, so the greatest is the rule's choice: the payment day, then
+#: the row's valid-from, then an adult row before a child row (and M before K, only to be determined);
+#: role and sex are read back from its last three bits (sex: 1 = K, 2 = M, 0 = another value).
+_LATEST_RECORD = (
+    "(((day::DATE - DATE '1970-01-01')::BIGINT * 262144 + (valid_from::DATE - DATE '1970-01-01') + 131072) * 8"
+    " + adult::INTEGER * 4 + CASE sex WHEN 'K' THEN 1 WHEN 'M' THEN 2 ELSE 0 END)"
+)
+
+
 def _files(dirs: list[Path], table: str) -> str:
     return "[" + ", ".join(literal(str(d / f"{table}.parquet")) for d in dirs) + "]"
 
@@ -137,12 +146,13 @@ def build_facts(dirs: list[Path], extracts: list[Extract], period: Period, *, co
 
 
 def _statements(dirs: list[Path], extracts: list[Extract], period: Period, country: bool) -> list[str]:
+    """The statements that build the facts, in order (DuckDB runs each on every core)."""
     t0, t1 = _timestamp(period.start), _timestamp(period.end)
     first_month = period.start.year * 12 + period.start.month - 1
     adult = _in("mem.role", codes.ADULT_ROLES)
     full_year = is_full_year(period)
     if full_year:
-        calendar_months = "bit_or(1 << (month(d) - 1))"
+        calendar_months = "bit_or(1 << (month(d) - 1)) FILTER (WHERE kr > 0)"
         whole_span_month = "CASE WHEN adult THEN calendar_months END"
         payment_month = f"CASE WHEN adult AND {_at_least_18('birth_date', 'p.d')} THEN 1 << (month(p.d) - 1) END"
         one_row = f"whole_span AND (NOT adult OR coalesce({_at_least_18('birth_date', 'first_day')}, false))"
@@ -152,22 +162,26 @@ def _statements(dirs: list[Path], extracts: list[Extract], period: Period, count
     flags = "m, h, person, sex, adult, applicant, reason, valid_from"
     # Economic assistance: a member valid over the household's whole span of positive payments
     # (most are) takes one row standing for all of them; the others are joined payment by payment.
-    statements = [
-        f"""
-        CREATE TEMP TABLE payments AS
+    payments = f"""
             SELECT municipality_code AS m, household_key AS h, payment_date AS d, amount_kr::DECIMAL(18, 2) AS kr
             FROM read_parquet({_files(dirs, "payments")})
             WHERE payment_date BETWEEN {t0} AND {t1}
-        """,
+    """
+    statements = [
+        f"CREATE TABLE payments AS {payments}",
         f"""
-        CREATE TEMP TABLE paid_households AS
-            SELECT m, h, min(d) AS first_day, max(d) AS last_day,
-                   bit_or(1::UBIGINT << (year(d) * 12 + month(d) - 1 - {first_month})) AS months,
+        CREATE TABLE household_payments AS
+            SELECT m, h, sum(kr) AS kr, min(d) FILTER (WHERE kr > 0) AS first_day,
+                   max(d) FILTER (WHERE kr > 0) AS last_day,
+                   coalesce(bit_or(1::UBIGINT << (year(d) * 12 + month(d) - 1 - {first_month}))
+                            FILTER (WHERE kr > 0), 0) AS months,
                    {calendar_months} AS calendar_months
-            FROM payments WHERE kr > 0 GROUP BY m, h
+            FROM payments GROUP BY m, h
         """,
+        # One row per member row and payment (or per member row for a whole-span one): ``day`` is
+        # the latest payment date the row is valid at.
         f"""
-        CREATE TEMP TABLE members AS
+        CREATE TABLE members AS
             SELECT ph.m, ph.h, ph.first_day, ph.last_day, ph.calendar_months,
                    mem.person_key AS person, mem.legal_sex AS sex, {adult} AS adult,
                    coalesce(mem.role = {literal(codes.ROLE_APPLICANT)}, false) AS applicant,
@@ -176,15 +190,14 @@ def _statements(dirs: list[Path], extracts: list[Extract], period: Period, count
                    mem.birth_date, mem.valid_from, mem.valid_to,
                    mem.valid_from <= ph.first_day AND (mem.valid_to IS NULL OR ph.last_day <= mem.valid_to)
                        AS whole_span
-            FROM paid_households ph
+            FROM household_payments ph
             JOIN read_parquet({_files(dirs, "household_members")}) mem
               ON mem.municipality_code = ph.m AND mem.household_key = ph.h
-            WHERE mem.valid_from <= ph.last_day AND (mem.valid_to IS NULL OR ph.first_day <= mem.valid_to)
+            WHERE ph.first_day IS NOT NULL
+              AND mem.valid_from <= ph.last_day AND (mem.valid_to IS NULL OR ph.first_day <= mem.valid_to)
         """,
-        # One row per member row and payment (or per member row for a whole-span one): ``day`` is
-        # the latest payment date the row is valid at.
         f"""
-        CREATE TEMP TABLE at_payments AS
+        CREATE TABLE at_payments AS
             SELECT {flags}, last_day AS day,
                    coalesce(child_role AND NOT {_at_least_18("birth_date", "first_day")}, false) AS child,
                    {whole_span_month} AS adult_month
@@ -197,31 +210,29 @@ def _statements(dirs: list[Path], extracts: list[Extract], period: Period, count
             WHERE NOT ({one_row}) AND p.kr > 0 AND mb.valid_from <= p.d AND (mb.valid_to IS NULL OR p.d <= mb.valid_to)
         """,
         """
-        CREATE TEMP TABLE f_households AS
-            SELECT k.m, k.h, coalesce(ph.h IS NOT NULL, false) AS counted, k.kr,
-                   coalesce(f.child, false) AS with_children, f.applicant_sex, coalesce(ph.months, 0) AS months,
-                   coalesce(f.applicant, k.m || ':' || k.h) AS national_id, f.applicant_order
-            FROM (SELECT m, h, sum(kr) AS kr FROM payments GROUP BY m, h) k
-            LEFT JOIN paid_households ph USING (m, h)
+        CREATE TABLE f_households AS
+            SELECT k.m, k.first_day IS NOT NULL AS counted, k.kr,
+                   coalesce(f.child, false) AS with_children, f.applicant_sex, k.months,
+                   NATIONAL_ID AS national_id, f.applicant_order
+            FROM household_payments k
             LEFT JOIN (
                 SELECT m, h, bool_or(child) AS child,
                        arg_max(sex, {'d': day, 'v': valid_from, 'p': person}) FILTER (WHERE applicant) AS applicant_sex,
                        arg_max(person, {'d': day, 'v': valid_from, 'p': person}) FILTER (WHERE applicant) AS applicant,
                        max({'d': day, 'v': valid_from, 'p': person}) FILTER (WHERE applicant) AS applicant_order
-                FROM at_payments GROUP BY m, h
+                FROM at_payments WHERE applicant OR child GROUP BY m, h
             ) f USING (m, h)
-        """,
+        """.replace("NATIONAL_ID", "coalesce(f.applicant, k.m || ':' || k.h)" if country else "NULL::VARCHAR"),
         """
-        CREATE TEMP TABLE f_persons AS
+        CREATE TABLE f_persons AS
             SELECT m, person,
-                   arg_max({'adult': adult, 'sex': sex}, {'d': day, 'v': valid_from, 'a': adult, 's': sex}) AS latest,
-                   max({'d': day, 'v': valid_from, 'a': adult, 's': sex}) AS latest_order,
+                   max(LATEST_RECORD) AS latest,
                    bool_or(adult AND coalesce(reason = 'ARBETSLOS', false)) AS unemployed,
                    bit_or(adult_month) AS adult_months
             FROM at_payments WHERE person IS NOT NULL GROUP BY m, person
-        """.replace("'ARBETSLOS'", literal(codes.REASON_UNEMPLOYED)),
+        """.replace("'ARBETSLOS'", literal(codes.REASON_UNEMPLOYED)).replace("LATEST_RECORD", _LATEST_RECORD),
         """
-        CREATE TEMP TABLE f_adult_reasons AS
+        CREATE TABLE f_adult_reasons AS
             SELECT DISTINCT m, person, reason FROM at_payments
             WHERE adult AND reason IS NOT NULL AND person IS NOT NULL
         """,
@@ -229,8 +240,7 @@ def _statements(dirs: list[Path], extracts: list[Extract], period: Period, count
     statements += _placement_statements(dirs, extracts, period)
     if country:
         statements += _country_statements()
-    statements += _views(len(period.months()))
-    return statements
+    return statements + _views(len(period.months()))
 
 
 def _placement_statements(dirs: list[Path], extracts: list[Extract], period: Period) -> list[str]:
@@ -246,7 +256,7 @@ def _placement_statements(dirs: list[Path], extracts: list[Extract], period: Per
     )
     return [
         f"""
-        CREATE TEMP TABLE f_spells AS
+        CREATE TABLE f_spells AS
             WITH munis AS (SELECT * FROM (VALUES {open_until}) t(m, open_end_excl, extract_day)),
             spells AS (
                 SELECT p.*, greatest(least(CASE WHEN e IS NULL OR e > munis.extract_day THEN munis.open_end_excl
@@ -272,13 +282,13 @@ def _placement_statements(dirs: list[Path], extracts: list[Extract], period: Per
             WHERE s.care_days > 0 OR coalesce(i.kr, 0) <> 0
         """,
         f"""
-        CREATE TEMP TABLE f_interventions AS
-            SELECT municipality_code AS m, intervention_key AS k, person_key AS person, kind
+        CREATE TABLE f_interventions AS
+            SELECT municipality_code AS m, kind
             FROM read_parquet({_files(dirs, "interventions")})
             WHERE start_date <= {t1} AND (end_date IS NULL OR end_date >= {t0})
         """,
         f"""
-        CREATE TEMP TABLE f_population AS
+        CREATE TABLE f_population AS
             SELECT municipality_code AS m, sum(inhabitants) AS inhabitants
             FROM read_parquet({_files(dirs, "population")})
             WHERE year = {period.start.year}
@@ -294,13 +304,13 @@ def _country_statements() -> list[str]:
     return [
         f"""
         INSERT INTO f_households
-            SELECT {c}, national_id, bool_or(counted), sum(kr), bool_or(with_children),
+            SELECT {c}, bool_or(counted), sum(kr), bool_or(with_children),
                    arg_max(applicant_sex, applicant_order), bit_or(months), national_id, max(applicant_order)
             FROM f_households GROUP BY national_id
         """,
         f"""
         INSERT INTO f_persons
-            SELECT {c}, person, arg_max(latest, latest_order), max(latest_order), bool_or(unemployed),
+            SELECT {c}, person, max(latest), bool_or(unemployed),
                    bit_or(adult_months)
             FROM f_persons GROUP BY person
         """,
@@ -315,23 +325,24 @@ def _views(n_months: int) -> list[str]:
     """Readable columns over the facts, and the households of each month of the period."""
     return [
         """
-        CREATE TEMP VIEW v_households AS
-            SELECT m, h, counted, kr, with_children, coalesce(applicant_sex, 'okänt') AS applicant_sex, national_id
+        CREATE VIEW v_households AS
+            SELECT m, counted, kr, with_children, coalesce(applicant_sex, 'okänt') AS applicant_sex
             FROM f_households
         """,
         """
-        CREATE TEMP VIEW v_persons AS
-            SELECT m, person, latest.adult AS adult, latest.sex AS sex, unemployed, adult_months
+        CREATE VIEW v_persons AS
+            SELECT m, person, (latest >> 2) & 1 = 1 AS adult, CASE latest & 3 WHEN 1 THEN 'K' WHEN 2 THEN 'M' END AS sex,
+                   unemployed, adult_months
             FROM f_persons
         """,
         """
-        CREATE TEMP VIEW v_adult_reasons AS
-            SELECT r.m, r.person, r.reason, p.latest.sex AS sex
+        CREATE VIEW v_adult_reasons AS
+            SELECT r.m, r.person, r.reason, CASE p.latest & 3 WHEN 1 THEN 'K' WHEN 2 THEN 'M' END AS sex
             FROM f_adult_reasons r JOIN f_persons p USING (m, person)
         """,
         f"""
-        CREATE TEMP VIEW v_household_months AS
-            SELECT m, h, i AS month FROM f_households, range({n_months}) t(i)
+        CREATE VIEW v_household_months AS
+            SELECT m, i AS month FROM f_households, range({n_months}) t(i)
             WHERE counted AND (months >> i) & 1 = 1
         """,
     ]

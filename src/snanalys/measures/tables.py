@@ -15,7 +15,7 @@ import pandas as pd
 
 from snanalys.data import DataNotFoundError, Extract, MunicipalityData, municipality_dirs
 from snanalys.measures.catalog import BY_ID, key_figure_measures
-from snanalys.measures.engine import evaluate
+from snanalys.measures.engine import check_request, evaluate
 from snanalys.measures.facts import COUNTRY, Facts, build_facts, is_full_year
 from snanalys.memo import Memo, folder_state
 from snanalys.periods import Period
@@ -24,6 +24,7 @@ COLUMNS = ["measure", "value", "unit", "label_sv", "base"]
 OUTPUT_COLUMNS = ["municipality_code", *COLUMNS]
 
 _FACTS = Memo(16)
+_CELLS = Memo(256)
 
 
 def facts_of(data: MunicipalityData, period: Period) -> Facts:
@@ -32,10 +33,33 @@ def facts_of(data: MunicipalityData, period: Period) -> Facts:
     return _FACTS.get(key, lambda: build_facts([data.directory], [data.extract], period))
 
 
+def _evaluated(data: MunicipalityData, period: Period, ids: tuple[str, ...], by: tuple[str, ...]) -> pd.DataFrame:
+    """Cells of one municipality and period, kept per process and data-folder state: the pages of a
+    report ask for a few hundred cells of a dozen periods, many of them more than once. Without a
+    split the key figures are evaluated together, once per period (every page needs them)."""
+    state = folder_state(data.directory)
+
+    def evaluated(chosen: tuple[str, ...]) -> pd.DataFrame:
+        key = (state, period.start, period.end, chosen, by)
+        return _CELLS.get(key, lambda: evaluate(facts_of(data, period), list(chosen), by))
+
+    if by:
+        return evaluated(ids)
+    key_figures = tuple(m.id for m in key_figure_measures(is_full_year(period)))
+    rest = tuple(m for m in ids if m not in key_figures)
+    frames = [evaluated(key_figures)] + ([evaluated(rest)] if rest else [])
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
 def cells(data: MunicipalityData, period: Period, ids: Iterable[str], by: Sequence[str] = ()) -> pd.DataFrame:
     """Cells of ``ids`` for one municipality: ``measure``, the ``by`` columns, ``value``, ``base``."""
-    out = evaluate(facts_of(data, period), list(ids), by)
-    return out.drop(columns="municipality_code")
+    ids, by = list(ids), tuple(by)
+    check_request(ids, by)
+    table = _evaluated(data, period, tuple(ids), by)
+    chosen = table.loc[table["measure"].isin(ids)].drop(columns="municipality_code")
+    order = {m: i for i, m in enumerate(ids)}
+    chosen = chosen.iloc[chosen["measure"].map(order).argsort(kind="stable")]
+    return chosen.reset_index(drop=True).copy()
 
 
 def value(data: MunicipalityData, period: Period, measure_id: str) -> float | None:
