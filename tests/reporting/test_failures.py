@@ -7,14 +7,14 @@ import struct
 import zlib
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_notebook
 
 from snanalys.cli import main
 from snanalys.reporting import run as run_module
 from snanalys.reporting.run import run_report
 from snanalys.reporting.static_checks import check_page
+
+import toy_notebooks as toy
 
 QUIET = {"progress": lambda message: None}
 SHOW = "from IPython.display import HTML, display\n"
@@ -22,27 +22,17 @@ SHOW = "from IPython.display import HTML, display\n"
 
 def toy_notebooks(folder: Path, *, commentary: bool = False) -> Path:
     """Two small pages; with ``commentary`` the second shows its commentary as the real pages do."""
-    folder.mkdir(parents=True, exist_ok=True)
-    params = new_code_cell(
-        'year = 2025\ntertial = 3\nkommun = "0480"\ndata_dir = ""\nas_of = ""\ncommentary_dir = ""',
-        metadata={"tags": ["parameters"]},
-    )
     body = "'<h1>Sida</h1><p>syntetiska exempeldata</p>'"
     if commentary:
         body += " + commentary_html(commentary_dir, year, tertial, 'Sida')"
-    for stem, title, html in (
-        ("00_sammanfattning", "Sammanfattning", "'<h1>Sammanfattning</h1><p>syntetiska exempeldata</p>'"),
-        ("01_sida", "Sida", body),
-    ):
-        nb = new_notebook(
-            cells=[
-                params,
-                new_code_cell(SHOW + "from snanalys.commentary import commentary_html\n" + f"display(HTML({html}))"),
-            ]
-        )
-        nb.metadata["snanalys"] = {"title": title, "public": True}
-        nbformat.write(nb, folder / f"{stem}.ipynb")
-    return folder
+    second = toy.SHOW + "from snanalys.commentary import commentary_html\n" + f"display(HTML({body}))"
+    return toy.write(
+        folder,
+        {
+            "00_sammanfattning": toy.page("Sammanfattning", toy.show("Sammanfattning")),
+            "01_sida": toy.page("Sida", second),
+        },
+    )
 
 
 def _png() -> bytes:

@@ -14,13 +14,13 @@ import textwrap
 import uuid
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_notebook
 
 from snanalys.reporting import publish
 from snanalys.reporting.errors import ReportError
 from snanalys.reporting.run import run_report
+
+import toy_notebooks as toy
 
 LABEL = "2025-T3"
 
@@ -401,24 +401,16 @@ REAL_CHILD = textwrap.dedent("""
 
 
 def _notebooks(folder: Path, version: int, fail: bool = False) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    params = new_code_cell(
-        'year = 2025\ntertial = 3\nkommun = "0480"\ndata_dir = ""\nas_of = ""\ncommentary_dir = ""',
-        metadata={"tags": ["parameters"]},
-    )
+    pages = {}
     for stem, title in (("00_sammanfattning", "Sammanfattning"), ("01_sida", "Sida")):
+        failing = fail and stem == "01_sida"
         body = (
             "raise ValueError('deliberate')"
-            if fail and stem == "01_sida"
-            else (
-                f"from IPython.display import HTML, display\n"
-                f"display(HTML('<h1>{title}</h1><p>version {version}, syntetiska exempeldata</p>'))"
-            )
+            if failing
+            else toy.show(title, f"version {version}, syntetiska exempeldata")
         )
-        nb = new_notebook(cells=[params, new_code_cell(body)])
-        nb.metadata["snanalys"] = {"title": title, "public": True}
-        nbformat.write(nb, folder / f"{stem}.ipynb")
-    return folder
+        pages[stem] = toy.page(title, body)
+    return toy.write(folder, pages)
 
 
 def _same_run(reports: Path) -> dict:

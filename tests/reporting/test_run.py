@@ -7,12 +7,13 @@ import sys
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_notebook
 
 from snanalys.cli import main
 from snanalys.reporting.errors import ReportError
 from snanalys.reporting.run import resolve_latest, run_report
 from snanalys.reporting.static_checks import check_static_html
+
+import toy_notebooks as toy
 
 PUBLIC_FILES = {
     "index.html", "ekonomiskt_bistand.html", "placeringar.html", "vardkostnader.html", "ekonomi.html",
@@ -103,36 +104,18 @@ def test_latest_beyond_the_data_names_the_missing_months(sample_data_dir, tmp_pa
 
 
 def _toy_notebooks(folder, *, fail: bool):
-    folder.mkdir(parents=True, exist_ok=True)
-    params = new_code_cell(
-        'year = 2025\ntertial = 3\nkommun = "0480"\ndata_dir = ""\nas_of = ""\ncommentary_dir = ""',
-        metadata={"tags": ["parameters"]},
+    last = (
+        "raise ValueError('deliberate failure')"
+        if fail
+        else "import sys\n" + toy.SHOW + "display(HTML(f'<h1>Sida</h1><p>{sys.executable}</p>'))"
     )
-    summary = new_notebook(
-        cells=[
-            params,
-            new_code_cell(
-                "from IPython.display import HTML, display\ndisplay(HTML('<h1>Sammanfattning</h1><p>syntetiska exempeldata</p>'))"
-            ),
-        ]
+    return toy.write(
+        folder,
+        {
+            "00_sammanfattning": toy.page("Sammanfattning", toy.show("Sammanfattning"), kernel="nonexistent-kernel"),
+            "01_sida": toy.page("Sida", "x = 1", last),
+        },
     )
-    summary.metadata["snanalys"] = {"title": "Sammanfattning", "public": True}
-    summary.metadata["kernelspec"] = {"name": "nonexistent-kernel", "display_name": "x", "language": "python"}
-    second = new_notebook(
-        cells=[
-            params,
-            new_code_cell("x = 1"),
-            new_code_cell(
-                "raise ValueError('deliberate failure')"
-                if fail
-                else "import sys\nfrom IPython.display import HTML, display\ndisplay(HTML(f'<h1>Sida</h1><p>{sys.executable}</p>'))"
-            ),
-        ]
-    )
-    second.metadata["snanalys"] = {"title": "Sida", "public": True}
-    nbformat.write(summary, folder / "00_sammanfattning.ipynb")
-    nbformat.write(second, folder / "01_sida.ipynb")
-    return folder
 
 
 def test_a_failing_notebook_keeps_the_last_good_report(sample_data_dir, tmp_path):

@@ -13,9 +13,7 @@ import textwrap
 import time
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_notebook
 
 from snanalys.cli import main
 from snanalys.reporting import publish as publish_module
@@ -24,38 +22,20 @@ from snanalys.reporting.errors import ReportError
 from snanalys.reporting.export import pdf_from_pages
 from snanalys.reporting.run import run_report
 
+import toy_notebooks as toy
+
 ROOT = Path(__file__).resolve().parents[2]
 QUIET = {"progress": lambda message: None}
 
 
 def _toy_notebooks(folder: Path, second: str = "x = 1") -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    params = new_code_cell(
-        'year = 2025\ntertial = 3\nkommun = "0480"\ndata_dir = ""\nas_of = ""\ncommentary_dir = ""',
-        metadata={"tags": ["parameters"]},
+    return toy.write(
+        folder,
+        {
+            "00_sammanfattning": toy.page("Sammanfattning", toy.show("Sammanfattning")),
+            "01_sida": toy.page("Sida", second, toy.show("Sida")),
+        },
     )
-    summary = new_notebook(
-        cells=[
-            params,
-            new_code_cell(
-                "from IPython.display import HTML, display\ndisplay(HTML('<h1>Sammanfattning</h1><p>syntetiska exempeldata</p>'))"
-            ),
-        ]
-    )
-    summary.metadata["snanalys"] = {"title": "Sammanfattning", "public": True}
-    page = new_notebook(
-        cells=[
-            params,
-            new_code_cell(second),
-            new_code_cell(
-                "from IPython.display import HTML, display\ndisplay(HTML('<h1>Sida</h1><p>syntetiska exempeldata</p>'))"
-            ),
-        ]
-    )
-    page.metadata["snanalys"] = {"title": "Sida", "public": True}
-    nbformat.write(summary, folder / "00_sammanfattning.ipynb")
-    nbformat.write(page, folder / "01_sida.ipynb")
-    return folder
 
 
 def _good_run(sample_data_dir, tmp_path):
