@@ -17,8 +17,9 @@ import pandas as pd
 from snanalys.data import MunicipalityData
 from snanalys.economy.figures import source_tables, table_values
 from snanalys.kolada import extract as kolada
-from snanalys.measures.catalog import MEASURES, PAGE_SPLITS, Measure
-from snanalys.measures.engine import change_on_last_year, difference
+from snanalys.measures.catalog import BY_ID, MEASURES, PAGE_SPLITS
+from snanalys.measures.engine import change_on_last_year, difference, split_dims
+from snanalys.measures.facts import is_full_year
 from snanalys.measures.tables import cells
 from snanalys.periods import Period, tertial_alone, year_to_date
 from snanalys.trends import comparison_years
@@ -29,12 +30,12 @@ _DERIVED_UNITS = {"procentenheter": "procent"}  # a change in points prints as a
 
 def _declared_cells(data: MunicipalityData, period: Period) -> list[pd.DataFrame]:
     """Every computed measure of ``period``: its total and each split it declares (and reason × sex)."""
-    full_year = period.start.month == 1 and period.end.month == 12 and period.start.year == period.end.year
+    full_year = is_full_year(period)
     measures = [m for m in MEASURES if m.kind != "table" and (full_year or not m.full_year_only)]
     splits: list[tuple[str, ...]] = [()] + sorted({(d,) for m in measures for d in m.dims}) + list(PAGE_SPLITS)
     out = []
     for by in splits:
-        ids = [m.id for m in measures if set(by) <= _dims(m)]
+        ids = [m.id for m in measures if set(by) <= split_dims(m)]
         if not ids:
             continue
         frame = cells(data, period, ids, by=list(by))
@@ -47,23 +48,11 @@ def _declared_cells(data: MunicipalityData, period: Period) -> list[pd.DataFrame
                     "by": " × ".join(by),
                     "key": key,
                     "value": frame["value"].astype("float64"),
-                    "unit": frame["measure"].map(lambda m: BY_UNIT[m]),
+                    "unit": frame["measure"].map(lambda m: BY_ID[m].unit),
                 }
             )
         )
     return out
-
-
-def _dims(measure: Measure) -> set[str]:
-    if measure.kind == "mean_over_months":
-        return set(_BY_ID[measure.of[0]].dims) - {"month"}
-    if measure.kind == "ratio":
-        return set(measure.dims) or set.intersection(*(_dims(_BY_ID[m]) for m in measure.of))
-    return set(measure.dims)
-
-
-_BY_ID = {m.id: m for m in MEASURES}
-BY_UNIT = {m.id: m.unit for m in MEASURES}
 
 
 def _changes(totals: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -72,7 +61,7 @@ def _changes(totals: pd.DataFrame, year: int) -> pd.DataFrame:
     last = totals.loc[totals["period"].str.startswith(str(year - 1))].set_index("measure")["value"]
     rows = []
     for measure in this.index.intersection(last.index):
-        unit = BY_UNIT[measure]
+        unit = BY_ID[measure].unit
         change, change_unit = change_on_last_year(this[measure], last[measure], unit)
         rows.append(("change_on_last_year:" + measure, change, _DERIVED_UNITS.get(change_unit, change_unit)))
         # the sentence prints the size of the difference and says "fler"/"färre"

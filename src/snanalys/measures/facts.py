@@ -59,7 +59,7 @@ import pandas as pd
 
 from snanalys import codes
 from snanalys.data import Extract
-from snanalys.measures.scopes import Scope, literal
+from snanalys.measures.scopes import Scope, in_list, literal
 from snanalys.periods import Period
 
 COUNTRY = "0000"  # Kolada's municipality code for the whole country (Riket)
@@ -99,10 +99,6 @@ def _ymd(day: str) -> str:
 def _at_least_18(birth: str, day: str) -> str:
     """Aged 18 or more in completed years on ``day`` (the birthday counts on the day itself)."""
     return f"({_ymd(day)} - {_ymd(birth)} >= 180000)"
-
-
-def _in(column: str, values) -> str:
-    return f"coalesce({column} IN ({', '.join(literal(v) for v in values)}), false)"
 
 
 @dataclass
@@ -149,7 +145,7 @@ def _statements(dirs: list[Path], extracts: list[Extract], period: Period, count
     """The statements that build the facts, in order (DuckDB runs each on every core)."""
     t0, t1 = _timestamp(period.start), _timestamp(period.end)
     first_month = period.start.year * 12 + period.start.month - 1
-    adult = _in("mem.role", codes.ADULT_ROLES)
+    adult = in_list("mem.role", codes.ADULT_ROLES)
     full_year = is_full_year(period)
     if full_year:
         calendar_months = "bit_or(1 << (month(d) - 1)) FILTER (WHERE kr > 0)"

@@ -27,9 +27,9 @@ class Scope:
         """The SQL condition on a spell fact's columns (false, never NULL, for a missing value)."""
         return " AND ".join(
             [
-                _in("target_group", self.target_groups),
-                _in("form", self.forms),
-                _in("provider_type", self.provider_types),
+                in_list("target_group", self.target_groups),
+                in_list("form", self.forms),
+                in_list("provider_type", self.provider_types),
             ]
         )
 
@@ -39,7 +39,8 @@ def literal(value: str) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def _in(column: str, values: Iterable[str]) -> str:
+def in_list(column: str, values: Iterable[str]) -> str:
+    """``column IN (…)`` that is false, never NULL, for a missing value."""
     return f"coalesce({column} IN ({', '.join(literal(v) for v in values)}), false)"
 
 
