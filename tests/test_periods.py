@@ -3,7 +3,9 @@ import datetime as dt
 import pytest
 
 from snanalys.periods import (
+    Period,
     PeriodError,
+    calendar_month,
     covered_through,
     latest_closed_tertial,
     missing_months,
@@ -30,6 +32,17 @@ def test_tertial_alone_is_four_months():
 def test_same_period_last_year():
     last = year_to_date(2025, 2).same_period_last_year()
     assert (last.start, last.end, last.label) == (dt.date(2024, 1, 1), dt.date(2024, 8, 31), "2024-T2")
+
+
+def test_the_same_period_in_another_year():
+    assert year_to_date(2025, 2).in_year(2022) == year_to_date(2022, 2)
+    assert year_to_date(2025, 2).in_year(2022).label == "2022-T2"
+    assert tertial_alone(2025, 3).in_year(2026) == tertial_alone(2026, 3)
+    february = calendar_month(dt.date(2025, 2, 1))
+    assert february.in_year(2024).end == dt.date(2024, 2, 29)  # a month's last day stays its last day
+    assert february.in_year(2024).in_year(2025) == february
+    some_days = Period(dt.date(2025, 2, 3), dt.date(2025, 2, 20), "x")
+    assert some_days.in_year(2024) == Period(dt.date(2024, 2, 3), dt.date(2024, 2, 20), "x")
 
 
 @pytest.mark.parametrize("tertial", [0, 4, -1])

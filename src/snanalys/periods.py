@@ -48,6 +48,17 @@ class Period:
     def same_period_last_year(self) -> Period:
         return Period(_shift_year(self.start, -1), _shift_year(self.end, -1), _shift_label(self.label, -1))
 
+    def in_year(self, year: int) -> Period:
+        """The same period in ``year`` (its start year): one ending on a month's last day ends on
+        that month's last day (so February ends on the 29th in a leap year)."""
+        shift = year - self.start.year
+        if not shift:
+            return self
+        end = _shift_year(self.end, shift)
+        if self.end == month_end(self.end):
+            end = month_end(end)
+        return Period(_shift_year(self.start, shift), end, _shift_label(self.label, shift))
+
 
 def add_months(month: dt.date, n: int) -> dt.date:
     """First day of the month ``n`` months after ``month``'s month."""

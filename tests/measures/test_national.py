@@ -24,8 +24,10 @@ import pandas as pd
 import pytest
 
 from snanalys import codes
-from snanalys.data import load_municipality, municipality_dirs
-from snanalys.measures.facts import COUNTRY
+from snanalys.data import Extract, load_municipality, municipality_dirs
+from snanalys.measures.catalog import MEASURES
+from snanalys.measures.engine import evaluate, split_dims
+from snanalys.measures.facts import COUNTRY, build_facts
 from snanalys.measures.scopes import SCOPES
 from snanalys.measures.tables import OUTPUT_COLUMNS, key_figures_all, measure_table
 from snanalys.periods import tertial_alone, year_to_date
@@ -228,6 +230,34 @@ def test_one_municipality_is_the_same_cells_as_all_of_them(period, processed, al
             a, b = one[column].to_numpy(float), many[column].to_numpy(float)
             # sums in another order differ in the last bits only
             assert (np.isclose(a, b, rtol=1e-12, atol=0) | (np.isnan(a) & np.isnan(b))).all(), (code, column)
+
+
+@pytest.mark.parametrize("by", [(), ("sex",), ("month",), ("form",)], ids=["total", "sex", "month", "form"])
+def test_several_periods_in_one_pass_are_each_period_alone(processed, by):
+    """The facts of January–August of three years in one pass (a report's pages) give each year's
+    cells exactly as the facts of that year alone, for every municipality and the country."""
+    dirs = municipality_dirs(processed)
+    extracts = [Extract.from_json(d / "extract.json") for d in dirs]
+    periods = [year_to_date(year, 2) for year in (2023, 2024, 2025)]
+    ids = [m.id for m in MEASURES if m.kind != "table" and not m.full_year_only and set(by) <= split_dims(m)]
+    with build_facts(dirs, extracts, periods, country=True) as facts:
+        together = evaluate(facts, ids, by)
+    assert set(together["period"]) == {0, 1, 2}
+    keys = ["municipality_code", "measure", *by]
+    for index, period in enumerate(periods):
+        with build_facts(dirs, extracts, period, country=True) as facts:
+            alone = evaluate(facts, ids, by).drop(columns="period")
+        mine = together[together["period"] == index].drop(columns="period")
+        left, right = (f.sort_values(keys, kind="stable").reset_index(drop=True) for f in (mine, alone))
+        pd.testing.assert_frame_equal(left[keys].astype(str), right[keys].astype(str))
+        for column in ("value", "base"):
+            a, b = left[column].to_numpy(float), right[column].to_numpy(float)
+            assert (np.isclose(a, b, rtol=1e-12, atol=0) | (np.isnan(a) & np.isnan(b))).all(), (period.label, column)
+
+
+def test_facts_of_one_pass_have_one_shape():
+    with pytest.raises(ValueError, match="one length"):
+        build_facts([], [], [year_to_date(2025, 2), year_to_date(2025, 3)])
 
 
 def test_the_rare_cases_are_in_the_data(all_figures):

@@ -1,8 +1,9 @@
 """Measures evaluated on the facts: one SQL statement per fact and split, ratios and means after.
 
 :func:`evaluate` is the only place a measure's value is computed. It returns cells: one row
-per municipality, measure and value of the split asked for (``by``), with the value and
-``base``, the number of individuals it rests on (for small-count suppression).
+per municipality, period (the index of one of the facts' periods), measure and value of
+the split asked for (``by``), with the value and ``base``, the number of individuals it
+rests on (for small-count suppression).
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 
 from snanalys.measures.catalog import BY_ID, Measure
-from snanalys.measures.facts import COUNTRY, Facts, is_full_year
+from snanalys.measures.facts import COUNTRY, Facts
 
-CELL_COLUMNS = ["municipality_code", "measure", "value", "base"]
+CELL_COLUMNS = ["municipality_code", "period", "measure", "value", "base"]
+_KEYS = ["municipality_code", "period"]
 
 
 class MeasureError(ValueError):
@@ -62,16 +64,17 @@ def check_request(ids: Sequence[str], by: Sequence[str]) -> None:
 
 
 def evaluate(facts: Facts, ids: Iterable[str], by: Sequence[str] = ()) -> pd.DataFrame:
-    """Cells of ``ids`` for every municipality of ``facts``, split by ``by`` (fact columns).
+    """Cells of ``ids`` for every municipality and period of ``facts``, split by ``by`` (fact columns).
 
-    Columns: ``municipality_code``, ``measure``, the ``by`` columns, ``value``, ``base``.
-    A municipality without rows in a fact gets 0 for its counts and sums (missing for a
-    ratio over 0); a split gets the values that occur in the data.
+    Columns: ``municipality_code``, ``period`` (index into ``facts.periods``), ``measure``,
+    the ``by`` columns, ``value``, ``base``. A municipality without rows in a fact gets 0 for
+    its counts and sums (missing for a ratio over 0); a split gets the values that occur in
+    the data.
     """
     by = list(by)
     ids = list(ids)
     check_request(ids, by)
-    needed = [m for m in _needed(ids) if not (m.full_year_only and not is_full_year(facts.period))]
+    needed = [m for m in _needed(ids) if not (m.full_year_only and not facts.full_year)]
     results: dict[str, pd.DataFrame] = {}
     aggregates = [m for m in needed if m.kind == "aggregate"]
     requests = []
@@ -92,30 +95,30 @@ def evaluate(facts: Facts, ids: Iterable[str], by: Sequence[str] = ()) -> pd.Dat
             results[measure.id] = _ratio(measure, results, by)
     frames = [results[m].assign(measure=m) for m in ids if m in results]
     if not frames:
-        return pd.DataFrame(columns=["municipality_code", "measure", *by, "value", "base"])
+        return pd.DataFrame(columns=[*_KEYS, "measure", *by, "value", "base"])
     out = pd.concat(frames, ignore_index=True)
-    return out[["municipality_code", "measure", *by, "value", "base"]]
+    return out[[*_KEYS, "measure", *by, "value", "base"]]
 
 
 def _aggregate_sql(fact: str, measures: list[Measure], by: list[str]) -> str:
-    """One statement for every aggregate measure on ``fact``, grouped by municipality and ``by``."""
+    """One statement for every aggregate measure on ``fact``, grouped by municipality, period and ``by``."""
     columns = []
     for i, m in enumerate(measures):
         columns.append(f"{m.value.format(w=m.where)} AS v{i}")
         if m.individuals is not None:
             columns.append(f"{m.individuals.format(w=m.where)} AS n{i}")
         columns.append(f"count(*) FILTER (WHERE {m.where}) AS r{i}")
-    return f"SELECT {', '.join(['m', *by])}, {', '.join(columns)} FROM {fact} GROUP BY ALL"
+    return f"SELECT {', '.join(['m', 'p', *by])}, {', '.join(columns)} FROM {fact} GROUP BY ALL"
 
 
 def _aggregate(facts: Facts, frame: pd.DataFrame, measures: list[Measure], by: list[str]) -> dict[str, pd.DataFrame]:
     """The values and bases of each measure from its statement's result."""
-    frame = frame.rename(columns={"m": "municipality_code"})
+    frame = frame.rename(columns={"m": "municipality_code", "p": "period"})
     if by:
-        grid = frame[["municipality_code", *by]]
+        grid = frame[[*_KEYS, *by]]
     else:
-        grid = pd.DataFrame({"municipality_code": _codes(facts)})
-        frame = grid.merge(frame, on="municipality_code", how="left")
+        grid = _grid(facts)
+        frame = grid.merge(frame, on=_KEYS, how="left")
     out = {}
     for i, m in enumerate(measures):
         value = frame[f"v{i}"].astype("float64")
@@ -137,19 +140,23 @@ def _aggregate(facts: Facts, frame: pd.DataFrame, measures: list[Measure], by: l
     return out
 
 
-def _codes(facts: Facts) -> list[str]:
-    return ([COUNTRY] if facts.country else []) + facts.municipality_codes
+def _grid(facts: Facts) -> pd.DataFrame:
+    """Every municipality (the country first) and period of the facts."""
+    codes = ([COUNTRY] if facts.country else []) + facts.municipality_codes
+    return pd.DataFrame(
+        {
+            "municipality_code": [c for c in codes for _ in facts.periods],
+            "period": list(range(len(facts.periods))) * len(codes),
+        }
+    )
 
 
 def _all_months(facts: Facts, cells: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Every month of the period for every municipality (and split), 0 where nothing was paid."""
-    months = range(len(facts.period.months()))
-    if by:
-        groups = cells[["municipality_code", *by]].drop_duplicates()
-    else:
-        groups = pd.DataFrame({"municipality_code": _codes(facts)})
+    months = range(facts.n_months)
+    groups = cells[[*_KEYS, *by]].drop_duplicates() if by else _grid(facts)
     grid = groups.merge(pd.DataFrame({"month": list(months)}), how="cross")
-    full = grid.merge(cells, on=["municipality_code", *by, "month"], how="left")
+    full = grid.merge(cells, on=[*_KEYS, *by, "month"], how="left")
     full["value"] = full["value"].fillna(0.0)
     full["base"] = full["base"].fillna(0.0)
     return full
@@ -157,23 +164,24 @@ def _all_months(facts: Facts, cells: pd.DataFrame, by: list[str]) -> pd.DataFram
 
 def _mean_over_months(facts: Facts, per_month: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """The mean over every month of the period; it rests on the least month."""
-    grouped = per_month.groupby(["municipality_code", *by], sort=False)["value"]
+    grouped = per_month.groupby([*_KEYS, *by], sort=False)["value"]
     out = grouped.agg(value="mean", base="min").reset_index()
     return out
 
 
 def _ratio(measure: Measure, results: dict[str, pd.DataFrame], by: list[str]) -> pd.DataFrame:
-    numerator, denominator = (results[m] for m in measure.of)
-    keys = ["municipality_code", *by]
-    merged = numerator[[*keys, "value"]].merge(
-        denominator[[*keys, "value"]], on=keys, how="outer", suffixes=("_n", "_d")
-    )
-    den = merged["value_d"]
+    """Numerator over denominator on the union of their cells (in key order), resting on the base's individuals."""
+    keys = [*_KEYS, *by]
+    numerator, denominator, base = (results[m].set_index(keys) for m in (*measure.of, measure.base))
+    index = numerator.index.union(denominator.index)
+    if not index.is_monotonic_increasing:
+        index = index.sort_values()
+    num = numerator["value"].reindex(index).fillna(0.0)
+    den = denominator["value"].reindex(index)
     valid = den.notna() & (den != 0)
-    merged["value"] = (measure.scale * merged["value_n"].fillna(0.0) / den.where(valid)).where(valid)
-    base = results[measure.base]
-    out = merged[[*keys, "value"]].merge(base[[*keys, "base"]], on=keys, how="left")
-    return out
+    value = (measure.scale * num / den.where(valid)).where(valid)
+    out = pd.DataFrame({"value": value, "base": base["base"].reindex(index)}, index=index)
+    return out.reset_index()
 
 
 def change_on_last_year(current: float | None, previous: float | None, unit: str) -> tuple[float | None, str]:

@@ -1,11 +1,13 @@
-"""The facts every measure is made from: record-level results of one period, built by DuckDB.
+"""The facts every measure is made from: record-level results of one or more periods, built by DuckDB.
 
 One definition for one municipality and for all of them: the same statements read the
 processed Parquet files of one folder (a report) or of every folder (a county or national
 follow-up), and with ``country=True`` add the country ("0000", Kolada's code for Riket) as
 one more municipality whose rows count each person and household once nationally.
 
-The facts of a period (temporary tables of one DuckDB connection):
+The facts (tables of one DuckDB connection); every row has ``m``, the municipality, and
+``p``, the index of its period among the periods of the pass (one pass may hold several
+periods of the same length, e.g. January–August of every year):
 
 ``f_households``   one row per household with a payment dated in the period:
                    ``counted`` (at least one *positive* payment: the household counts),
@@ -51,6 +53,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,13 +106,26 @@ def _at_least_18(birth: str, day: str) -> str:
 
 @dataclass
 class Facts:
-    """The facts of one period in an open DuckDB connection; :meth:`query` reads them."""
+    """The facts of one or more periods in an open DuckDB connection; :meth:`query` reads them.
+
+    Every fact has the columns ``m`` (municipality) and ``p`` (the index of its period in
+    ``periods``): the periods of one pass have the same number of months and are all full
+    years or none, so one set of statements holds for each of them.
+    """
 
     con: duckdb.DuckDBPyConnection
-    period: Period
+    periods: tuple[Period, ...]
     municipality_codes: list[str]
     country: bool
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def n_months(self) -> int:
+        return len(self.periods[0].months())
+
+    @property
+    def full_year(self) -> bool:
+        return is_full_year(self.periods[0])
 
     def query(self, sql: str) -> pd.DataFrame:
         with self._lock:  # one connection: one statement at a time
@@ -125,60 +141,91 @@ class Facts:
         self.close()
 
 
-def build_facts(dirs: list[Path], extracts: list[Extract], period: Period, *, country: bool = False) -> Facts:
-    """The facts of ``period`` for the municipalities in ``dirs`` (and the country if asked)."""
-    n_months = len(period.months())
-    if n_months > 64:
-        raise ValueError(f"facts hold the months of periods of at most 64 months, not {period}")
+def build_facts(
+    dirs: list[Path], extracts: list[Extract], periods: Period | Sequence[Period], *, country: bool = False
+) -> Facts:
+    """The facts of ``periods`` for the municipalities in ``dirs`` (and the country if asked).
+
+    Several periods in one pass cost about what one does (the statements' fixed cost is most
+    of it for one municipality): a report asks for the same period of every year."""
+    periods = (periods,) if isinstance(periods, Period) else tuple(periods)
+    if not periods:
+        raise ValueError("facts need at least one period")
+    shapes = {(len(q.months()), is_full_year(q)) for q in periods}
+    if len(shapes) > 1:
+        raise ValueError(f"facts of one pass need periods of one length, all full years or none: {periods}")
+    if len(periods[0].months()) > 64:
+        raise ValueError(f"facts hold the months of periods of at most 64 months, not {periods[0]}")
     con = duckdb.connect()
     con.execute("SET preserve_insertion_order = false")
     try:
-        for statement in _statements(dirs, extracts, period, country):
+        for statement in _statements(dirs, extracts, periods, country):
             con.execute(statement)
     except BaseException:
         con.close()
         raise
-    return Facts(con, period, sorted(e.municipality_code for e in extracts), country)
+    return Facts(con, periods, sorted(e.municipality_code for e in extracts), country)
 
 
-def _statements(dirs: list[Path], extracts: list[Extract], period: Period, country: bool) -> list[str]:
+def _periods_table(periods: tuple[Period, ...]) -> str:
+    """The periods of the pass: index ``p``, first and last day (as timestamps and day numbers),
+    the index of the first month (year * 12 + month - 1) and the year (of the population)."""
+    rows = ", ".join(
+        f"({i}, {_timestamp(q.start)}, {_timestamp(q.end)}, {_day_number(q.start)}, {_day_number(q.end) + 1}, "
+        f"{q.start.year * 12 + q.start.month - 1}, {q.start.year})"
+        for i, q in enumerate(periods)
+    )
+    return f"""
+        CREATE TABLE periods AS SELECT * FROM (VALUES {rows})
+            t(p, t0, t1, first_day, end_excl, first_month, year)
+    """
+
+
+def _within(column: str, periods: tuple[Period, ...]) -> str:
+    """``column`` within the span of all periods: a literal bound DuckDB pushes into the Parquet scan."""
+    start, end = min(q.start for q in periods), max(q.end for q in periods)
+    return f"{column} BETWEEN {_timestamp(start)} AND {_timestamp(end)}"
+
+
+def _statements(dirs: list[Path], extracts: list[Extract], periods: tuple[Period, ...], country: bool) -> list[str]:
     """The statements that build the facts, in order (DuckDB runs each on every core)."""
-    t0, t1 = _timestamp(period.start), _timestamp(period.end)
-    first_month = period.start.year * 12 + period.start.month - 1
     adult = in_list("mem.role", codes.ADULT_ROLES)
-    full_year = is_full_year(period)
+    full_year = is_full_year(periods[0])
     if full_year:
         calendar_months = "bit_or(1 << (month(d) - 1)) FILTER (WHERE kr > 0)"
         whole_span_month = "CASE WHEN adult THEN calendar_months END"
-        payment_month = f"CASE WHEN adult AND {_at_least_18('birth_date', 'p.d')} THEN 1 << (month(p.d) - 1) END"
+        payment_month = f"CASE WHEN adult AND {_at_least_18('birth_date', 'pay.d')} THEN 1 << (month(pay.d) - 1) END"
         one_row = f"whole_span AND (NOT adult OR coalesce({_at_least_18('birth_date', 'first_day')}, false))"
     else:
         calendar_months = whole_span_month = payment_month = "NULL::INTEGER"
         one_row = "whole_span"
-    flags = "m, h, person, sex, adult, applicant, reason, valid_from"
+    flags = "m, p, h, person, sex, adult, applicant, reason, valid_from"
     # Economic assistance: a member valid over the household's whole span of positive payments
     # (most are) takes one row standing for all of them; the others are joined payment by payment.
     payments = f"""
-            SELECT municipality_code AS m, household_key AS h, payment_date AS d, amount_kr::DECIMAL(18, 2) AS kr
-            FROM read_parquet({_files(dirs, "payments")})
-            WHERE payment_date BETWEEN {t0} AND {t1}
+            SELECT pay.municipality_code AS m, q.p, pay.household_key AS h, pay.payment_date AS d,
+                   pay.amount_kr::DECIMAL(18, 2) AS kr,
+                   year(pay.payment_date) * 12 + month(pay.payment_date) - 1 - q.first_month AS month_index
+            FROM read_parquet({_files(dirs, "payments")}) pay
+            JOIN periods q ON pay.payment_date BETWEEN q.t0 AND q.t1
+            WHERE {_within("pay.payment_date", periods)}
     """
     statements = [
+        _periods_table(periods),
         f"CREATE TABLE payments AS {payments}",
         f"""
         CREATE TABLE household_payments AS
-            SELECT m, h, sum(kr) AS kr, min(d) FILTER (WHERE kr > 0) AS first_day,
+            SELECT m, p, h, sum(kr) AS kr, min(d) FILTER (WHERE kr > 0) AS first_day,
                    max(d) FILTER (WHERE kr > 0) AS last_day,
-                   coalesce(bit_or(1::UBIGINT << (year(d) * 12 + month(d) - 1 - {first_month}))
-                            FILTER (WHERE kr > 0), 0) AS months,
+                   coalesce(bit_or(1::UBIGINT << month_index) FILTER (WHERE kr > 0), 0) AS months,
                    {calendar_months} AS calendar_months
-            FROM payments GROUP BY m, h
+            FROM payments GROUP BY m, p, h
         """,
         # One row per member row and payment (or per member row for a whole-span one): ``day`` is
         # the latest payment date the row is valid at.
         f"""
         CREATE TABLE members AS
-            SELECT ph.m, ph.h, ph.first_day, ph.last_day, ph.calendar_months,
+            SELECT ph.m, ph.p, ph.h, ph.first_day, ph.last_day, ph.calendar_months,
                    mem.person_key AS person, mem.legal_sex AS sex, {adult} AS adult,
                    coalesce(mem.role = {literal(codes.ROLE_APPLICANT)}, false) AS applicant,
                    coalesce(mem.role = {literal(codes.ROLE_CHILD)}, false) AS child_role,
@@ -199,96 +246,97 @@ def _statements(dirs: list[Path], extracts: list[Extract], period: Period, count
                    {whole_span_month} AS adult_month
             FROM members WHERE {one_row}
             UNION ALL
-            SELECT {", ".join(f"mb.{c}" for c in flags.split(", "))}, p.d,
-                   coalesce(child_role AND NOT {_at_least_18("birth_date", "p.d")}, false),
+            SELECT {", ".join(f"mb.{c}" for c in flags.split(", "))}, pay.d,
+                   coalesce(child_role AND NOT {_at_least_18("birth_date", "pay.d")}, false),
                    {payment_month}
-            FROM members mb JOIN payments p ON p.m = mb.m AND p.h = mb.h
-            WHERE NOT ({one_row}) AND p.kr > 0 AND mb.valid_from <= p.d AND (mb.valid_to IS NULL OR p.d <= mb.valid_to)
+            FROM members mb JOIN payments pay ON pay.m = mb.m AND pay.p = mb.p AND pay.h = mb.h
+            WHERE NOT ({one_row}) AND pay.kr > 0
+              AND mb.valid_from <= pay.d AND (mb.valid_to IS NULL OR pay.d <= mb.valid_to)
         """,
         """
         CREATE TABLE f_households AS
-            SELECT k.m, k.first_day IS NOT NULL AS counted, k.kr,
+            SELECT k.m, k.p, k.first_day IS NOT NULL AS counted, k.kr,
                    coalesce(f.child, false) AS with_children, f.applicant_sex, k.months,
                    NATIONAL_ID AS national_id, f.applicant_order
             FROM household_payments k
             LEFT JOIN (
-                SELECT m, h, bool_or(child) AS child,
+                SELECT m, p, h, bool_or(child) AS child,
                        arg_max(sex, {'d': day, 'v': valid_from, 'p': person}) FILTER (WHERE applicant) AS applicant_sex,
                        arg_max(person, {'d': day, 'v': valid_from, 'p': person}) FILTER (WHERE applicant) AS applicant,
                        max({'d': day, 'v': valid_from, 'p': person}) FILTER (WHERE applicant) AS applicant_order
-                FROM at_payments WHERE applicant OR child GROUP BY m, h
-            ) f USING (m, h)
+                FROM at_payments WHERE applicant OR child GROUP BY m, p, h
+            ) f USING (m, p, h)
         """.replace("NATIONAL_ID", "coalesce(f.applicant, k.m || ':' || k.h)" if country else "NULL::VARCHAR"),
         """
         CREATE TABLE f_persons AS
-            SELECT m, person,
+            SELECT m, p, person,
                    max(LATEST_RECORD) AS latest,
                    bool_or(adult AND coalesce(reason = 'ARBETSLOS', false)) AS unemployed,
                    bit_or(adult_month) AS adult_months
-            FROM at_payments WHERE person IS NOT NULL GROUP BY m, person
+            FROM at_payments WHERE person IS NOT NULL GROUP BY m, p, person
         """.replace("'ARBETSLOS'", literal(codes.REASON_UNEMPLOYED)).replace("LATEST_RECORD", _LATEST_RECORD),
         """
         CREATE TABLE f_adult_reasons AS
-            SELECT DISTINCT m, person, reason FROM at_payments
+            SELECT DISTINCT m, p, person, reason FROM at_payments
             WHERE adult AND reason IS NOT NULL AND person IS NOT NULL
         """,
     ]
-    statements += _placement_statements(dirs, extracts, period)
+    statements += _placement_statements(dirs, extracts, periods)
     if country:
         statements += _country_statements()
-    return statements + _views(len(period.months()))
+    return statements + _views(len(periods[0].months()))
 
 
-def _placement_statements(dirs: list[Path], extracts: list[Extract], period: Period) -> list[str]:
+def _placement_statements(dirs: list[Path], extracts: list[Extract], periods: tuple[Period, ...]) -> list[str]:
     """Care days per spell in day numbers: the departure day is not counted, a same-day spell
     counts 1, an open spell (or one whose departure lies after the extract date: a planned end)
     counts up to the municipality's own extract date or the period's end."""
-    t0, t1 = _timestamp(period.start), _timestamp(period.end)
-    p0, p1_excl = _day_number(period.start), _day_number(period.end) + 1
     open_until = ", ".join(
-        f"({literal(e.municipality_code)}, {min(_day_number(period.end), _day_number(e.extract_date)) + 1}, "
-        f"{_day_number(e.extract_date)})"
+        f"({literal(e.municipality_code)}, {i}, {_day_number(q.start)}, {_day_number(q.end) + 1}, "
+        f"{min(_day_number(q.end), _day_number(e.extract_date)) + 1}, {_day_number(e.extract_date)})"
         for e in extracts
+        for i, q in enumerate(periods)
     )
     return [
         f"""
         CREATE TABLE f_spells AS
-            WITH munis AS (SELECT * FROM (VALUES {open_until}) t(m, open_end_excl, extract_day)),
+            WITH munis AS (SELECT * FROM (VALUES {open_until}) t(m, p, first_day, end_excl, open_end_excl, extract_day)),
             spells AS (
-                SELECT p.*, greatest(least(CASE WHEN e IS NULL OR e > munis.extract_day THEN munis.open_end_excl
-                                                ELSE greatest(e, s + 1) END,
-                                           {p1_excl}) - greatest(s, {p0}), 0) AS care_days
+                SELECT pl.*, munis.p, pl.s BETWEEN munis.first_day AND munis.end_excl - 1 AS started_in_period,
+                       greatest(least(CASE WHEN e IS NULL OR e > munis.extract_day THEN munis.open_end_excl
+                                           ELSE greatest(e, s + 1) END,
+                                      munis.end_excl) - greatest(s, munis.first_day), 0) AS care_days
                 FROM (
                     SELECT municipality_code AS m, placement_key AS k, person_key AS person, legal_sex AS sex,
                            target_group, form, provider_type,
                            coalesce(start_date::DATE - DATE '1970-01-01', -(1::BIGINT << 61)) AS s,
                            end_date::DATE - DATE '1970-01-01' AS e
                     FROM read_parquet({_files(dirs, "placements")})
-                ) p JOIN munis USING (m)
+                ) pl JOIN munis USING (m)
             ),
             invoiced AS (
-                SELECT municipality_code AS m, placement_key AS k, sum(amount_kr::DECIMAL(18, 2)) AS kr
-                FROM read_parquet({_files(dirs, "placement_costs")})
-                WHERE care_month BETWEEN {t0} AND {t1}
+                SELECT c.municipality_code AS m, q.p, c.placement_key AS k, sum(c.amount_kr::DECIMAL(18, 2)) AS kr
+                FROM read_parquet({_files(dirs, "placement_costs")}) c
+                JOIN periods q ON c.care_month BETWEEN q.t0 AND q.t1
+                WHERE {_within("c.care_month", periods)}
                 GROUP BY ALL
             )
-            SELECT s.m, s.k, s.person, s.sex, s.target_group, s.form, s.provider_type, s.care_days,
-                   coalesce(i.kr, 0::DECIMAL(18, 2)) AS cost_kr, s.s BETWEEN {p0} AND {p1_excl - 1} AS started_in_period
-            FROM spells s LEFT JOIN invoiced i USING (m, k)  -- a placement key is unique within its municipality
+            SELECT s.m, s.p, s.k, s.person, s.sex, s.target_group, s.form, s.provider_type, s.care_days,
+                   coalesce(i.kr, 0::DECIMAL(18, 2)) AS cost_kr, s.started_in_period
+            FROM spells s LEFT JOIN invoiced i USING (m, p, k)  -- a placement key is unique within its municipality
             WHERE s.care_days > 0 OR coalesce(i.kr, 0) <> 0
         """,
-        f"""
+        """
         CREATE TABLE f_interventions AS
-            SELECT municipality_code AS m, kind
-            FROM read_parquet({_files(dirs, "interventions")})
-            WHERE start_date <= {t1} AND (end_date IS NULL OR end_date >= {t0})
-        """,
+            SELECT i.municipality_code AS m, q.p, i.kind
+            FROM read_parquet(FILES) i
+            JOIN periods q ON i.start_date <= q.t1 AND (i.end_date IS NULL OR i.end_date >= q.t0)
+        """.replace("FILES", _files(dirs, "interventions")),
         f"""
         CREATE TABLE f_population AS
-            SELECT municipality_code AS m, sum(inhabitants) AS inhabitants
-            FROM read_parquet({_files(dirs, "population")})
-            WHERE year = {period.start.year}
-            GROUP BY m
+            SELECT pop.municipality_code AS m, q.p, sum(pop.inhabitants) AS inhabitants
+            FROM read_parquet({_files(dirs, "population")}) pop JOIN periods q ON pop.year = q.year
+            GROUP BY ALL
         """,
     ]
 
@@ -300,20 +348,20 @@ def _country_statements() -> list[str]:
     return [
         f"""
         INSERT INTO f_households
-            SELECT {c}, bool_or(counted), sum(kr), bool_or(with_children),
+            SELECT {c}, p, bool_or(counted), sum(kr), bool_or(with_children),
                    arg_max(applicant_sex, applicant_order), bit_or(months), national_id, max(applicant_order)
-            FROM f_households GROUP BY national_id
+            FROM f_households GROUP BY p, national_id
         """,
         f"""
         INSERT INTO f_persons
-            SELECT {c}, person, max(latest), bool_or(unemployed),
+            SELECT {c}, p, person, max(latest), bool_or(unemployed),
                    bit_or(adult_months)
-            FROM f_persons GROUP BY person
+            FROM f_persons GROUP BY p, person
         """,
-        f"INSERT INTO f_adult_reasons SELECT DISTINCT {c}, person, reason FROM f_adult_reasons",
+        f"INSERT INTO f_adult_reasons SELECT DISTINCT {c}, p, person, reason FROM f_adult_reasons",
         f"INSERT INTO f_spells SELECT {c}, * EXCLUDE (m) FROM f_spells",
         f"INSERT INTO f_interventions SELECT {c}, * EXCLUDE (m) FROM f_interventions",
-        f"INSERT INTO f_population SELECT {c}, sum(inhabitants) FROM f_population",
+        f"INSERT INTO f_population SELECT {c}, p, sum(inhabitants) FROM f_population GROUP BY p",
     ]
 
 
@@ -322,23 +370,23 @@ def _views(n_months: int) -> list[str]:
     return [
         """
         CREATE VIEW v_households AS
-            SELECT m, counted, kr, with_children, coalesce(applicant_sex, 'okänt') AS applicant_sex
+            SELECT m, p, counted, kr, with_children, coalesce(applicant_sex, 'okänt') AS applicant_sex
             FROM f_households
         """,
         """
         CREATE VIEW v_persons AS
-            SELECT m, person, (latest >> 2) & 1 = 1 AS adult, CASE latest & 3 WHEN 1 THEN 'K' WHEN 2 THEN 'M' END AS sex,
-                   unemployed, adult_months
+            SELECT m, p, person, (latest >> 2) & 1 = 1 AS adult,
+                   CASE latest & 3 WHEN 1 THEN 'K' WHEN 2 THEN 'M' END AS sex, unemployed, adult_months
             FROM f_persons
         """,
         """
         CREATE VIEW v_adult_reasons AS
-            SELECT r.m, r.person, r.reason, CASE p.latest & 3 WHEN 1 THEN 'K' WHEN 2 THEN 'M' END AS sex
-            FROM f_adult_reasons r JOIN f_persons p USING (m, person)
+            SELECT r.m, r.p, r.person, r.reason, CASE f.latest & 3 WHEN 1 THEN 'K' WHEN 2 THEN 'M' END AS sex
+            FROM f_adult_reasons r JOIN f_persons f USING (m, p, person)
         """,
         f"""
         CREATE VIEW v_household_months AS
-            SELECT m, i AS month FROM f_households, range({n_months}) t(i)
+            SELECT m, p, i AS month FROM f_households, range({n_months}) t(i)
             WHERE counted AND (months >> i) & 1 = 1
         """,
     ]

@@ -24,24 +24,49 @@ COLUMNS = ["measure", "value", "unit", "label_sv", "base"]
 OUTPUT_COLUMNS = ["municipality_code", *COLUMNS]
 
 _FACTS = Memo(16)
-_CELLS = Memo(256)
+_CELLS = Memo(512)
 
 
-def facts_of(data: MunicipalityData, period: Period) -> Facts:
-    """The facts of one municipality and period, built once per process and data-folder state."""
-    key = (folder_state(data.directory), period.start, period.end)
-    return _FACTS.get(key, lambda: build_facts([data.directory], [data.extract], period))
+def same_period_every_year(data: MunicipalityData, period: Period) -> tuple[Period, ...]:
+    """``period`` in every year from the first the data reaches to the last (and its own year).
+
+    A report asks for the same period of each comparison year, so the facts and cells of all of
+    them are made in one pass: a period ending on a month's last day ends on it in every year."""
+    first = min(data.extract.data_from.year, period.start.year)
+    last = max(data.extract.covered_through.year, period.start.year)
+    return tuple(period.in_year(year) for year in range(first, last + 1))
+
+
+def facts_of(data: MunicipalityData, periods: tuple[Period, ...]) -> Facts:
+    """The facts of one municipality and periods, built once per process and data-folder state."""
+    key = (folder_state(data.directory), tuple((q.start, q.end) for q in periods))
+    return _FACTS.get(key, lambda: build_facts([data.directory], [data.extract], periods))
 
 
 def _evaluated(data: MunicipalityData, period: Period, ids: tuple[str, ...], by: tuple[str, ...]) -> pd.DataFrame:
     """Cells of one municipality and period, kept per process and data-folder state: the pages of a
-    report ask for a few hundred cells of a dozen periods, many of them more than once. Without a
-    split the key figures are evaluated together, once per period (every page needs them)."""
+    report ask for a few hundred cells of a dozen periods, many of them more than once. Cells are
+    evaluated for the same period of every year at once (the pages show years side by side);
+    without a split the key figures are evaluated together (every page needs them)."""
     state = folder_state(data.directory)
+    siblings = same_period_every_year(data, period)
+
+    def key(q: Period, chosen: tuple[str, ...]) -> tuple:
+        return (state, q.start, q.end, chosen, by)
 
     def evaluated(chosen: tuple[str, ...]) -> pd.DataFrame:
-        key = (state, period.start, period.end, chosen, by)
-        return _CELLS.get(key, lambda: evaluate(facts_of(data, period), list(chosen), by))
+        def compute() -> pd.DataFrame:
+            table = evaluate(facts_of(data, siblings), list(chosen), by)
+            per_period = dict(tuple(table.groupby("period", sort=False)))
+            for i, q in enumerate(siblings):
+                part = per_period.get(i, table.iloc[0:0]).drop(columns="period").reset_index(drop=True)
+                if q != period:
+                    _CELLS.get(key(q, chosen), lambda part=part: part)
+                else:
+                    mine = part
+            return mine
+
+        return _CELLS.get(key(period, chosen), compute)
 
     if by:
         return evaluated(ids)
@@ -105,7 +130,7 @@ def key_figures_all(
     extracts = [Extract.from_json(d / "extract.json") for d in dirs]
     ids = [m.id for m in key_figure_measures(is_full_year(period))]
     with build_facts(dirs, extracts, period, country=True) as facts:
-        frame = evaluate(facts, ids)
+        frame = evaluate(facts, ids).drop(columns="period")
     order = {m: i for i, m in enumerate(ids)}
     frame["_order"] = frame["measure"].map(order)
     frame["_country"] = frame["municipality_code"] != COUNTRY
