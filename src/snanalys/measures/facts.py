@@ -54,6 +54,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,6 +81,15 @@ def is_full_year(period: Period) -> bool:
 _LATEST_RECORD = (
     "(((day::DATE - DATE '1970-01-01')::BIGINT * 262144 + (valid_from::DATE - DATE '1970-01-01') + 131072) * 8"
     " + adult::INTEGER * 4 + CASE sex WHEN 'K' THEN 1 WHEN 'M' THEN 2 ELSE 0 END)"
+)
+
+
+#: The applicant's record as one string, so the greatest is the rule's choice: the payment day, then the
+#: row's valid-from (as one zero-padded number), then the person key; the sex follows a separator (chr(1)
+#: sorts before any character of a key, so a shorter key that is a prefix of another sorts first).
+_APPLICANT_RECORD = (
+    "lpad(((day::DATE - DATE '1970-01-01')::BIGINT * 262144 + (valid_from::DATE - DATE '1970-01-01') + 131072)"
+    "::VARCHAR, 19, '0') || coalesce(person, '') || chr(1) || coalesce(sex, '')"
 )
 
 
@@ -158,13 +168,28 @@ def build_facts(
         raise ValueError(f"facts hold the months of periods of at most 64 months, not {periods[0]}")
     con = duckdb.connect()
     con.execute("SET preserve_insertion_order = false")
+    assistance, placements, country_and_views = _statements(dirs, extracts, periods, country)
     try:
-        for statement in _statements(dirs, extracts, periods, country):
-            con.execute(statement)
+        con.execute(_periods_table(periods))
+        # the two chains side by side: many of their statements are too small to keep both cores busy
+        side = con.cursor()
+        try:
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                placed = pool.submit(_run, side, placements)
+                _run(con, assistance)
+                placed.result()
+        finally:
+            side.close()
+        _run(con, country_and_views)
     except BaseException:
         con.close()
         raise
     return Facts(con, periods, sorted(e.municipality_code for e in extracts), country)
+
+
+def _run(con: duckdb.DuckDBPyConnection, statements: list[str]) -> None:
+    for statement in statements:
+        con.execute(statement)
 
 
 def _periods_table(periods: tuple[Period, ...]) -> str:
@@ -187,8 +212,17 @@ def _within(column: str, periods: tuple[Period, ...]) -> str:
     return f"{column} BETWEEN {_timestamp(start)} AND {_timestamp(end)}"
 
 
-def _statements(dirs: list[Path], extracts: list[Extract], periods: tuple[Period, ...], country: bool) -> list[str]:
-    """The statements that build the facts, in order (DuckDB runs each on every core)."""
+def _overlaps(valid_from: str, valid_to: str, periods: tuple[Period, ...]) -> str:
+    """A validity interval that overlaps the span of all periods (literal bounds: cheap in the scan)."""
+    start, end = min(q.start for q in periods), max(q.end for q in periods)
+    return f"{valid_from} <= {_timestamp(end)} AND ({valid_to} IS NULL OR {valid_to} >= {_timestamp(start)})"
+
+
+def _statements(
+    dirs: list[Path], extracts: list[Extract], periods: tuple[Period, ...], country: bool
+) -> tuple[list[str], list[str], list[str]]:
+    """The statements that build the facts, after the periods table: economic assistance and the
+    placements (two chains that may run side by side), then the country and the views."""
     adult = in_list("mem.role", codes.ADULT_ROLES)
     full_year = is_full_year(periods[0])
     if full_year:
@@ -211,7 +245,6 @@ def _statements(dirs: list[Path], extracts: list[Extract], periods: tuple[Period
             WHERE {_within("pay.payment_date", periods)}
     """
     statements = [
-        _periods_table(periods),
         f"CREATE TABLE payments AS {payments}",
         f"""
         CREATE TABLE household_payments AS
@@ -236,7 +269,7 @@ def _statements(dirs: list[Path], extracts: list[Extract], periods: tuple[Period
             FROM household_payments ph
             JOIN read_parquet({_files(dirs, "household_members")}) mem
               ON mem.municipality_code = ph.m AND mem.household_key = ph.h
-            WHERE ph.first_day IS NOT NULL
+            WHERE ph.first_day IS NOT NULL AND {_overlaps("mem.valid_from", "mem.valid_to", periods)}
               AND mem.valid_from <= ph.last_day AND (mem.valid_to IS NULL OR ph.first_day <= mem.valid_to)
         """,
         f"""
@@ -256,17 +289,20 @@ def _statements(dirs: list[Path], extracts: list[Extract], periods: tuple[Period
         """
         CREATE TABLE f_households AS
             SELECT k.m, k.p, k.first_day IS NOT NULL AS counted, k.kr,
-                   coalesce(f.child, false) AS with_children, f.applicant_sex, k.months,
+                   coalesce(f.child, false) AS with_children,
+                   nullif(split_part(f.applicant_order, chr(1), 2), '') AS applicant_sex, k.months,
                    NATIONAL_ID AS national_id, f.applicant_order
             FROM household_payments k
             LEFT JOIN (
-                SELECT m, p, h, bool_or(child) AS child,
-                       arg_max(sex, {'d': day, 'v': valid_from, 'p': person}) FILTER (WHERE applicant) AS applicant_sex,
-                       arg_max(person, {'d': day, 'v': valid_from, 'p': person}) FILTER (WHERE applicant) AS applicant,
-                       max({'d': day, 'v': valid_from, 'p': person}) FILTER (WHERE applicant) AS applicant_order
+                SELECT m, p, h, bool_or(child) AS child, max(APPLICANT_RECORD) FILTER (WHERE applicant) AS applicant_order
                 FROM at_payments WHERE applicant OR child GROUP BY m, p, h
             ) f USING (m, p, h)
-        """.replace("NATIONAL_ID", "coalesce(f.applicant, k.m || ':' || k.h)" if country else "NULL::VARCHAR"),
+        """.replace("APPLICANT_RECORD", _APPLICANT_RECORD).replace(
+            "NATIONAL_ID",
+            "coalesce(nullif(split_part(substr(f.applicant_order, 20), chr(1), 1), ''), k.m || ':' || k.h)"
+            if country
+            else "NULL::VARCHAR",
+        ),
         """
         CREATE TABLE f_persons AS
             SELECT m, p, person,
@@ -281,10 +317,8 @@ def _statements(dirs: list[Path], extracts: list[Extract], periods: tuple[Period
             WHERE adult AND reason IS NOT NULL AND person IS NOT NULL
         """,
     ]
-    statements += _placement_statements(dirs, extracts, periods)
-    if country:
-        statements += _country_statements()
-    return statements + _views(len(periods[0].months()))
+    finish = (_country_statements() if country else []) + _views(len(periods[0].months()))
+    return statements, _placement_statements(dirs, extracts, periods), finish
 
 
 def _placement_statements(dirs: list[Path], extracts: list[Extract], periods: tuple[Period, ...]) -> list[str]:
