@@ -30,6 +30,11 @@ class Memo:
         self._items: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
+    def peek(self, key) -> Any:
+        """The result kept for ``key``, or None (computes nothing)."""
+        with self._lock:
+            return self._items.get(key)
+
     def get(self, key, compute: Callable[[], Any]) -> Any:
         with self._lock:
             if key in self._items:

@@ -168,6 +168,8 @@ def build_facts(
         raise ValueError(f"facts hold the months of periods of at most 64 months, not {periods[0]}")
     con = duckdb.connect()
     con.execute("SET preserve_insertion_order = false")
+    if len(dirs) == 1:  # a report's few thousand rows: threads cost more than they give (kernels run side by side)
+        con.execute("SET threads = 1")
     assistance, placements, country_and_views = _statements(dirs, extracts, periods, country)
     try:
         con.execute(_periods_table(periods))

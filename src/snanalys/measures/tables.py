@@ -46,34 +46,35 @@ def facts_of(data: MunicipalityData, periods: tuple[Period, ...]) -> Facts:
 def _evaluated(data: MunicipalityData, period: Period, ids: tuple[str, ...], by: tuple[str, ...]) -> pd.DataFrame:
     """Cells of one municipality and period, kept per process and data-folder state: the pages of a
     report ask for a few hundred cells of a dozen periods, many of them more than once. Cells are
-    evaluated for the same period of every year at once (the pages show years side by side);
-    without a split the key figures are evaluated together (every page needs them)."""
+    evaluated for the same period of every year at once (the pages show years side by side); a
+    request the key-figure table of the period (evaluated once) already holds is served from it."""
     state = folder_state(data.directory)
     siblings = same_period_every_year(data, period)
 
     def key(q: Period, chosen: tuple[str, ...]) -> tuple:
         return (state, q.start, q.end, chosen, by)
 
-    def evaluated(chosen: tuple[str, ...]) -> pd.DataFrame:
-        def compute() -> pd.DataFrame:
-            table = evaluate(facts_of(data, siblings), list(chosen), by)
-            per_period = dict(tuple(table.groupby("period", sort=False)))
-            for i, q in enumerate(siblings):
-                part = per_period.get(i, table.iloc[0:0]).drop(columns="period").reset_index(drop=True)
-                if q != period:
-                    _CELLS.get(key(q, chosen), lambda part=part: part)
-                else:
-                    mine = part
-            return mine
+    def compute(chosen: tuple[str, ...]) -> pd.DataFrame:
+        table = evaluate(facts_of(data, siblings), list(chosen), by)
+        per_period = dict(tuple(table.groupby("period", sort=False)))
+        mine = None
+        for i, q in enumerate(siblings):
+            part = per_period.get(i, table.iloc[0:0]).drop(columns="period").reset_index(drop=True)
+            if q == period:
+                mine = part
+            else:
+                _CELLS.get(key(q, chosen), lambda part=part: part)
+        return mine
 
-        return _CELLS.get(key(period, chosen), compute)
-
-    if by:
-        return evaluated(ids)
-    key_figures = tuple(m.id for m in key_figure_measures(is_full_year(period)))
-    rest = tuple(m for m in ids if m not in key_figures)
-    frames = [evaluated(key_figures)] + ([evaluated(rest)] if rest else [])
-    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    if not by:
+        key_figures = tuple(m.id for m in key_figure_measures(is_full_year(period)))
+        if set(ids) <= set(key_figures):
+            known = _CELLS.peek(key(period, key_figures))
+            if known is not None or ids == key_figures:
+                return (
+                    known if known is not None else _CELLS.get(key(period, key_figures), lambda: compute(key_figures))
+                )
+    return _CELLS.get(key(period, ids), lambda: compute(ids))
 
 
 def cells(data: MunicipalityData, period: Period, ids: Iterable[str], by: Sequence[str] = ()) -> pd.DataFrame:
