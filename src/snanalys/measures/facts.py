@@ -170,19 +170,19 @@ def build_facts(
     con.execute("SET preserve_insertion_order = false")
     if len(dirs) == 1:  # a report's few thousand rows: threads cost more than they give (kernels run side by side)
         con.execute("SET threads = 1")
-    assistance, placements, country_and_views = _statements(dirs, extracts, periods, country)
     try:
         con.execute(_periods_table(periods))
-        # the two chains side by side: many of their statements are too small to keep both cores busy
+        # each stage's two chains side by side: many statements are too small to keep both cores busy
         side = con.cursor()
         try:
             with ThreadPoolExecutor(max_workers=1) as pool:
-                placed = pool.submit(_run, side, placements)
-                _run(con, assistance)
-                placed.result()
+                for first, *others in _stages(dirs, extracts, periods, country):
+                    beside = [pool.submit(_run, side, chain) for chain in others]
+                    _run(con, first)
+                    for future in beside:
+                        future.result()
         finally:
             side.close()
-        _run(con, country_and_views)
     except BaseException:
         con.close()
         raise
@@ -220,11 +220,12 @@ def _overlaps(valid_from: str, valid_to: str, periods: tuple[Period, ...]) -> st
     return f"{valid_from} <= {_timestamp(end)} AND ({valid_to} IS NULL OR {valid_to} >= {_timestamp(start)})"
 
 
-def _statements(
+def _stages(
     dirs: list[Path], extracts: list[Extract], periods: tuple[Period, ...], country: bool
-) -> tuple[list[str], list[str], list[str]]:
-    """The statements that build the facts, after the periods table: economic assistance and the
-    placements (two chains that may run side by side), then the country and the views."""
+) -> list[list[list[str]]]:
+    """The statements that build the facts after the periods table, as stages of chains that may
+    run side by side: (1) the payments and members at payments, and the placements; (2) the
+    households and the persons; (3) the views. Each chain adds the country to its own facts."""
     adult = in_list("mem.role", codes.ADULT_ROLES)
     full_year = is_full_year(periods[0])
     if full_year:
@@ -319,8 +320,16 @@ def _statements(
             WHERE adult AND reason IS NOT NULL AND person IS NOT NULL
         """,
     ]
-    finish = (_country_statements() if country else []) + _views(len(periods[0].months()))
-    return statements, _placement_statements(dirs, extracts, periods), finish
+    placements = _placement_statements(dirs, extracts, periods)
+    base, households, persons = statements[:4], statements[4:5], statements[5:]
+    if country:
+        country_households, country_persons, country_placements = _country_statements()
+        households, persons, placements = (
+            households + country_households,
+            persons + country_persons,
+            placements + country_placements,
+        )
+    return [[base, placements], [households, persons], [_views(len(periods[0].months()))]]
 
 
 def _placement_statements(dirs: list[Path], extracts: list[Extract], periods: tuple[Period, ...]) -> list[str]:
@@ -377,17 +386,19 @@ def _placement_statements(dirs: list[Path], extracts: list[Extract], periods: tu
     ]
 
 
-def _country_statements() -> list[str]:
-    """The country as one more municipality: persons once by person key, households once by
-    their applicant, everything else summed."""
+def _country_statements() -> tuple[list[str], list[str], list[str]]:
+    """The country as one more municipality: households once by their applicant, persons once by
+    person key, everything else summed (the households', the persons' and the placements' facts)."""
     c = literal(COUNTRY)
-    return [
+    households = [
         f"""
         INSERT INTO f_households
             SELECT {c}, p, bool_or(counted), sum(kr), bool_or(with_children),
                    arg_max(applicant_sex, applicant_order), bit_or(months), national_id, max(applicant_order)
             FROM f_households GROUP BY p, national_id
-        """,
+        """
+    ]
+    persons = [
         f"""
         INSERT INTO f_persons
             SELECT {c}, p, person, max(latest), bool_or(unemployed),
@@ -395,10 +406,13 @@ def _country_statements() -> list[str]:
             FROM f_persons GROUP BY p, person
         """,
         f"INSERT INTO f_adult_reasons SELECT DISTINCT {c}, p, person, reason FROM f_adult_reasons",
+    ]
+    placements = [
         f"INSERT INTO f_spells SELECT {c}, * EXCLUDE (m) FROM f_spells",
         f"INSERT INTO f_interventions SELECT {c}, * EXCLUDE (m) FROM f_interventions",
         f"INSERT INTO f_population SELECT {c}, p, sum(inhabitants) FROM f_population GROUP BY p",
     ]
+    return households, persons, placements
 
 
 def _views(n_months: int) -> list[str]:

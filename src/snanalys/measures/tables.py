@@ -8,6 +8,7 @@ country in one pass. All three evaluate the same declarations on the same facts.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from snanalys.measures.catalog import BY_ID, key_figure_measures
 from snanalys.measures.engine import check_request, evaluate
 from snanalys.measures.facts import COUNTRY, Facts, build_facts, is_full_year
 from snanalys.memo import Memo, folder_state
-from snanalys.periods import Period
+from snanalys.periods import Period, add_months, month_end
 
 COLUMNS = ["measure", "value", "unit", "label_sv", "base"]
 OUTPUT_COLUMNS = ["municipality_code", *COLUMNS]
@@ -27,13 +28,20 @@ _FACTS = Memo(16)
 _CELLS = Memo(512)
 
 
-def same_period_every_year(data: MunicipalityData, period: Period) -> tuple[Period, ...]:
-    """``period`` in every year from the first the data reaches to the last (and its own year).
-
-    A report asks for the same period of each comparison year, so the facts and cells of all of
-    them are made in one pass: a period ending on a month's last day ends on it in every year."""
+def periods_of_a_pass(data: MunicipalityData, period: Period) -> tuple[Period, ...]:
+    """The periods whose facts and cells are made in one pass with ``period``'s, in every year from
+    the first the data reaches to the last (and ``period``'s own): the same period of each year,
+    as a report compares years (a period ending on a month's last day ends on it in every year);
+    for whole months that tile the year (a tertial alone, a quarter, a month), every such period."""
     first = min(data.extract.data_from.year, period.start.year)
     last = max(data.extract.covered_through.year, period.start.year)
+    length = len(period.months())
+    whole_months = period.start.day == 1 and period.end == month_end(period.end)
+    if whole_months and length < 12 and 12 % length == 0 and period.start.year == period.end.year:
+        offset = (period.start.month - 1) % length
+        starts = [dt.date(y, 1 + offset + k * length, 1) for y in range(first, last + 1) for k in range(12 // length)]
+        tiles = tuple(Period(s, month_end(add_months(s, length - 1)), s.strftime("%Y-%m")) for s in starts)
+        return tuple(period if (q.start, q.end) == (period.start, period.end) else q for q in tiles)
     return tuple(period.in_year(year) for year in range(first, last + 1))
 
 
@@ -49,7 +57,7 @@ def _evaluated(data: MunicipalityData, period: Period, ids: tuple[str, ...], by:
     evaluated for the same period of every year at once (the pages show years side by side); a
     request the key-figure table of the period (evaluated once) already holds is served from it."""
     state = folder_state(data.directory)
-    siblings = same_period_every_year(data, period)
+    siblings = periods_of_a_pass(data, period)
 
     def key(q: Period, chosen: tuple[str, ...]) -> tuple:
         return (state, q.start, q.end, chosen, by)
