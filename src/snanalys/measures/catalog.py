@@ -113,7 +113,6 @@ PLACED = "count(DISTINCT person) FILTER (WHERE care_days > 0 AND {w})"
 PLACED_OR_INVOICED = "count(DISTINCT person) FILTER (WHERE {w})"
 PRICED = "(care_days > 0 AND cost_kr > 0)"  # a placement with a price per care day in the period
 SPELL_DIMS = ("target_group", "form", "provider_type", "sex")
-UNEMPLOYED = f"reason = {literal(codes.REASON_UNEMPLOYED)}"
 
 
 def _percentile(scope: str, q: float, name: str, label: str) -> Measure:
@@ -161,8 +160,9 @@ MEASURES: tuple[Measure, ...] = (
     aggregate("eb_adults_men", "Vuxna, män", "personer", "v_persons", COUNT, where="adult AND sex = 'M'"),
     aggregate("eb_children", "varav barn", "personer", "v_persons", COUNT, where="NOT adult",
               sections=("economic_assistance.overview",)),
+    # the adults with unemployment among their reasons: f_persons holds the flag (no join for the sex)
     aggregate("eb_adults_unemployed", "Vuxna med ekonomiskt bistånd på grund av arbetslöshet", "personer",
-              "v_adult_reasons", COUNT, where=UNEMPLOYED,
+              "v_persons", COUNT, where="adult AND unemployed",
               sections=("summary.key_figures", "economic_assistance.by_sex")),
     aggregate("eb_adults_by_reason", "Vuxna efter försörjningshinder", "personer", "v_adult_reasons", COUNT,
               dims=("reason", "sex"), key_figure=False, sections=("economic_assistance.by_sex",)),
