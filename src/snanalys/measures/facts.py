@@ -208,16 +208,21 @@ def _periods_table(periods: tuple[Period, ...]) -> str:
     """
 
 
+def _span(periods: tuple[Period, ...]) -> tuple[str, str]:
+    """The first and last day of all periods as timestamps: literal bounds DuckDB pushes into a scan."""
+    return _timestamp(min(q.start for q in periods)), _timestamp(max(q.end for q in periods))
+
+
 def _within(column: str, periods: tuple[Period, ...]) -> str:
-    """``column`` within the span of all periods: a literal bound DuckDB pushes into the Parquet scan."""
-    start, end = min(q.start for q in periods), max(q.end for q in periods)
-    return f"{column} BETWEEN {_timestamp(start)} AND {_timestamp(end)}"
+    """``column`` within the span of all periods."""
+    start, end = _span(periods)
+    return f"{column} BETWEEN {start} AND {end}"
 
 
 def _overlaps(valid_from: str, valid_to: str, periods: tuple[Period, ...]) -> str:
     """A validity interval that overlaps the span of all periods (literal bounds: cheap in the scan)."""
-    start, end = min(q.start for q in periods), max(q.end for q in periods)
-    return f"{valid_from} <= {_timestamp(end)} AND ({valid_to} IS NULL OR {valid_to} >= {_timestamp(start)})"
+    start, end = _span(periods)
+    return f"{valid_from} <= {end} AND ({valid_to} IS NULL OR {valid_to} >= {start})"
 
 
 def _stages(

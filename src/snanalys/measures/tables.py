@@ -76,12 +76,9 @@ def _evaluated(data: MunicipalityData, period: Period, ids: tuple[str, ...], by:
 
     if not by:
         key_figures = tuple(m.id for m in key_figure_measures(is_full_year(period)))
-        if set(ids) <= set(key_figures):
-            known = _CELLS.peek(key(period, key_figures))
-            if known is not None or ids == key_figures:
-                return (
-                    known if known is not None else _CELLS.get(key(period, key_figures), lambda: compute(key_figures))
-                )
+        table = key(period, key_figures)
+        if ids == key_figures or (set(ids) <= set(key_figures) and _CELLS.peek(table) is not None):
+            return _CELLS.get(table, lambda: compute(key_figures))  # cells() keeps the ids asked for
     return _CELLS.get(key(period, ids), lambda: compute(ids))
 
 
