@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 
-from snanalys.measures.engine import MeasureError, change_on_last_year, difference
+from snanalys.measures.engine import MeasureError, change_on_last_year, difference, evaluate, facts_read
+from snanalys.measures.facts import build_facts
 from snanalys.measures.tables import cells
 from snanalys.periods import year_to_date
 
@@ -25,6 +27,23 @@ def test_an_unknown_or_a_table_measure_is_refused():
         cells(municipality(), T2, ["eb_househods"])
     with pytest.raises(MeasureError, match="committee"):
         cells(municipality(), T2, ["economy_outcome_tkr"])
+
+
+def test_facts_a_caller_does_not_read_are_not_built_and_not_evaluated(sample):
+    reading = facts_read(["eb_households", "care_days_children"])
+    assert reading == {"v_households", "f_spells"}
+    with build_facts([sample.directory], [sample.extract], T2, reading=reading) as facts:
+        tables = set(facts.query("SELECT table_name FROM information_schema.tables")["table_name"])
+        assert {"f_adult_reasons", "v_adult_reasons"}.isdisjoint(tables) and "f_households" in tables
+        households = evaluate(facts, ["eb_households"])
+        with pytest.raises(MeasureError, match="v_adult_reasons not built"):
+            evaluate(facts, ["eb_adults_by_reason"])
+    with build_facts([sample.directory], [sample.extract], T2) as facts:
+        pd.testing.assert_frame_equal(evaluate(facts, ["eb_households"]), households)
+        reasons = evaluate(facts, ["eb_adults_by_reason"], by=["reason"])
+    with build_facts([sample.directory], [sample.extract], T2, reading={"v_adult_reasons"}) as facts:
+        assert len(reasons) > 1
+        pd.testing.assert_frame_equal(evaluate(facts, ["eb_adults_by_reason"], by=["reason"]), reasons)
 
 
 def test_change_on_last_year_is_per_cent_or_points():

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from snanalys.measures.catalog import BY_ID, Measure
 from snanalys.measures.facts import COUNTRY, Facts
+from snanalys.measures.scopes import literal
 
 CELL_COLUMNS = ["municipality_code", "period", "measure", "value", "base"]
 _KEYS = ["municipality_code", "period"]
@@ -40,6 +42,11 @@ def _needed(ids: Iterable[str]) -> list[Measure]:
     for measure_id in ids:
         visit(measure_id)
     return list(seen.values())
+
+
+def facts_read(ids: Iterable[str]) -> set[str]:
+    """The facts and views the measures ``ids`` (and what they are made of) are computed from."""
+    return {m.fact for m in _needed(ids) if m.fact}
 
 
 def split_dims(measure: Measure) -> set[str]:
@@ -75,6 +82,9 @@ def evaluate(facts: Facts, ids: Iterable[str], by: Sequence[str] = ()) -> pd.Dat
     ids = list(ids)
     check_request(ids, by)
     needed = [m for m in _needed(ids) if not (m.full_year_only and not facts.full_year)]
+    unbuilt = sorted({m.fact for m in needed} & facts.absent)
+    if unbuilt:
+        raise MeasureError(f"{', '.join(unbuilt)} not built for these facts (build_facts(reading=...) left them out)")
     results: dict[str, pd.DataFrame] = {}
     aggregates = [m for m in needed if m.kind == "aggregate"]
     requests = []
@@ -85,7 +95,10 @@ def evaluate(facts: Facts, ids: Iterable[str], by: Sequence[str] = ()) -> pd.Dat
         for group, split in (([m for m in on_fact if m not in month_split], by), (month_split, with_month)):
             if group:
                 requests.append((fact, group, split))
-    frames = [facts.query(_aggregate_sql(fact, group, split)) for fact, group, split in requests]
+    frames = [
+        facts.query(_aggregate_sql(fact, group, split, fact in facts.summed_for_country))
+        for fact, group, split in requests
+    ]
     for (_, group, split), frame in zip(requests, frames, strict=True):
         results.update(_aggregate(facts, frame, group, split))
     for measure in needed:
@@ -100,15 +113,34 @@ def evaluate(facts: Facts, ids: Iterable[str], by: Sequence[str] = ()) -> pd.Dat
     return out[[*_KEYS, "measure", *by, "value", "base"]]
 
 
-def _aggregate_sql(fact: str, measures: list[Measure], by: list[str]) -> str:
-    """One statement for every aggregate measure on ``fact``, grouped by municipality, period and ``by``."""
-    columns = []
+def _aggregate_sql(fact: str, measures: list[Measure], by: list[str], country_by_grouping: bool = False) -> str:
+    """One statement for every aggregate measure on ``fact``, grouped by municipality, period and ``by``.
+
+    An expression asked for twice (the same individuals under two measures) is computed once;
+    each measure's ``v``, ``n`` and ``r`` columns name it. ``country_by_grouping``: the fact
+    holds no country rows, so the country is a grouping set of its own (every row once)."""
+    unique: dict[str, str] = {}
+
+    def column(expression: str) -> str:
+        return unique.setdefault(expression, f"a{len(unique)}")
+
+    names = []
     for i, m in enumerate(measures):
-        columns.append(f"{m.value.format(w=m.where)} AS v{i}")
+        names.append((f"v{i}", column(m.value.format(w=m.where))))
         if m.individuals is not None:
-            columns.append(f"{m.individuals.format(w=m.where)} AS n{i}")
-        columns.append(f"count(*) FILTER (WHERE {m.where}) AS r{i}")
-    return f"SELECT {', '.join(['m', 'p', *by])}, {', '.join(columns)} FROM {fact} GROUP BY ALL"
+            names.append((f"n{i}", column(m.individuals.format(w=m.where))))
+        names.append((f"r{i}", column(f"count(*) FILTER (WHERE {m.where})")))
+    aggregates = ", ".join(f"{expression} AS {alias}" for expression, alias in unique.items())
+    outputs = ", ".join(f"{alias} AS {name}" for name, alias in names)
+    keys = ", ".join(["m", "p", *by])
+    if country_by_grouping:
+        inner_keys = ", ".join(["p", *by])
+        return (
+            f"SELECT CASE WHEN g = 1 THEN {literal(COUNTRY)} ELSE m END AS m, {inner_keys}, "
+            f"{outputs} FROM (SELECT {keys}, grouping(m) AS g, {aggregates} FROM {fact} "
+            f"GROUP BY GROUPING SETS (({keys}), ({inner_keys})))"
+        )
+    return f"SELECT {keys}, {outputs} FROM (SELECT {keys}, {aggregates} FROM {fact} GROUP BY ALL)"
 
 
 def _aggregate(facts: Facts, frame: pd.DataFrame, measures: list[Measure], by: list[str]) -> dict[str, pd.DataFrame]:
@@ -172,16 +204,35 @@ def _mean_over_months(facts: Facts, per_month: pd.DataFrame, by: list[str]) -> p
 def _ratio(measure: Measure, results: dict[str, pd.DataFrame], by: list[str]) -> pd.DataFrame:
     """Numerator over denominator on the union of their cells (in key order), resting on the base's individuals."""
     keys = [*_KEYS, *by]
-    numerator, denominator, base = (results[m].set_index(keys) for m in (*measure.of, measure.base))
-    index = numerator.index.union(denominator.index)
-    if not index.is_monotonic_increasing:
-        index = index.sort_values()
-    num = numerator["value"].reindex(index).fillna(0.0)
-    den = denominator["value"].reindex(index)
+    numerator, denominator, base = (results[m] for m in (*measure.of, measure.base))
+    if _same_cells(keys, numerator, denominator, base):  # unsplit cells: one row per municipality and period
+        index = pd.MultiIndex.from_frame(numerator[keys])
+        num, den = (pd.Series(f["value"].to_numpy(), index=index) for f in (numerator, denominator))
+        rests_on = pd.Series(base["base"].to_numpy(), index=index)
+        order = index.argsort() if not index.is_monotonic_increasing else None
+    else:
+        numerator, denominator, base = (f.set_index(keys) for f in (numerator, denominator, base))
+        index = numerator.index.union(denominator.index)
+        if not index.is_monotonic_increasing:
+            index = index.sort_values()
+        num, den = numerator["value"].reindex(index), denominator["value"].reindex(index)
+        rests_on, order = base["base"].reindex(index), None
+    num = num.fillna(0.0)
     valid = den.notna() & (den != 0)
     value = (measure.scale * num / den.where(valid)).where(valid)
-    out = pd.DataFrame({"value": value, "base": base["base"].reindex(index)}, index=index)
+    out = pd.DataFrame({"value": value, "base": rests_on}, index=index)
+    if order is not None:
+        out = out.iloc[order]
     return out.reset_index()
+
+
+def _same_cells(keys: list[str], *frames: pd.DataFrame) -> bool:
+    """Whether the frames hold the same cells in the same order (then they align row by row)."""
+    first = frames[0]
+    return all(
+        len(f) == len(first) and all(np.array_equal(f[k].to_numpy(), first[k].to_numpy()) for k in keys)
+        for f in frames[1:]
+    )
 
 
 def change_on_last_year(current: float | None, previous: float | None, unit: str) -> tuple[float | None, str]:

@@ -3,7 +3,8 @@
 One definition for one municipality and for all of them: the same statements read the
 processed Parquet files of one folder (a report) or of every folder (a county or national
 follow-up), and with ``country=True`` add the country ("0000", Kolada's code for Riket) as
-one more municipality whose rows count each person and household once nationally.
+one more municipality whose rows count each person and household once nationally (the
+facts of :data:`SUMMED_FOR_COUNTRY` get no country rows: the engine groups them once more).
 
 The facts (tables of one DuckDB connection); every row has ``m``, the municipality, and
 ``p``, the index of its period among the periods of the pass (one pass may hold several
@@ -52,8 +53,9 @@ Rules that decide a figure, written down (``docs/measures.md`` has them with exa
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +69,12 @@ from snanalys.measures.scopes import Scope, in_list, literal
 from snanalys.periods import Period
 
 COUNTRY = "0000"  # Kolada's municipality code for the whole country (Riket)
+#: Facts whose rows the country counts as they are (a spell, an intervention, inhabitants belong to one
+#: municipality): they get no country rows, the engine groups them once more over all municipalities.
+SUMMED_FOR_COUNTRY = ("f_spells", "f_interventions", "f_population")
+#: Facts made only for a caller that reads them (no other fact is made from them), with their views.
+_ON_REQUEST = {"f_adult_reasons": ("f_adult_reasons", "v_adult_reasons")}
+_TARGET = re.compile(r"\s*(?:CREATE (?:TABLE|VIEW)|INSERT INTO) (\w+)")
 _EPOCH = dt.date(1970, 1, 1)
 
 
@@ -94,7 +102,7 @@ _APPLICANT_RECORD = (
 
 
 def _files(dirs: list[Path], table: str) -> str:
-    return "[" + ", ".join(literal(str(d / f"{table}.parquet")) for d in dirs) + "]"
+    return "[" + ", ".join(literal(f"{d}/{table}.parquet") for d in dirs) + "]"
 
 
 def _timestamp(day: dt.date) -> str:
@@ -127,6 +135,10 @@ class Facts:
     periods: tuple[Period, ...]
     municipality_codes: list[str]
     country: bool
+    #: facts without country rows: the country's cells are their grouping over every municipality
+    summed_for_country: frozenset[str] = frozenset()
+    #: facts and views not built because the caller said it would not read them
+    absent: frozenset[str] = frozenset()
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -152,9 +164,17 @@ class Facts:
 
 
 def build_facts(
-    dirs: list[Path], extracts: list[Extract], periods: Period | Sequence[Period], *, country: bool = False
+    dirs: list[Path],
+    extracts: list[Extract],
+    periods: Period | Sequence[Period],
+    *,
+    country: bool = False,
+    reading: Collection[str] | None = None,
 ) -> Facts:
     """The facts of ``periods`` for the municipalities in ``dirs`` (and the country if asked).
+
+    ``reading``: the facts and views the caller will query (None: all of them); a fact of
+    :data:`_ON_REQUEST` nobody reads is not built (the national pass does not need the reasons).
 
     Several periods in one pass cost about what one does (the statements' fixed cost is most
     of it for one municipality): a report asks for the same period of every year."""
@@ -166,6 +186,7 @@ def build_facts(
         raise ValueError(f"facts of one pass need periods of one length, all full years or none: {periods}")
     if len(periods[0].months()) > 64:
         raise ValueError(f"facts hold the months of periods of at most 64 months, not {periods[0]}")
+    skipped = _not_read(reading)
     con = duckdb.connect()
     con.execute("SET preserve_insertion_order = false")
     if len(dirs) == 1:  # a report's few thousand rows: threads cost more than they give (kernels run side by side)
@@ -176,7 +197,7 @@ def build_facts(
         side = con.cursor()
         try:
             with ThreadPoolExecutor(max_workers=1) as pool:
-                for first, *others in _stages(dirs, extracts, periods, country):
+                for first, *others in _stages(dirs, extracts, periods, country, skipped):
                     beside = [pool.submit(_run, side, chain) for chain in others]
                     _run(con, first)
                     for future in beside:
@@ -186,7 +207,16 @@ def build_facts(
     except BaseException:
         con.close()
         raise
-    return Facts(con, periods, sorted(e.municipality_code for e in extracts), country)
+    summed = frozenset(SUMMED_FOR_COUNTRY) if country else frozenset()
+    codes_ = sorted(e.municipality_code for e in extracts)
+    return Facts(con, periods, codes_, country, summed, frozenset(skipped))
+
+
+def _not_read(reading: Collection[str] | None) -> set[str]:
+    """The facts of :data:`_ON_REQUEST` (with their views) that none of ``reading`` is."""
+    if reading is None:
+        return set()
+    return {name for names in _ON_REQUEST.values() if not set(names) & set(reading) for name in names}
 
 
 def _run(con: duckdb.DuckDBPyConnection, statements: list[str]) -> None:
@@ -226,7 +256,7 @@ def _overlaps(valid_from: str, valid_to: str, periods: tuple[Period, ...]) -> st
 
 
 def _stages(
-    dirs: list[Path], extracts: list[Extract], periods: tuple[Period, ...], country: bool
+    dirs: list[Path], extracts: list[Extract], periods: tuple[Period, ...], country: bool, skipped: set[str]
 ) -> list[list[list[str]]]:
     """The statements that build the facts after the periods table, as stages of chains that may
     run side by side: (1) the payments and members at payments, and the placements; (2) the
@@ -328,13 +358,10 @@ def _stages(
     placements = _placement_statements(dirs, extracts, periods)
     base, households, persons = statements[:4], statements[4:5], statements[5:]
     if country:
-        country_households, country_persons, country_placements = _country_statements()
-        households, persons, placements = (
-            households + country_households,
-            persons + country_persons,
-            placements + country_placements,
-        )
-    return [[base, placements], [households, persons], [_views(len(periods[0].months()))]]
+        country_households, country_persons = _country_statements()
+        households, persons = households + country_households, persons + country_persons
+    stages = [[base, placements], [households, persons], [_views(len(periods[0].months()))]]
+    return [[[s for s in chain if _TARGET.match(s).group(1) not in skipped] for chain in stage] for stage in stages]
 
 
 def _placement_statements(dirs: list[Path], extracts: list[Extract], periods: tuple[Period, ...]) -> list[str]:
@@ -381,19 +408,23 @@ def _placement_statements(dirs: list[Path], extracts: list[Extract], periods: tu
             SELECT i.municipality_code AS m, q.p, i.kind
             FROM read_parquet(FILES) i
             JOIN periods q ON i.start_date <= q.t1 AND (i.end_date IS NULL OR i.end_date >= q.t0)
-        """.replace("FILES", _files(dirs, "interventions")),
+            WHERE OVERLAPS
+        """.replace("FILES", _files(dirs, "interventions")).replace(
+            "OVERLAPS", _overlaps("i.start_date", "i.end_date", periods)
+        ),
         f"""
         CREATE TABLE f_population AS
             SELECT pop.municipality_code AS m, q.p, sum(pop.inhabitants) AS inhabitants
             FROM read_parquet({_files(dirs, "population")}) pop JOIN periods q ON pop.year = q.year
+            WHERE pop.year IN ({", ".join(sorted({str(q.start.year) for q in periods}))})
             GROUP BY ALL
         """,
     ]
 
 
-def _country_statements() -> tuple[list[str], list[str], list[str]]:
+def _country_statements() -> tuple[list[str], list[str]]:
     """The country as one more municipality: households once by their applicant, persons once by
-    person key, everything else summed (the households', the persons' and the placements' facts)."""
+    person key (the households' and the persons' facts; the others are :data:`SUMMED_FOR_COUNTRY`)."""
     c = literal(COUNTRY)
     households = [
         f"""
@@ -412,12 +443,7 @@ def _country_statements() -> tuple[list[str], list[str], list[str]]:
         """,
         f"INSERT INTO f_adult_reasons SELECT DISTINCT {c}, p, person, reason FROM f_adult_reasons",
     ]
-    placements = [
-        f"INSERT INTO f_spells SELECT {c}, * EXCLUDE (m) FROM f_spells",
-        f"INSERT INTO f_interventions SELECT {c}, * EXCLUDE (m) FROM f_interventions",
-        f"INSERT INTO f_population SELECT {c}, p, sum(inhabitants) FROM f_population GROUP BY p",
-    ]
-    return households, persons, placements
+    return households, persons
 
 
 def _views(n_months: int) -> list[str]:

@@ -16,7 +16,7 @@ import pandas as pd
 
 from snanalys.data import DataNotFoundError, Extract, MunicipalityData, municipality_dirs
 from snanalys.measures.catalog import BY_ID, key_figure_measures
-from snanalys.measures.engine import check_request, evaluate
+from snanalys.measures.engine import check_request, evaluate, facts_read
 from snanalys.measures.facts import COUNTRY, Facts, build_facts, is_full_year
 from snanalys.memo import Memo, folder_state
 from snanalys.periods import Period, add_months, month_end
@@ -135,7 +135,7 @@ def key_figures_all(
         raise DataNotFoundError(f"no processed data in {processed_root}: run `snanalys ingest`")
     extracts = [Extract.from_json(d / "extract.json") for d in dirs]
     ids = [m.id for m in key_figure_measures(is_full_year(period))]
-    with build_facts(dirs, extracts, period, country=True) as facts:
+    with build_facts(dirs, extracts, period, country=True, reading=facts_read(ids)) as facts:
         frame = evaluate(facts, ids).drop(columns="period")
     order = {m: i for i, m in enumerate(ids)}
     frame["_order"] = frame["measure"].map(order)
