@@ -110,3 +110,30 @@ def test_no_file_nothing_to_check_and_a_file_not_in_utf8_is_named(tmp_path):
     (tmp_path / "2026-T2.md").write_bytes("## Placeringar\n\nÅr\n".encode("cp1252"))
     with pytest.raises(CommentaryError, match="not UTF-8"):
         check_commentary(tmp_path / "2026-T2.md")
+
+
+@pytest.mark.parametrize(
+    "phrase", ["Under perioden fick 3 hushåll bistånd.", "Tre nya barn placerades.", "2 nya placeringar på HVB"]
+)
+def test_a_count_of_one_to_four_individuals_stops_the_run_naming_the_line(tmp_path, phrase):
+    path = tmp_path / "2026-T2.md"
+    path.write_text(f"## Placeringar\n\nInledning.\n{phrase}\n", encoding="utf-8")
+    with pytest.raises(CommentaryError, match=r"2026-T2\.md, line 4: .* count of 1–4 individuals"):
+        check_commentary(path)
+
+
+@pytest.mark.parametrize(
+    "text", ["1 234 hushåll fick bistånd.", "Kostnaden ökade med 2,5 procent.", "Mål 2 är nått för 12 personer."]
+)
+def test_large_counts_shares_and_goal_numbers_pass(tmp_path, text):
+    path = tmp_path / "2026-T2.md"
+    path.write_text(f"## Sammanfattning\n\n{text}\n", encoding="utf-8")
+    check_commentary(path)
+
+
+def test_the_true_value_of_a_hidden_cell_stops_the_run(tmp_path):
+    path = tmp_path / "2026-T2.md"
+    path.write_text("## Kostnad per vårddygn\n\nHVB kostade 1 873 000 kronor.\n", encoding="utf-8")
+    check_commentary(path)  # nothing hidden: a number like any other
+    with pytest.raises(CommentaryError, match=r"line 3: '1 873 000' is the hidden value of care_cost_kr"):
+        check_commentary(path, {"care_cost_kr|2025-01-01|2025-08-31|form|HVB": 1_873_000.0})

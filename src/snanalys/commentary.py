@@ -41,6 +41,18 @@ _IMAGE_RULE = (
 _PARSE = mistune.create_markdown(renderer=None, plugins=["table", "strikethrough"])
 
 
+#: A count of 1–4 individuals written in the text: a number (or två/tre/fyra) and, within two
+#: words, what it counts. "1 hushåll", "tre barn", "2 nya placeringar" stop the run.
+_INDIVIDUALS = (
+    r"hushåll(?:et|en)?|personer|person(?:en)?|barn(?:en)?|ungdomar|unga|vuxna|kvinnor|män|"
+    r"placeringar|placering(?:en)?|placerade|insatser|insats(?:en)?|familjer|sökande|ärenden|klienter|elever"
+)
+_SMALL_COUNT = re.compile(
+    rf"(?<![\d,.])\b([1-4]|två|tre|fyra)\b(?![,.]\d)(?![ \u00a0\u202f]\d{{3}}\b)(?:\s+[\wåäöÅÄÖ-]+){{0,2}}?\s+(?:{_INDIVIDUALS})\b",
+    re.I,
+)
+
+
 class CommentaryError(ValueError):
     """The commentary holds an image or a link that a public page cannot have."""
 
@@ -146,14 +158,23 @@ def _line_of(text: str, url: str, after: int) -> tuple[int | None, int]:
     return text.count("\n", 0, at) + 1, at + len(url)
 
 
-def check_commentary(path: Path) -> None:
+def small_counts(text: str) -> list[tuple[int, str]]:
+    """(line, phrase) of every count of 1–4 individuals the text writes out."""
+    return [(text.count("\n", 0, m.start()) + 1, m.group(0)) for m in _SMALL_COUNT.finditer(text)]
+
+
+def check_commentary(path: Path, hidden_values: dict[str, float] | None = None) -> None:
     """Raise :class:`CommentaryError` naming file, line and reason for every image or link of the
-    commentary file that a public page cannot have (nothing to check if there is no file)."""
+    commentary file that a public page cannot have, every count of 1–4 individuals it writes
+    out, and every number in it that is the true value of a cell the report hides
+    (``hidden_values``: cell → value), since the commentary is published like any table
+    (nothing to check if there is no file)."""
     path = Path(path)
     if not path.exists():
         return
     text = _read(path)
-    problems = []
+    problems = [f"{path}, line {line}: {phrase!r} is a count of 1–4 individuals" for line, phrase in small_counts(text)]
+    problems += _hidden_numbers(path, text, hidden_values or {})
     position = 0
     for kind, url in _targets(_PARSE(text)):
         line, position = _line_of(text, url, position)
@@ -169,6 +190,27 @@ def check_commentary(path: Path) -> None:
     if problems:
         shown = problems[:5] + ([f"… {len(problems)} problems in all"] if len(problems) > 5 else [])
         raise CommentaryError("commentary refused: " + "; ".join(shown))
+
+
+_NUMBER = re.compile(r"(?<![\w,.])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?(?![\w])|(?<![\w,.])\d+(?:,\d+)?(?![\w])")
+
+
+def _hidden_numbers(path: Path, text: str, hidden_values: dict[str, float]) -> list[str]:
+    """Numbers of the text (Swedish format: "1 234", "3,5") equal to a hidden cell's true value."""
+    if not hidden_values:
+        return []
+    by_value: dict[float, str] = {}
+    for cell, value in hidden_values.items():
+        if value and value == value:
+            by_value.setdefault(round(float(value), 1), cell)
+    out = []
+    for m in _NUMBER.finditer(text):
+        number = float(re.sub(r"[ \u00a0\u202f]", "", m.group(0)).replace(",", "."))
+        cell = by_value.get(round(number, 1))
+        if cell is not None and number >= 5:  # counts of 1–4 are caught above whatever they are
+            line = text.count("\n", 0, m.start()) + 1
+            out.append(f"{path}, line {line}: {m.group(0)!r} is the hidden value of {cell}")
+    return out
 
 
 class _Renderer(mistune.HTMLRenderer):

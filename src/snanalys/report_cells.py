@@ -24,7 +24,7 @@ from snanalys.measures.tables import cells
 from snanalys.periods import Period, tertial_alone, year_to_date
 from snanalys.trends import comparison_years
 
-CELL_COLUMNS = ["measure", "period", "by", "key", "value", "unit"]
+CELL_COLUMNS = ["measure", "period", "by", "key", "value", "unit", "base", "start", "end"]
 _DERIVED_UNITS = {"procentenheter": "procent"}  # a change in points prints as a share does
 
 
@@ -49,6 +49,9 @@ def _declared_cells(data: MunicipalityData, period: Period) -> list[pd.DataFrame
                     "key": key,
                     "value": frame["value"].astype("float64"),
                     "unit": frame["measure"].map(lambda m: BY_ID[m].unit),
+                    "base": frame["base"].astype("float64"),
+                    "start": period.start,
+                    "end": period.end,
                 }
             )
         )
@@ -161,7 +164,9 @@ def _target_cells(same_period: dict, year: int) -> pd.DataFrame:
 
 
 def report_cells(data: MunicipalityData, year: int, tertial: int) -> pd.DataFrame:
-    """Every cell the report of ``year`` T``tertial`` may print: ``measure, period, by, key, value, unit``."""
+    """Every cell the report of ``year`` T``tertial`` may print: ``measure, period, by, key, value, unit``,
+    and for a declared measure's cell the individuals it rests on (``base``) and its period's first
+    and last day (``start``, ``end``): what disclosure control links the cells by."""
     years = comparison_years(data, year)
     frames: list[pd.DataFrame] = []
     for y in years:
@@ -186,4 +191,29 @@ def report_cells(data: MunicipalityData, year: int, tertial: int) -> pd.DataFram
     }
     frames.append(_target_cells(values, year))
     out = pd.concat([f for f in frames if len(f)], ignore_index=True)
+    for column in ("base", "start", "end"):  # a table, a change or a target has no base or period of its own
+        if column not in out:
+            out[column] = None
     return out[CELL_COLUMNS]
+
+
+#: The splits the pages print for the same period of every comparison year (the five-year
+#: tables); the report's own period is printed by every split, other periods by their totals.
+FIVE_YEAR_SPLITS = ("sex", "form", "applicant_sex", "month")
+
+
+def published_cells(cells: pd.DataFrame, year: int, tertial: int) -> pd.DataFrame:
+    """The cells of :func:`report_cells` the pages print: the report's period by every split, the
+    same period of earlier years by the five-year tables' splits, other periods (full years,
+    tertials alone) by their totals, and every table, change, target and comparison cell.
+    What disclosure control links and protects (:mod:`snanalys.disclosure`)."""
+    own = year_to_date(year, tertial).label
+    same = {year_to_date(y, tertial).label for y in range(year - 10, year + 1)}
+    declared = cells["start"].notna()
+    keep = (
+        ~declared
+        | (cells["period"] == own)
+        | (cells["period"].isin(same) & cells["by"].isin(("", *FIVE_YEAR_SPLITS)))
+        | (cells["by"] == "")
+    )
+    return cells.loc[keep].reset_index(drop=True)

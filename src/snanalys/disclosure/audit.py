@@ -1,0 +1,336 @@
+"""How narrowly a reader can pin every protected quantity: minimum and maximum by linear programming.
+
+The reader knows every shown number, every relation of the linked table (:mod:`.linked`) and
+that counts are whole numbers, a count shown as X at least 1 (zeros are shown). The audit
+gives the reader more than that: a shown number is taken as known exactly (its true value,
+not its rounded print) unless the protection rounded it on purpose, so what passes here
+passes for any reader of the printed figures. What remains unknown are the hidden cells,
+the rounded ones and the remainders and increments nobody publishes; each protected
+quantity is minimised and maximised over them with SciPy's HiGHS, one connected group of
+unknowns at a time (a few dozen variables, not the whole report). A hidden mean (kronor per
+care day, per household) is a ratio of unknowns: its range is found exactly by the
+Charnes–Cooper transformation, which makes the linear-fractional program linear.
+
+**Rule:** a count of 1–4 passes if its attainable range reaches at most 1 and at least 5;
+kronor, days, means and counts of 5 or more with true value v pass if it reaches at most
+0.75·v and at least 1.25·v.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import linprog
+
+from snanalys.disclosure.linked import AMOUNT, COUNT, MEAN, TABLE, LinkedTable
+
+MIN_COUNT = 5
+LOW_SHARE, HIGH_SHARE = 0.75, 1.25
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """Something a reader must not pin: ``terms`` (a sum of variables) or ``ratio`` (num/den)."""
+
+    name: str
+    kind: str  # COUNT (the count rule when the true value is 1–4) or AMOUNT (±25 %)
+    true: float
+    terms: tuple[tuple[int, float], ...] = ()
+    ratio: tuple[int, int, float] | None = None  # (numerator, denominator, scale)
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    quantity: Quantity
+    low: float
+    high: float
+
+    @property
+    def passed(self) -> bool:
+        return passes(self.quantity.kind, self.quantity.true, self.low, self.high)
+
+
+def passes(kind: str, true: float, low: float, high: float) -> bool:
+    """The rule, for a count (whole numbers: the range is rounded inwards) or an amount."""
+    if kind == COUNT and 0 < true < MIN_COUNT:
+        return (low <= 1 or math.ceil(low - 1e-6) <= 1) and (high == math.inf or math.floor(high + 1e-6) >= MIN_COUNT)
+    if true < 0:  # a cost kept negative, as in the committee's tables: the same rule mirrored
+        true, low, high = -true, -high, -low
+    if true == 0:
+        return True
+    tol = 1e-6 * max(1.0, true)
+    return low <= LOW_SHARE * true + tol and high >= HIGH_SHARE * true - tol
+
+
+class Knowledge:
+    """What a reader knows: the unknown variables with their bounds, and the linear constraints
+    left once every shown number is put in (per connected group of unknowns)."""
+
+    def __init__(self, table: LinkedTable, unknown: np.ndarray, rounded: dict[int, tuple[float, float]] | None = None):
+        self.table = table
+        rounded = rounded or {}
+        self.unknown = unknown.copy()
+        for var in rounded:
+            self.unknown[var] = True
+        value = table.value
+        lo = table.lower.copy()
+        hi = np.full(table.n, np.inf)
+        kinds = table.cells["kind"].to_numpy()
+        n_cells = len(kinds)
+        for var in np.flatnonzero(self.unknown[:n_cells]):
+            if kinds[var] == COUNT and value[var] > 0:
+                lo[var] = max(lo[var], 1.0)  # an X is not a zero: zeros are shown
+        for var, (a, b) in rounded.items():
+            lo[var], hi[var] = max(lo[var], a), b
+        self.lo, self.hi = lo, hi
+        rows: list[tuple[dict[int, float], bool, float]] = []
+
+        def put(terms, equal: bool, rhs: float) -> None:
+            left: dict[int, float] = {}
+            for var, coef in terms:
+                if self.unknown[var]:
+                    left[var] = left.get(var, 0.0) + coef
+                else:
+                    rhs -= coef * value[var]
+            left = {v: c for v, c in left.items() if c != 0}
+            if left and all(np.isfinite([rhs])):
+                rows.append((left, equal, rhs))
+
+        for row in table.linear:
+            if any(np.isnan(value[v]) for v, _ in row.terms):
+                continue
+            put(row.terms, row.equal, row.rhs)
+        for tie in table.ratios:
+            if self.unknown[tie.ratio] or np.isnan(value[tie.ratio]):
+                continue  # a hidden ratio tells nothing (it is a protected quantity of its own)
+            r = value[tie.ratio]
+            put(((tie.numerator, tie.scale), (tie.denominator, -r)), True, 0.0)
+        for tie in table.changes:
+            if self.unknown[tie.change] or np.isnan(value[tie.change]):
+                continue
+            c = value[tie.change]
+            if tie.form == "percent":
+                put(((tie.this, 1.0), (tie.last, -(1 + c / 100))), True, 0.0)
+            elif tie.form == "points":
+                put(((tie.this, 1.0), (tie.last, -1.0)), True, c)
+            else:
+                put(((tie.this, tie.sign), (tie.last, -tie.sign)), True, c)
+        self.rows = rows
+        # connected groups of unknowns (union–find over the rows)
+        parent = list(range(table.n))
+
+        def find(x: int) -> int:
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for left, _, _ in rows:
+            first, *others = left
+            for o in others:
+                a, b = find(first), find(o)
+                if a != b:
+                    parent[a] = b
+        self._find = find
+        self._rows_of: dict[int, list[int]] = defaultdict(list)
+        for k, (left, _, _) in enumerate(rows):
+            self._rows_of[find(next(iter(left)))].append(k)
+        self._members: dict[int, list[int]] = defaultdict(list)
+        for var in np.flatnonzero(self.unknown):
+            self._members[find(int(var))].append(int(var))
+
+    def group(self, variables) -> tuple[list[int], list[int]]:
+        """The unknowns tied to ``variables`` and the rows that tie them."""
+        roots = {self._find(v) for v in variables}
+        members = sorted({m for r in roots for m in self._members[r]})
+        rows = sorted({k for r in roots for k in self._rows_of[r]})
+        return members, rows
+
+    def range_of(self, q: Quantity) -> tuple[float, float]:
+        """(minimum, maximum) of ``q`` given what the reader knows."""
+        value = self.table.value
+        if q.ratio is not None:
+            num, den, scale = q.ratio
+            seeds = [v for v in (num, den) if self.unknown[v]]
+            if not seeds:
+                r = scale * value[num] / value[den]
+                return r, r
+        else:
+            known = sum(c * value[v] for v, c in q.terms if not self.unknown[v])
+            seeds = [v for v, c in q.terms if self.unknown[v]]
+            if not seeds:
+                return known, known
+        members, rows = self.group(seeds)
+        col = {v: j for j, v in enumerate(members)}
+        n = len(members)
+        # the unknowns in units of their own size: kronor and days in one program are badly scaled
+        size = np.array([max(1.0, abs(value[v])) if np.isfinite(value[v]) else 1.0 for v in members])
+        a_ub, b_ub, a_eq, b_eq = self._matrices(rows, col, n)
+        a_ub, a_eq = a_ub * size, a_eq * size
+        lo = np.array([self.lo[v] for v in members]) / size
+        hi = np.array([self.hi[v] for v in members]) / size
+        if q.ratio is None:
+            c = np.zeros(n)
+            for v, coef in q.terms:
+                if self.unknown[v]:
+                    c[col[v]] += coef * size[col[v]]
+            low, high = _min_max(c, a_ub, b_ub, a_eq, b_eq, lo, hi, q.name)
+            return low + known, high + known
+        return self._ratio_range(q, col, size, a_ub, b_ub, a_eq, b_eq, lo, hi)
+
+    def _matrices(self, rows: list[int], col: dict[int, int], n: int):
+        """Dense rows of the group (a group is at most a few hundred unknowns)."""
+        ub = [k for k in rows if not self.rows[k][1]]
+        eq = [k for k in rows if self.rows[k][1]]
+
+        def dense(ks):
+            a = np.zeros((len(ks), n))
+            b = np.zeros(len(ks))
+            for i, k in enumerate(ks):
+                left, _, rhs = self.rows[k]
+                for var, coef in left.items():
+                    a[i, col[var]] += coef
+                b[i] = rhs
+            return a, b
+
+        return (*dense(ub), *dense(eq))
+
+    def _ratio_range(self, q, col, size, a_ub, b_ub, a_eq, b_eq, lo, hi) -> tuple[float, float]:
+        """min and max of scale·num/den by Charnes–Cooper: y = z·t with t = 1/den ≥ 0, den(y) = 1."""
+        num, den, scale = q.ratio
+        value = self.table.value
+        n = len(col)
+        # A z ≤ b  →  A y − b t ≤ 0; lo t ≤ y ≤ hi t
+        rows_ub = [np.c_[a_ub, -b_ub]]
+        for j in range(n):
+            if np.isfinite(lo[j]):
+                row = np.zeros(n + 1)
+                row[j], row[n] = -1.0, lo[j]
+                rows_ub.append(row[None, :])
+            if np.isfinite(hi[j]):
+                row = np.zeros(n + 1)
+                row[j], row[n] = 1.0, -hi[j]
+                rows_ub.append(row[None, :])
+        ub = np.vstack(rows_ub)
+        den_row = np.zeros(n + 1)
+        if self.unknown[den]:
+            den_row[col[den]] = size[col[den]]
+        else:
+            den_row[n] = value[den]
+        eq = np.vstack([np.c_[a_eq, -b_eq], den_row[None, :]])
+        b_eq_cc = np.r_[np.zeros(len(a_eq)), 1.0]
+        c = np.zeros(n + 1)
+        if self.unknown[num]:
+            c[col[num]] = scale * size[col[num]]
+        else:
+            c[n] = scale * value[num]
+        bounds_lo = np.r_[np.full(n, -np.inf), 0.0]
+        bounds_hi = np.full(n + 1, np.inf)
+        return _min_max(c, ub, np.zeros(len(ub)), eq, b_eq_cc, bounds_lo, bounds_hi, q.name)
+
+
+def _equilibrated(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row divided by its largest coefficient (right-hand side included)."""
+    if not len(a):
+        return a, b
+    norm = np.maximum(np.abs(a).max(axis=1), np.abs(b))
+    norm[norm == 0] = 1.0
+    return a / norm[:, None], b / norm
+
+
+def _min_max(c, a_ub, b_ub, a_eq, b_eq, lo, hi, name: str) -> tuple[float, float]:
+    a_ub, b_ub = _equilibrated(a_ub, b_ub)
+    a_eq, b_eq = _equilibrated(a_eq, b_eq)
+    bounds = [(None if not np.isfinite(a) else a, None if not np.isfinite(b) else b) for a, b in zip(lo, hi)]
+    out = []
+    for sign in (1.0, -1.0):
+        res = linprog(
+            sign * c,
+            A_ub=a_ub if len(a_ub) else None,
+            b_ub=b_ub if len(a_ub) else None,
+            A_eq=a_eq if len(a_eq) else None,
+            b_eq=b_eq if len(a_eq) else None,
+            bounds=bounds,
+            method="highs",
+        )
+        if res.status == 3:  # unbounded
+            out.append(-np.inf if sign > 0 else np.inf)
+        elif res.status != 0:
+            raise RuntimeError(f"the audit's linear program for {name} failed: {res.message}")
+        else:
+            out.append(sign * res.fun)
+    return out[0], out[1]
+
+
+def quantities(
+    table: LinkedTable, unknown: np.ndarray, base: np.ndarray, primary: set[int] | frozenset = frozenset()
+) -> list[Quantity]:
+    """What must not be pinned, given which cells are hidden (the list of issue 14):
+
+    every hidden cell that is a count of 1–4 or rests on 1–4 individuals, and every cell hidden
+    for its own sake (``primary``: e.g. the economy's row of a small area), whatever its
+    value — a cell hidden only to protect another that counts five or more is not itself
+    confidential, and is not listed; every unpublished remainder of a relation (partitions'
+    remainders, the sum of a split's hidden parts) and every year-to-date count's increment
+    from one tertial to the next, where they are counts of 1–4 or kronor or days resting on
+    1–4 individuals."""
+    cells = table.cells
+    kinds = cells["kind"].to_numpy()
+    ids = cells["id"].to_numpy()
+    value = table.value
+    out: list[Quantity] = []
+    ratio_of = {tie.ratio: tie for tie in table.ratios}
+    for var in np.flatnonzero(unknown[: len(cells)]):
+        v, kind = value[var], kinds[var]
+        if np.isnan(v) or v == 0 or kind not in (COUNT, AMOUNT, MEAN, TABLE):
+            continue
+        small = (kind == COUNT and v < MIN_COUNT) or (kind != COUNT and 0 < base[var] < MIN_COUNT)
+        if not small and int(var) not in primary:
+            continue
+        if kind == MEAN and var in ratio_of:
+            tie = ratio_of[var]
+            if np.isnan(value[tie.numerator]) or np.isnan(value[tie.denominator]) or value[tie.denominator] == 0:
+                continue
+            out.append(Quantity(ids[var], AMOUNT, v, ratio=(tie.numerator, tie.denominator, tie.scale), why="X"))
+        else:
+            out.append(Quantity(ids[var], COUNT if kind == COUNT else AMOUNT, v, terms=((int(var), 1.0),), why="X"))
+    for var, name in table.aux.items():
+        v = value[var]
+        if table.aux_kind[var] == COUNT and 0 < v < MIN_COUNT:
+            out.append(Quantity(name, COUNT, v, terms=((var, 1.0),), why="rest/ökning"))
+    for row in table.linear:
+        if not row.equal or not row.why or row.why.startswith(("partition", "≤", "del")):
+            continue
+        totals = [v for v, c in row.terms if c < 0]
+        parts = [v for v, c in row.terms if c > 0]
+        if len(totals) != 1 or len(parts) < 2:
+            continue
+        hidden = [p for p in parts if unknown[p]]
+        if len(hidden) < 2 or any(np.isnan(value[p]) for p in hidden):
+            continue
+        kind = kinds[hidden[0]] if hidden[0] < len(kinds) else COUNT
+        v = sum(value[p] for p in hidden)
+        individuals = v if kind == COUNT else sum(base[p] for p in hidden if p < len(base) and not np.isnan(base[p]))
+        if v > 0 and 0 < individuals < MIN_COUNT and kind in (COUNT, AMOUNT):
+            out.append(
+                Quantity(
+                    "rest: " + " + ".join(ids[p] for p in hidden),
+                    COUNT if kind == COUNT else AMOUNT,
+                    v,
+                    terms=tuple((p, 1.0) for p in hidden),
+                    why="rest",
+                )
+            )
+    return out
+
+
+def audit(
+    table: LinkedTable, unknown: np.ndarray, base: np.ndarray, rounded=None, primary: set[int] | frozenset = frozenset()
+) -> list[Finding]:
+    """Every protected quantity with the range a reader can pin it to."""
+    know = Knowledge(table, unknown, rounded)
+    return [Finding(q, *know.range_of(q)) for q in quantities(table, know.unknown, base, primary)]

@@ -1,0 +1,315 @@
+"""What a report hides, chosen over all its linked tables at once, until the audit passes.
+
+*Primary*: a count of 1–4 individuals; kronor, days, a mean or a share resting on 1–4; a
+percentile of a spread over fewer than :data:`MIN_SPREAD` placements (P10 and P90 of a few
+prices are single prices). *Derived*: a change on last year whose either year is hidden.
+*Complementary*: while a protected quantity (:func:`.audit.quantities`) breaks the rule, one
+more cell tied to it is hidden — the least informative first, as SSB's GaussSuppression and
+τ-ARGUS choose (small parts before their totals, totals of the key-figure table last) — or,
+for a year-to-date count that exceeds one already published by 1–4, the later count is
+rounded to tens ("ca 800") where that passes. Cells an earlier report published stay as
+they were: the audit takes them as known.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from snanalys.disclosure.audit import MIN_COUNT, Finding, Knowledge, Quantity, passes, quantities
+from snanalys.disclosure.linked import AMOUNT, COUNT, DERIVED, MEAN, PERCENTILE, TABLE, LinkedTable, link
+from snanalys.economy.drivers import AREAS
+from snanalys.measures.catalog import BY_ID, PUBLISHED_MEASURES
+
+_log = logging.getLogger(__name__)
+
+MIN_SPREAD = 10  # placements a P10/median/P90 must rest on
+ROUND_TO = 10
+MAX_STEPS = 5000
+
+
+class ProtectionError(RuntimeError):
+    """No choice of hidden cells passes the audit (e.g. an earlier report gave a count away)."""
+
+
+@dataclass
+class Protection:
+    """The cells a report hides (``hidden``: id → "primary"/"secondary"/"derived") and rounds
+    (``rounded``: id → the rounded value), with the audit of the result."""
+
+    table: LinkedTable
+    hidden: dict[str, str]
+    rounded: dict[str, float]
+    findings: list[Finding] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def is_hidden(self, cell_id: str) -> bool:
+        return cell_id in self.hidden
+
+    @property
+    def share_hidden(self) -> float:
+        """Hidden cells among the cells with a value (what the board would otherwise see)."""
+        values = self.table.value[: len(self.table.cells)]
+        n = int(np.count_nonzero(~np.isnan(values)))
+        return len(self.hidden) / n if n else 0.0
+
+    def audit_frame(self) -> pd.DataFrame:
+        """Each protected quantity, true value, attainable range and pass/fail (internal only)."""
+        return pd.DataFrame(
+            [
+                {
+                    "quantity": f.quantity.name,
+                    "why": f.quantity.why,
+                    "true_value": f.quantity.true,
+                    "min": f.low,
+                    "max": f.high,
+                    "passed": f.passed,
+                }
+                for f in self.findings
+            ],
+            columns=["quantity", "why", "true_value", "min", "max", "passed"],
+        )
+
+
+def individuals_of(table: LinkedTable) -> np.ndarray:
+    """The individuals each variable rests on (NaN where a cell has no base, e.g. a change)."""
+    cells = table.cells
+    return np.r_[pd.to_numeric(cells["base"], errors="coerce").to_numpy(float), np.full(table.n - len(cells), np.nan)]
+
+
+def _primary(table: LinkedTable, base: np.ndarray) -> dict[int, str]:
+    cells = table.cells
+    kinds, value = cells["kind"].to_numpy(), table.value
+    out = {}
+    for i, kind in enumerate(kinds):
+        v, b = value[i], base[i]
+        if (
+            (kind == COUNT and 0 < v < MIN_COUNT)
+            or (kind in (AMOUNT, MEAN) and 0 < b < MIN_COUNT)
+            or (kind == PERCENTILE and 0 < b < MIN_SPREAD)
+        ):
+            out[i] = "primary"
+    # the economy's cost table: an area whose volume rests on 1–4 individuals is hidden as a row
+    at = dict(zip(zip(cells["measure"], cells["start"], cells["end"], cells["by"]), range(len(cells))))
+    for area in AREAS:
+        small = [
+            i for (m, s, e, by), i in at.items() if m == area.volume_measure and by == "" and 0 < base[i] < MIN_COUNT
+        ]
+        if small:
+            for i in np.flatnonzero((cells["kind"] == TABLE).to_numpy() & (cells["key"] == area.key).to_numpy()):
+                out.setdefault(int(i), "primary")
+    return out
+
+
+def _derived(table: LinkedTable, unknown: np.ndarray, hidden: dict[int, str]) -> None:
+    for tie in table.changes:
+        if (unknown[tie.this] or unknown[tie.last]) and not unknown[tie.change]:
+            unknown[tie.change] = True
+            hidden[tie.change] = "derived"
+
+
+def _cost(table: LinkedTable, var: int, report_year: int) -> tuple:
+    """How much is lost by hiding ``var``: key-figure totals last, totals before parts, zeros last."""
+    row = table.cells.iloc[var]
+    measure = BY_ID.get(row["measure"])
+    total = row["by"] == ""
+    key_figure = measure is not None and measure.key_figure and total and row["kind"] != TABLE
+    published = measure is not None and measure.id in PUBLISHED_MEASURES and total
+    v = table.value[var]
+    return (published, key_figure, v == 0, total, abs(v) if np.isfinite(v) else 0.0)
+
+
+class _State:
+    def __init__(self, table: LinkedTable, base: np.ndarray, frozen: np.ndarray) -> None:
+        self.table, self.base, self.frozen = table, base, frozen
+        self.unknown = np.zeros(table.n, dtype=bool)
+        self.unknown[len(table.cells) :] = True  # remainders and increments are never published
+        self.hidden: dict[int, str] = {}
+        self.rounded: dict[int, tuple[float, float]] = {}
+        kinds = table.cells["kind"].to_numpy()
+        self.mutable = np.zeros(table.n, dtype=bool)
+        self.mutable[: len(kinds)] = np.isin(kinds, [COUNT, AMOUNT, MEAN, TABLE, DERIVED]) & ~frozen[: len(kinds)]
+        self.mutable &= ~np.isnan(table.value)
+        self._neighbours, self._twins = self._links()
+        self._periods = list(zip(table.cells["start"], table.cells["end"]))
+        self._ranges: dict[tuple, tuple[float, float]] = {}
+
+    def _links(self) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+        out: dict[int, set[int]] = {}
+        twins: dict[int, set[int]] = {}
+
+        def tie(vars_) -> None:
+            for v in vars_:
+                out.setdefault(v, set()).update(vars_)
+
+        for row in self.table.linear:
+            tie([v for v, _ in row.terms])
+            (a, ca), (b, cb) = row.terms[0], row.terms[-1]
+            if row.equal and len(row.terms) == 2 and row.rhs == 0 and ca * cb < 0:  # the same number twice
+                twins.setdefault(a, {a}).add(b)
+                twins.setdefault(b, {b}).add(a)
+        for r in self.table.ratios:
+            tie([r.ratio, r.numerator, r.denominator])
+        for c in self.table.changes:
+            tie([c.change, c.this, c.last])
+        return out, twins
+
+    def knowledge(self) -> Knowledge:
+        return Knowledge(self.table, self.unknown, self.rounded)
+
+    def hide(self, var: int, why: str) -> None:
+        """Hide ``var`` and every cell that is the same number (it would give it back at once)."""
+        todo, seen = [var], set()
+        while todo:
+            v = todo.pop()
+            if v in seen:
+                continue
+            seen.add(v)
+            todo.extend(self._twins.get(v, ()))
+            if v < len(self.table.cells) and not self.frozen[v]:
+                self.unknown[v] = True
+                self.hidden.setdefault(v, why)
+                self.rounded.pop(v, None)
+        _derived(self.table, self.unknown, self.hidden)
+
+    def range_of(self, know: Knowledge, q: Quantity) -> tuple[float, float]:
+        """The quantity's range, computed once per set of unknowns it depends on."""
+        seeds = [v for v, _ in q.terms] + ([q.ratio[0], q.ratio[1]] if q.ratio else [])
+        members, _ = know.group([v for v in seeds if know.unknown[v]])
+        key = (q.name, tuple(members), tuple((v, self.rounded[v]) for v in members if v in self.rounded))
+        if key not in self._ranges:
+            self._ranges[key] = know.range_of(q)
+        return self._ranges[key]
+
+    def candidates(self, know: Knowledge, q: Quantity, year: int) -> list[int]:
+        """Shown cells tied to the quantity's unknowns: same period first, then the cheapest."""
+        seeds = [v for v, _ in q.terms] + ([q.ratio[0], q.ratio[1]] if q.ratio else [])
+        members, _ = know.group([v for v in seeds if know.unknown[v]] or seeds)
+        near: set[int] = set()
+        for v in {*members, *seeds}:
+            near |= self._neighbours.get(v, set())
+        periods = {self._periods[v] for v in seeds if v < len(self._periods)}
+        pool = [v for v in near if self.mutable[v] and not self.unknown[v]]
+        return sorted(pool, key=lambda v: (self._periods[v] not in periods, _cost(self.table, v, year)))
+
+
+def choose(
+    table: LinkedTable, year: int, *, frozen: np.ndarray | None = None, keep_hidden: set[int] | frozenset = frozenset()
+) -> Protection:
+    """Primary, derived and complementary hiding (and rounding) until every quantity passes.
+
+    Complementary cells are chosen one failing quantity at a time: of the few cheapest cells
+    tied to it, the first that makes it pass, else the one that widens its range most."""
+    import time
+
+    t0 = time.perf_counter()
+    base = individuals_of(table)
+    frozen = np.zeros(table.n, dtype=bool) if frozen is None else frozen
+    state = _State(table, base, frozen)
+    primary = {var for var in _primary(table, base) if not frozen[var]}
+    for var in primary:
+        state.hide(var, "primary")
+    for var in keep_hidden:  # hidden by an earlier report: shown now, it would be given back
+        state.hide(var, "tidigare dold")
+    steps = 0
+    while True:
+        know = state.knowledge()
+        failing = [
+            (q, lo, hi)
+            for q in quantities(table, know.unknown, base, primary)
+            for lo, hi in [state.range_of(know, q)]
+            if not passes(q.kind, q.true, lo, hi)
+        ]
+        _log.debug("round: %d failing, %d hidden, %.1f s", len(failing), len(state.hidden), time.perf_counter() - t0)
+        if not failing:
+            break
+        touched: set[int] = set()
+        changed = False
+        for q, lo, hi in failing:  # one cell per failing quantity whose group this round left alone
+            seeds = [v for v, _ in q.terms if know.unknown[v]]
+            members = set(know.group(seeds)[0]) if seeds else set()
+            if members & touched:
+                continue
+            steps += 1
+            if q.why == "rest/ökning" and _try_rounding(state, q, know):
+                touched |= members
+                changed = True
+                continue
+            pool = state.candidates(know, q, year)
+            if pool:
+                chosen = _best(state, q, pool, (lo, hi))
+                state.hide(chosen, "secondary")
+                touched |= members | {chosen}
+                changed = True
+        if not changed or steps > MAX_STEPS:
+            names = "; ".join(q.name for q, _, _ in failing[:5])
+            raise ProtectionError(f"{len(failing)} protected quantities cannot be protected by hiding more: {names}")
+    know = state.knowledge()
+    findings = [Finding(q, *state.range_of(know, q)) for q in quantities(table, know.unknown, base, primary)]
+    ids = table.cells["id"].to_numpy()
+    return Protection(
+        table,
+        {str(ids[v]): why for v, why in state.hidden.items()},
+        {str(ids[v]): float(round(table.value[v] / ROUND_TO) * ROUND_TO) for v in state.rounded},
+        findings,
+        time.perf_counter() - t0,
+    )
+
+
+TRY_CANDIDATES = 4
+
+
+def _best(state: _State, q: Quantity, pool: list[int], now: tuple[float, float]) -> int:
+    """Of the first few candidates, the first whose hiding makes ``q`` pass, else the widest."""
+    best, width = pool[0], -1.0
+    for var in pool[:TRY_CANDIDATES]:
+        saved = state.unknown.copy()
+        state.unknown[var] = True
+        for twin in state._twins.get(var, ()):
+            state.unknown[twin] = True
+        lo, hi = state.knowledge().range_of(q)
+        state.unknown = saved
+        if passes(q.kind, q.true, lo, hi):
+            return var
+        w = min(hi, 1e18) - max(lo, -1e18)
+        if w > width + 1e-9:
+            best, width = var, w
+    return best
+
+
+def _try_rounding(state: _State, q: Quantity, know: Knowledge) -> bool:
+    """An increment of 1–4 over a published count: round the later, shown count to tens."""
+    for row in state.table.linear:
+        if row.why.endswith("ökning") and any(v == q.terms[0][0] for v, _ in row.terms):
+            later = next(v for v, c in row.terms if c > 0)
+            if know.unknown[later] or not state.mutable[later] or state.table.value[later] < 2 * ROUND_TO:
+                return False
+            r = round(state.table.value[later] / ROUND_TO) * ROUND_TO
+            state.rounded[later] = (r - ROUND_TO / 2, r + ROUND_TO / 2)
+            trial = state.knowledge()
+            if passes(q.kind, q.true, *trial.range_of(q)):
+                return True
+            del state.rounded[later]
+            return False
+    return False
+
+
+def protect_report(cells: pd.DataFrame, year: int, tertial: int, earlier: list[Protection] | tuple = ()) -> Protection:
+    """The protection of one report's cells (:func:`snanalys.report_cells.published_cells`), given
+    the protections of the reports already published: a number they showed is known to every
+    reader and stays as it was; one they hid stays hidden."""
+    table = link(cells, year, tertial)
+    frozen = np.zeros(table.n, dtype=bool)
+    keep_hidden: set[int] = set()
+    at = dict(zip(table.cells["id"], table.cells["var"]))
+    for before in earlier:
+        shown = before.table.cells.loc[~before.table.cells["id"].isin([*before.hidden, *before.rounded])]
+        for cell_id, value in zip(shown["id"], shown["value"]):
+            var = at.get(cell_id)
+            if var is not None and np.isclose(table.value[var], value, equal_nan=True):
+                frozen[var] = True
+        keep_hidden |= {at[c] for c in before.hidden if c in at}
+    return choose(table, year, frozen=frozen, keep_hidden=keep_hidden - {v for v in keep_hidden if frozen[v]})

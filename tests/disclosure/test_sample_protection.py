@@ -1,0 +1,64 @@
+"""The report-wide protection over the sample's published cells, 2025 T1, then T2, then T3, each
+with the earlier reports of the year already out: every protected quantity passes the rule,
+the seven published rows and the key figures of the report's period stay visible."""
+
+from __future__ import annotations
+
+import pytest
+
+from snanalys.disclosure.linked import COUNT
+from snanalys.disclosure.protect import protect_report
+from snanalys.measures.catalog import BY_ID, PUBLISHED_MEASURES
+from snanalys.periods import year_to_date
+from snanalys.report_cells import published_cells, report_cells
+
+
+@pytest.fixture(scope="module")
+def year_of_reports(sample):
+    out = {}
+    earlier = []
+    for tertial in (1, 2, 3):
+        cells = published_cells(report_cells(sample, 2025, tertial), 2025, tertial)
+        protection = protect_report(cells, 2025, tertial, earlier)
+        out[tertial] = (cells, protection)
+        earlier.append(protection)
+    return out
+
+
+@pytest.mark.parametrize("tertial", [1, 2, 3])
+def test_every_protected_quantity_passes(year_of_reports, tertial):
+    _, protection = year_of_reports[tertial]
+    audit = protection.audit_frame()
+    assert len(audit) > 0  # the sample has small groups: something is protected
+    assert audit["passed"].all(), audit.loc[~audit["passed"]].to_string()
+
+
+@pytest.mark.parametrize("tertial", [1, 2, 3])
+def test_the_key_figures_of_the_period_stay_visible(year_of_reports, tertial):
+    _, protection = year_of_reports[tertial]
+    period = year_to_date(2025, tertial)
+    key = {m for m in BY_ID.values() if m.key_figure} | {BY_ID[m] for m in PUBLISHED_MEASURES}
+    shown_ids = {f"{m.id}|{period.start}|{period.end}||" for m in key}
+    assert not shown_ids & set(protection.hidden)
+
+
+@pytest.mark.parametrize("tertial", [1, 2, 3])
+def test_counts_of_one_to_four_are_hidden_and_little_else(year_of_reports, tertial):
+    cells, protection = year_of_reports[tertial]
+    table = protection.table
+    small = table.cells.loc[(table.cells["kind"] == COUNT) & table.cells["value"].between(1, 4)]
+    assert set(small["id"]) <= set(protection.hidden)
+    assert protection.share_hidden < 0.2
+
+
+def test_a_number_an_earlier_report_showed_is_shown_again(year_of_reports):
+    """The same number (same cell, same value) stays shown; one hidden before stays hidden."""
+    _, t1 = year_of_reports[1]
+    _, t2 = year_of_reports[2]
+    before = dict(zip(t1.table.cells["id"], t1.table.cells["value"]))
+    now = dict(zip(t2.table.cells["id"], t2.table.cells["value"]))
+    same = {c for c in before.keys() & now.keys() if before[c] == now[c]}
+    shown_in_t1 = same - set(t1.hidden) - set(t1.rounded)
+    assert shown_in_t1, "T1 and T2 share cells (earlier years' T1, the tertial alone)"
+    assert not shown_in_t1 & set(t2.hidden)
+    assert set(t1.hidden) & same <= set(t2.hidden)
