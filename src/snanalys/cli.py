@@ -133,10 +133,10 @@ def cmd_nyckeltal(args: argparse.Namespace) -> int:
         preliminary = True
         _err(f"snanalys: {period.label} is not fully covered by the data: the figures are PRELIMINARY")
     table = key_figures(data, period)
-    if args.public:
-        from snanalys.suppression import suppress_key_figures
+    if args.public:  # as the report of the period publishes them: protected over the whole report
+        from snanalys.disclosure.report import public_key_figures, report_protection
 
-        table = suppress_key_figures(table)
+        table = public_key_figures(table, report_protection(data, args.year, args.tertial or 3), period)
     source = "synthetic" if data.extract.synthetic else "real"
     _err(
         f"snanalys: data source: {source}"

@@ -39,6 +39,8 @@ def _declared_cells(data: MunicipalityData, period: Period) -> list[pd.DataFrame
         if not ids:
             continue
         frame = cells(data, period, ids, by=list(by))
+        if frame.empty:  # nothing to split (no rows of the dimension in the period)
+            continue
         key = frame[list(by)].astype(str).agg(" × ".join, axis=1) if by else ""
         out.append(
             pd.DataFrame(

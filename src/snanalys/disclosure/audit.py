@@ -18,6 +18,7 @@ kronor, days, means and counts of 5 or more with true value v pass if it reaches
 
 from __future__ import annotations
 
+import logging
 import math
 from collections import defaultdict
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ import numpy as np
 from scipy.optimize import linprog
 
 from snanalys.disclosure.linked import AMOUNT, COUNT, MEAN, TABLE, LinkedTable
+
+_log = logging.getLogger(__name__)
 
 MIN_COUNT = 5
 LOW_SHARE, HIGH_SHARE = 0.75, 1.25
@@ -41,23 +44,44 @@ class Quantity:
     terms: tuple[tuple[int, float], ...] = ()
     ratio: tuple[int, int, float] | None = None  # (numerator, denominator, scale)
     why: str = ""
+    floor: int = 1  # a sum of k cells shown as X is known to be at least k: the rule's lower side
 
 
 @dataclass(frozen=True)
 class Finding:
+    """A protected quantity and the range a reader can pin it to. ``earlier``: the range the
+    reports already out allowed, where they had already given the quantity away (it then
+    passes if this report narrows it no further: "röjd i en tidigare rapport")."""
+
     quantity: Quantity
     low: float
     high: float
+    earlier: tuple[float, float] | None = None
 
     @property
     def passed(self) -> bool:
-        return passes(self.quantity.kind, self.quantity.true, self.low, self.high)
+        if passes(self.quantity.kind, self.quantity.true, self.low, self.high, self.quantity.floor):
+            return True
+        return self.earlier is not None and not narrowed(self.earlier, (self.low, self.high))
 
 
-def passes(kind: str, true: float, low: float, high: float) -> bool:
-    """The rule, for a count (whole numbers: the range is rounded inwards) or an amount."""
+def narrowed(before: tuple[float, float], now: tuple[float, float]) -> bool:
+    """Whether ``now`` is a strictly narrower range than ``before``."""
+    tol = 1e-6 * max(1.0, *(abs(x) for x in (*before, *now) if math.isfinite(x)))
+    return now[0] > before[0] + tol or now[1] < before[1] - tol
+
+
+def passes(kind: str, true: float, low: float, high: float, floor: int = 1) -> bool:
+    """The rule, for a count (whole numbers: the range is rounded inwards) or an amount.
+
+    ``floor``: what every reader knows of a count whatever is hidden — an X is not a zero,
+    so a count that is the sum of k cells shown as X is at least k (SJUKSKRIVEN with an X for
+    women and one for men is at least 2); the lower side then asks for k instead of 1."""
     if kind == COUNT and 0 < true < MIN_COUNT:
-        return (low <= 1 or math.ceil(low - 1e-6) <= 1) and (high == math.inf or math.floor(high + 1e-6) >= MIN_COUNT)
+        least = max(1, floor)
+        return (low <= least or math.ceil(low - 1e-6) <= least) and (
+            high == math.inf or math.floor(high + 1e-6) >= MIN_COUNT
+        )
     if true < 0:  # a cost kept negative, as in the committee's tables: the same rule mirrored
         true, low, high = -true, -high, -low
     if true == 0:
@@ -259,6 +283,9 @@ def _min_max(c, a_ub, b_ub, a_eq, b_eq, lo, hi, name: str) -> tuple[float, float
         )
         if res.status == 3:  # unbounded
             out.append(-np.inf if sign > 0 else np.inf)
+        elif res.status == 2:  # the shown numbers contradict the relations: no reader can use them
+            _log.warning("the cells tied to %s contradict their declared relations: not audited", name)
+            return -np.inf, np.inf
         elif res.status != 0:
             raise RuntimeError(f"the audit's linear program for {name} failed: {res.message}")
         else:
@@ -284,6 +311,13 @@ def quantities(
     value = table.value
     out: list[Quantity] = []
     ratio_of = {tie.ratio: tie for tie in table.ratios}
+    floor: dict[int, int] = {}  # a hidden total of k hidden non-zero parts is at least k
+    for row in table.linear:
+        if row.equal and row.rhs == 0 and row.why and not row.why.startswith(("partition", "summa av")):
+            totals = [v for v, c in row.terms if c < 0]
+            parts = [v for v, c in row.terms if c > 0]
+            if len(totals) == 1 and len(parts) >= 2 and all(unknown[p] and value[p] > 0 for p in parts):
+                floor[totals[0]] = max(floor.get(totals[0], 1), len(parts))
     for var in np.flatnonzero(unknown[: len(cells)]):
         v, kind = value[var], kinds[var]
         if np.isnan(v) or v == 0 or kind not in (COUNT, AMOUNT, MEAN, TABLE):
@@ -297,7 +331,16 @@ def quantities(
                 continue
             out.append(Quantity(ids[var], AMOUNT, v, ratio=(tie.numerator, tie.denominator, tie.scale), why="X"))
         else:
-            out.append(Quantity(ids[var], COUNT if kind == COUNT else AMOUNT, v, terms=((int(var), 1.0),), why="X"))
+            out.append(
+                Quantity(
+                    ids[var],
+                    COUNT if kind == COUNT else AMOUNT,
+                    v,
+                    terms=((int(var), 1.0),),
+                    why="X",
+                    floor=floor.get(int(var), 1),
+                )
+            )
     for var, name in table.aux.items():
         v = value[var]
         if table.aux_kind[var] == COUNT and 0 < v < MIN_COUNT:
@@ -323,6 +366,7 @@ def quantities(
                     v,
                     terms=tuple((p, 1.0) for p in hidden),
                     why="rest",
+                    floor=sum(1 for p in hidden if value[p] > 0),
                 )
             )
     return out

@@ -31,23 +31,31 @@ ROUND_TO = 10
 MAX_STEPS = 5000
 
 
-class ProtectionError(RuntimeError):
-    """No choice of hidden cells passes the audit (e.g. an earlier report gave a count away)."""
-
-
 @dataclass
 class Protection:
     """The cells a report hides (``hidden``: id → "primary"/"secondary"/"derived") and rounds
     (``rounded``: id → the rounded value), with the audit of the result."""
 
-    table: LinkedTable
+    table: LinkedTable | None  # None: a kept choice read back (snanalys.disclosure.report)
     hidden: dict[str, str]
     rounded: dict[str, float]
     findings: list[Finding] = field(default_factory=list)
     seconds: float = 0.0
 
+    @property
+    def unresolved(self) -> list[Finding]:
+        """Protected quantities that still break the rule (nothing left to hide could help)."""
+        return [f for f in self.findings if not f.passed]
+
     def is_hidden(self, cell_id: str) -> bool:
         return cell_id in self.hidden
+
+    def hides(self, measure: str, period, by: str = "", key: str = "") -> bool:
+        """Whether the cell of ``measure`` over ``period`` (split ``by``, value ``key``) is not to be
+        printed as it is: hidden, or rounded (the pages do not print "ca 800" yet, so a rounded
+        cell is shown as X — less than the audit allows, never more)."""
+        cell_id = f"{measure}|{period.start}|{period.end}|{by}|{key}"
+        return cell_id in self.hidden or cell_id in self.rounded
 
     @property
     def share_hidden(self) -> float:
@@ -67,10 +75,11 @@ class Protection:
                     "min": f.low,
                     "max": f.high,
                     "passed": f.passed,
+                    "given_away_before": f.earlier is not None,
                 }
                 for f in self.findings
             ],
-            columns=["quantity", "why", "true_value", "min", "max", "passed"],
+            columns=["quantity", "why", "true_value", "min", "max", "passed", "given_away_before"],
         )
 
 
@@ -136,6 +145,8 @@ class _State:
         self._neighbours, self._twins = self._links()
         self._periods = list(zip(table.cells["start"], table.cells["end"]))
         self._ranges: dict[tuple, tuple[float, float]] = {}
+        self._earlier: dict[str, tuple[float, float] | None] = {}
+        self._prior: Knowledge | None = None
 
     def _links(self) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
         out: dict[int, set[int]] = {}
@@ -184,6 +195,36 @@ class _State:
             self._ranges[key] = know.range_of(q)
         return self._ranges[key]
 
+    def earlier(self, q: Quantity) -> tuple[float, float] | None:
+        """The range the reports already out (the frozen cells alone) allow, if that already
+        breaks the rule; else None."""
+        if not self.frozen.any():
+            return None
+        if q.name not in self._earlier:
+            if self._prior is None:
+                unknown = ~self.frozen.copy()
+                self._prior = Knowledge(self.table, unknown)
+            low, high = self._prior.range_of(q)
+            self._earlier[q.name] = None if passes(q.kind, q.true, low, high, q.floor) else (low, high)
+        return self._earlier[q.name]
+
+    def finding(self, know: Knowledge, q: Quantity) -> Finding:
+        low, high = self.range_of(know, q)
+        if passes(q.kind, q.true, low, high, q.floor):
+            return Finding(q, low, high)
+        return Finding(q, low, high, self.earlier(q))
+
+    def wider(self, know: Knowledge, q: Quantity, year: int) -> list[int]:
+        """Shown cells two relations away from the quantity's unknowns, the cheapest first."""
+        seeds = [v for v, _ in q.terms] + ([q.ratio[0], q.ratio[1]] if q.ratio else [])
+        members, _ = know.group([v for v in seeds if know.unknown[v]] or seeds)
+        near: set[int] = set()
+        for v in {*members, *seeds}:
+            for w in self._neighbours.get(v, ()):
+                near |= self._neighbours.get(w, set())
+        pool = [v for v in near if self.mutable[v] and not self.unknown[v]]
+        return sorted(pool, key=lambda v: _cost(self.table, v, year))
+
     def candidates(self, know: Knowledge, q: Quantity, year: int) -> list[int]:
         """Shown cells tied to the quantity's unknowns: same period first, then the cheapest."""
         seeds = [v for v, _ in q.terms] + ([q.ratio[0], q.ratio[1]] if q.ratio else [])
@@ -218,10 +259,10 @@ def choose(
     while True:
         know = state.knowledge()
         failing = [
-            (q, lo, hi)
+            (f.quantity, f.low, f.high)
             for q in quantities(table, know.unknown, base, primary)
-            for lo, hi in [state.range_of(know, q)]
-            if not passes(q.kind, q.true, lo, hi)
+            for f in [state.finding(know, q)]
+            if not f.passed
         ]
         _log.debug("round: %d failing, %d hidden, %.1f s", len(failing), len(state.hidden), time.perf_counter() - t0)
         if not failing:
@@ -244,11 +285,18 @@ def choose(
                 state.hide(chosen, "secondary")
                 touched |= members | {chosen}
                 changed = True
+        if not changed:  # nothing tied directly is left: one step further out (two relations away)
+            for q, _lo, _hi in failing:
+                pool = state.wider(know, q, year)
+                if pool:
+                    state.hide(pool[0], "secondary")
+                    changed = True
         if not changed or steps > MAX_STEPS:
             names = "; ".join(q.name for q, _, _ in failing[:5])
-            raise ProtectionError(f"{len(failing)} protected quantities cannot be protected by hiding more: {names}")
+            _log.warning("%d protected quantities could not be protected by hiding more: %s", len(failing), names)
+            break
     know = state.knowledge()
-    findings = [Finding(q, *state.range_of(know, q)) for q in quantities(table, know.unknown, base, primary)]
+    findings = [state.finding(know, q) for q in quantities(table, know.unknown, base, primary)]
     ids = table.cells["id"].to_numpy()
     return Protection(
         table,
@@ -272,7 +320,7 @@ def _best(state: _State, q: Quantity, pool: list[int], now: tuple[float, float])
             state.unknown[twin] = True
         lo, hi = state.knowledge().range_of(q)
         state.unknown = saved
-        if passes(q.kind, q.true, lo, hi):
+        if Finding(q, lo, hi, state.earlier(q)).passed:
             return var
         w = min(hi, 1e18) - max(lo, -1e18)
         if w > width + 1e-9:
@@ -290,7 +338,7 @@ def _try_rounding(state: _State, q: Quantity, know: Knowledge) -> bool:
             r = round(state.table.value[later] / ROUND_TO) * ROUND_TO
             state.rounded[later] = (r - ROUND_TO / 2, r + ROUND_TO / 2)
             trial = state.knowledge()
-            if passes(q.kind, q.true, *trial.range_of(q)):
+            if passes(q.kind, q.true, *trial.range_of(q), q.floor):
                 return True
             del state.rounded[later]
             return False

@@ -16,8 +16,9 @@ import pandas as pd
 
 from snanalys.commentary import commentary_html
 from snanalys.data import MunicipalityData, load_municipality
+from snanalys.disclosure.protect import Protection
+from snanalys.disclosure.report import public_key_figures, report_protection
 from snanalys.periods import Period, PeriodError, require_covered, validate_tertial, year_to_date
-from snanalys.suppression import suppress_key_figures
 from snanalys.trends import same_period_key_figures
 
 
@@ -50,9 +51,18 @@ class PageContext:
         return same_period_key_figures(self.data, self.year, self.tertial)
 
     @cached_property
+    def protection(self) -> Protection:
+        """What the whole report hides, chosen over all its tables at once (docs/disclosure.md)."""
+        return report_protection(self.data, self.year, self.tertial)
+
+    @cached_property
     def public_key_figures_by_year(self) -> pd.DataFrame:
-        """The same, with small counts suppressed year by year: what the board may see."""
-        frames = [suppress_key_figures(group) for _, group in self.key_figures_by_year.groupby("year", sort=True)]
+        """The same, with small counts suppressed year by year and every figure the report's
+        protection hides: what the board may see."""
+        frames = [
+            public_key_figures(group, self.protection, year_to_date(int(year), self.tertial))
+            for year, group in self.key_figures_by_year.groupby("year", sort=True)
+        ]
         return pd.concat(frames, ignore_index=True)
 
     @cached_property

@@ -6,6 +6,7 @@ import html
 
 import pandas as pd
 
+from snanalys.disclosure.protect import MIN_SPREAD
 from snanalys.measures.scopes import SCOPES
 from snanalys.measures.tables import cells
 from snanalys.pages import PageContext
@@ -54,10 +55,13 @@ def overview_section(ctx: PageContext) -> str:
     return section("Kronor per vårddygn", body, "oversikt")
 
 
+MEASURES_BY_FORM = ("care_days", "care_cost_tkr", "kr_per_care_day")
+
+
 def by_form_section(ctx: PageContext) -> str:
     """Care days, cost and kr per care day for each target group, form and provider type."""
     by = ["target_group", "form", "provider_type"]
-    long = cells(ctx.data, ctx.period, ["care_days", "care_cost_tkr", "kr_per_care_day"], by=by)
+    long = cells(ctx.data, ctx.period, list(MEASURES_BY_FORM), by=by)
     table = long.pivot(index=by, columns="measure", values="value").reset_index()
     persons = long.loc[long["measure"] == "care_cost_tkr", [*by, "base"]].rename(columns={"base": "persons"})
     table = table.merge(persons, on=by)
@@ -75,6 +79,11 @@ def by_form_section(ctx: PageContext) -> str:
         persons.loc["Totalt"] = persons["persons"].sum()
         flags = flag_counts(persons, col_total="Totalt").flags["persons"].drop("Totalt")
         hidden.loc[group.index] = flags.ne("").to_numpy()
+    # and every row the report's protection hides (chosen over all tables at once)
+    for i, r in zip(table.index, table.itertuples(index=False)):
+        key = f"{r.target_group} × {r.form} × {r.provider_type}"
+        if any(ctx.protection.hides(m, ctx.period, " × ".join(by), key) for m in MEASURES_BY_FORM):
+            hidden.loc[i] = True
     any_hidden = bool(hidden.any())
     rows = {}
     for r, is_hidden in zip(table.itertuples(index=False), hidden):
@@ -97,8 +106,12 @@ def by_form_section(ctx: PageContext) -> str:
     )
 
 
+_IN_WORDS_SV = {5: "fem", 10: "tio", 15: "femton", 20: "tjugo"}
+
+
 def spread_section(ctx: PageContext) -> str:
-    """The spread of prices between placements: percentiles over at least 5 placements, never min/max."""
+    """The spread of prices between placements: percentiles over at least ten placements (fewer
+    pin single prices: the protection hides them), never min/max."""
     rows = {}
     for scope in ("children_external", "adults_external_institutions"):
         spread = cells(
@@ -110,6 +123,11 @@ def spread_section(ctx: PageContext) -> str:
         label = SCOPES[scope].description_sv
         if n < MIN_COUNT:
             rows[label] = {"Antal placeringar": f"färre än {MIN_COUNT}", "P10": "–", "Median": "–", "P90": "–"}
+        elif any(ctx.protection.hides(f"kr_per_care_day_{scope}_{q}", ctx.period) for q in PERCENTILES):
+            rows[label] = {
+                "Antal placeringar": format_number(n, "placeringar"),
+                **{name: "–" for name in PERCENTILES.values()},
+            }
         else:
             rows[label] = {
                 "Antal placeringar": format_number(n, "placeringar"),
@@ -119,7 +137,7 @@ def spread_section(ctx: PageContext) -> str:
                 },
             }
     note = (
-        "Spridningen visas som percentiler över minst fem placeringar: P10 = tio procent av placeringarna "
+        f"Spridningen visas som percentiler över minst {_IN_WORDS_SV[MIN_SPREAD]} placeringar: P10 = tio procent av placeringarna "
         "kostade mindre per dygn, P90 = tio procent kostade mer. Lägsta och högsta pris visas inte, eftersom de "
         "avser en enskild persons placering."
     )

@@ -10,10 +10,11 @@ from snanalys import charts
 from snanalys.measures.engine import change_on_last_year
 from snanalys.narrative import compare_sentence, period_phrase
 from snanalys.pages import PageContext
-from snanalys.periods import TERTIAL_LAST_MONTH
+from snanalys.periods import TERTIAL_LAST_MONTH, Period, year_to_date
 from snanalys.presentation import format_decimal_sv, format_number
-from snanalys.suppression import FOOTNOTE_SV
+from snanalys.suppression import FOOTNOTE_SV, FlaggedTable
 from snanalys.tables import html_table
+from snanalys.trends import comparison_years
 
 
 def period_text(ctx: PageContext, year: int | None = None) -> str:
@@ -36,6 +37,41 @@ def page_heading(ctx: PageContext, title: str) -> str:
 
 def section(title: str, body: str, anchor: str) -> str:
     return f"<section aria-labelledby='{anchor}'><h2 id='{anchor}'>{html.escape(title)}</h2>{body}</section>"
+
+
+def protected(ctx: PageContext, flagged: FlaggedTable, cells_of) -> FlaggedTable:
+    """``flagged`` with every cell the report's protection hides flagged too.
+
+    ``cells_of(row, column)`` names the report cells a table cell prints, as
+    ``(measure, period, by, key)``; the table cell is hidden if the protection hides any of
+    them. Hiding more than the table alone would can only widen what a reader can work out."""
+    flags = flagged.flags.copy()
+    for i, row in enumerate(flags.index):
+        for j, column in enumerate(flags.columns):
+            if flags.iat[i, j] == "" and any(ctx.protection.hides(*c) for c in cells_of(row, column)):
+                flags.iat[i, j] = "secondary"
+    return FlaggedTable(flagged.values, flags)
+
+
+def years_by_label(ctx: PageContext) -> dict[str, Period]:
+    """Row label of a five-year table → the same period of that year."""
+    return {year_label(ctx, y): year_to_date(y, ctx.tertial) for y in comparison_years(ctx.data, ctx.year)}
+
+
+def five_year_cells(ctx: PageContext, measure: str, by: str, keys: dict[str, str]):
+    """``cells_of`` for a table of the same period each year (rows) by ``by`` (columns labelled
+    by ``keys``: label → key; "Totalt" the measure's total)."""
+    periods = years_by_label(ctx)
+
+    def cells_of(row: str, column: str):
+        period = periods.get(row)
+        if period is None:
+            return []
+        if column == "Totalt":
+            return [(measure, period, "", "")]
+        return [(measure, period, by, keys[column])] if column in keys else []
+
+    return cells_of
 
 
 def _row(ctx: PageContext, measure: str, year: int) -> pd.Series | None:

@@ -11,9 +11,11 @@ from snanalys.measures.tables import cells, value
 from snanalys.narrative import MONTHS_SV
 from snanalys.pages import PageContext
 from snanalys.pages.common import (
+    five_year_cells,
     key_figure_sentence,
     key_figures_over_years,
     period_text,
+    protected,
     section,
     trend_chart,
     year_label,
@@ -147,14 +149,23 @@ def by_sex_section(ctx: PageContext) -> str:
             "Män": int(by_sex.get("M", 0)),
             "Totalt": int(by_sex["totalt"]),
         }
+    sexes = {"Kvinnor": "K", "Män": "M", "Uppgift saknas": "okänt"}
     households_table = flagged_html(
-        flag_counts(pd.DataFrame.from_dict(households, orient="index"), row_total="Totalt"),
+        protected(
+            ctx,
+            flag_counts(pd.DataFrame.from_dict(households, orient="index"), row_total="Totalt"),
+            five_year_cells(ctx, "eb_households", "applicant_sex", sexes),
+        ),
         caption="Hushåll efter den sökandes juridiska kön",
         row_header="Period",
         unit="hushåll",
     )
     adults_table = flagged_html(
-        flag_counts(pd.DataFrame.from_dict(adults, orient="index"), row_total="Totalt"),
+        protected(
+            ctx,
+            flag_counts(pd.DataFrame.from_dict(adults, orient="index"), row_total="Totalt"),
+            five_year_cells(ctx, "eb_adults", "sex", sexes),
+        ),
         caption="Vuxna biståndsmottagare efter juridiskt kön",
         row_header="Period",
         unit="personer",
@@ -164,10 +175,18 @@ def by_sex_section(ctx: PageContext) -> str:
     reasons = by_reason_and_sex.pivot(index="reason", columns="sex", values="value")
     reasons = reasons.reindex(index=list(codes.REASONS), columns=list(codes.LEGAL_SEXES)).fillna(0).astype(int)
     reasons["totalt"] = totals.reindex(reasons.index).fillna(0).astype(int)
+    reason_of = {REASON_LABELS_SV[r]: r for r in reasons.index}
     reasons.index = [REASON_LABELS_SV[r] for r in reasons.index]
     reasons.columns = ["Kvinnor", "Män", "Totalt"]
+
+    def reason_cells(row: str, column: str):
+        reason = reason_of[row]
+        if column == "Totalt":
+            return [("eb_adults_by_reason", ctx.period, "reason", reason)]
+        return [("eb_adults_by_reason", ctx.period, "reason × sex", f"{reason} × {sexes[column]}")]
+
     reasons_table = flagged_html(
-        flag_counts(reasons, row_total="Totalt"),
+        protected(ctx, flag_counts(reasons, row_total="Totalt"), reason_cells),
         caption=f"Vuxna efter försörjningshinder och juridiskt kön, {period_text(ctx)}",
         row_header="Försörjningshinder",
         unit="personer",

@@ -10,9 +10,11 @@ from snanalys import codes
 from snanalys.measures.tables import cells, value
 from snanalys.pages import PageContext
 from snanalys.pages.common import (
+    five_year_cells,
     key_figure_sentence,
     key_figures_over_years,
     period_text,
+    protected,
     section,
     trend_chart,
     year_label,
@@ -84,18 +86,41 @@ def _with_sum(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(Totalt=frame.sum(axis=1))
 
 
+def _keys(labels: dict[str, str]) -> dict[str, str]:
+    return {label: key for key, label in labels.items()}
+
+
+def _persons_and_days(ctx, persons: pd.DataFrame, persons_measure: str, days_measure: str, by: str, labels):
+    """Persons flagged table by table and by the report's protection of them or their care days
+    (the days table is shown with the same flags)."""
+    keys = _keys(labels)
+    persons_cells = five_year_cells(ctx, persons_measure, by, keys)
+    days_cells = five_year_cells(ctx, days_measure, by, keys)
+    return protected(
+        ctx,
+        flag_counts(persons, row_total="Totalt"),
+        lambda row, column: [*persons_cells(row, column), *days_cells(row, column)],
+    )
+
+
 def children_section(ctx: PageContext) -> str:
     """Children and young people: persons placed by sex, care days by form."""
     persons = _by_group(ctx, "children_placed", "sex", SEX_LABELS_SV)
     persons_table = flagged_html(
-        flag_counts(persons, row_total="Totalt"),
+        protected(
+            ctx,
+            flag_counts(persons, row_total="Totalt"),
+            five_year_cells(ctx, "children_placed", "sex", _keys(SEX_LABELS_SV)),
+        ),
         caption="Placerade barn och unga efter juridiskt kön (personer med minst ett vårddygn)",
         row_header="Period",
         unit="personer",
     )
     days = _by_group(ctx, "care_days_children", "form", FORM_LABELS_SV)
     days_by_persons = _with_sum(_by_group(ctx, "children_placed", "form", FORM_LABELS_SV, total=False))
-    flagged_days = flag_counts(days_by_persons, row_total="Totalt")
+    flagged_days = _persons_and_days(
+        ctx, days_by_persons, "children_placed", "care_days_children", "form", FORM_LABELS_SV
+    )
     # care days of a form with 1–4 children would describe those children: hide them with the persons
     days_flagged = flagged_days.with_values(days)
     days_table = flagged_html(
@@ -110,7 +135,9 @@ def children_section(ctx: PageContext) -> str:
 def adults_section(ctx: PageContext) -> str:
     persons = _by_group(ctx, "adults_placed_external", "sex", SEX_LABELS_SV)
     days = _by_group(ctx, "care_days_adults_external", "sex", SEX_LABELS_SV)
-    flagged = flag_counts(persons, row_total="Totalt")
+    flagged = _persons_and_days(
+        ctx, persons, "adults_placed_external", "care_days_adults_external", "sex", SEX_LABELS_SV
+    )
     body = flagged_html(
         flagged,
         caption="Vuxna i externa placeringar (HVB, SiS, familjehem) efter juridiskt kön",

@@ -36,6 +36,7 @@ import nbformat
 from snanalys import __version__
 from snanalys.commentary import check_commentary, commentary_path
 from snanalys.data import load_municipality
+from snanalys.disclosure.report import report_protection
 from snanalys.periods import latest_closed_tertial, require_covered, year_to_date
 from snanalys.reporting import export
 from snanalys.reporting.errors import ReportError
@@ -404,6 +405,8 @@ def _build_report(
     period = year_to_date(year, tertial)
     through = data.extract.covered_through if as_of is None else min(data.extract.covered_through, as_of)
     require_covered(period, data.extract.data_from, through)
+    protection = report_protection(data, year, tertial, full=True)  # once, before the pages, which read it
+    check_commentary(commentary_path(commentary_dir, year, tertial), _hidden_values(protection))
     label = period_label(year, tertial)
     pages = discover_pages(notebooks_dir)
 
@@ -471,6 +474,7 @@ def _build_report(
             public_dir=public_dir,
         )
         (internal_dir / "datakvalitet.html").write_text(quality_page(extract), encoding="utf-8")
+        protection.audit_frame().to_csv(internal_dir / "rojandekontroll.csv", index=False)  # internal only
         publish(reports_dir, label, public_dir, internal_dir)
     except BaseException as exc:
         failed = reports_dir / "_internal" / f"{label}-failed"
@@ -500,3 +504,9 @@ def _build_report(
         round(time.perf_counter() - started, 2),
         durations,
     )
+
+
+def _hidden_values(protection) -> dict[str, float]:
+    """The true values of the cells the report hides: the commentary must not print them."""
+    value = dict(zip(protection.table.cells["id"], protection.table.cells["value"]))
+    return {cell: value[cell] for cell in protection.hidden if cell in value}

@@ -99,13 +99,13 @@ def key_figures_xlsx(
 def write_key_figure_tables(data, year: int, tertial: int, public_dir: Path, internal_dir: Path) -> None:
     """The report's tables: ``nyckeltal.csv`` and ``nyckeltal.xlsx`` (suppressed) in ``public_dir``,
     ``nyckeltal_unsuppressed.csv`` in ``internal_dir``."""
+    from snanalys.disclosure.report import public_key_figures, report_protection
     from snanalys.key_figures import key_figures
     from snanalys.periods import year_to_date
-    from snanalys.suppression import suppress_key_figures
 
     period = year_to_date(year, tertial)
     table = key_figures(data, period)
-    public = suppress_key_figures(table)
+    public = public_key_figures(table, report_protection(data, year, tertial), period)
     synthetic = data.extract.synthetic
     (public_dir / "nyckeltal.csv").write_text(
         key_figures_csv(public, synthetic=synthetic, period_label=period.label, preliminary=False), encoding="utf-8"
