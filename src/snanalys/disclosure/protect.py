@@ -14,6 +14,7 @@ they were: the audit takes them as known.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -46,9 +47,6 @@ class Protection:
     def unresolved(self) -> list[Finding]:
         """Protected quantities that still break the rule (nothing left to hide could help)."""
         return [f for f in self.findings if not f.passed]
-
-    def is_hidden(self, cell_id: str) -> bool:
-        return cell_id in self.hidden
 
     def hides(self, measure: str, period, by: str = "", key: str = "") -> bool:
         """Whether the cell of ``measure`` over ``period`` (split ``by``, value ``key``) is not to be
@@ -244,8 +242,6 @@ def choose(
 
     Complementary cells are chosen one failing quantity at a time: of the few cheapest cells
     tied to it, the first that makes it pass, else the one that widens its range most."""
-    import time
-
     t0 = time.perf_counter()
     base = individuals_of(table)
     frozen = np.zeros(table.n, dtype=bool) if frozen is None else frozen

@@ -69,11 +69,13 @@ def report_protection(data: MunicipalityData, year: int, tertial: int, *, full: 
     if kept is not None:
         return kept
     earlier: list[Protection] = []
-    for t in range(1, tertial + 1):
-        cells = published_cells(report_cells(data, year, t), year, t)
-        earlier.append(protect_report(cells, year, t, earlier))
+    for t in range(1, tertial + 1):  # each earlier report once per process, in full
+        before = key[:3] + (t,)
+        if before not in _MEMORY:
+            cells = published_cells(report_cells(data, year, t), year, t)
+            _MEMORY[before] = protect_report(cells, year, t, earlier)
+        earlier.append(_MEMORY[before])
     protection = earlier[-1]
-    _MEMORY[key] = protection
     try:
         _store(path, protection)
     except OSError:  # a read-only data folder: computed again next time
