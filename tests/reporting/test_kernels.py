@@ -49,6 +49,17 @@ def test_notebooks_share_a_warm_kernel_but_not_its_variables(tmp_path):
     )  # the first notebook's variables and the reset's are gone; parameters injected
 
 
+def test_an_executed_notebook_names_its_source_and_has_the_same_cell_ids_in_every_run(tmp_path):
+    first = _notebook(tmp_path, "00_a", "x = 1")
+    second = _notebook(tmp_path, "01_b", "y = 2")
+    _run(tmp_path, [first, second], workers=1)  # the second runs in a used kernel: a reset cell first
+    for path, reset in ((first, []), (second, ["snanalys-reset"])):
+        executed = nbformat.read(path.with_suffix(".out.ipynb"), as_version=4)
+        assert executed.metadata.papermill.input_path == str(path)  # not a copy of the notebook
+        parameters, *rest = [c.id for c in nbformat.read(path, as_version=4).cells]
+        assert [c.id for c in executed.cells] == [*reset, parameters, "injected-parameters", *rest]
+
+
 def test_kernels_start_in_the_notebooks_folder_and_the_runner_keeps_its_own(tmp_path):
     here = os.getcwd()
     nb = _notebook(tmp_path, "00_cwd", "import os\nprint(os.getcwd())")
@@ -180,3 +191,4 @@ def test_a_failing_cell_is_named_as_committed_when_the_kernel_was_used(sample_da
         )
     executed = nbformat.read(tmp_path / "r" / "_internal" / "2025-T3-failed" / "01_sida.ipynb", as_version=4)
     assert any("snanalys-reset" in c.metadata.get("tags", []) for c in executed.cells)  # ran in the used kernel
+    assert executed.metadata.papermill.input_path == str(notebooks / "01_sida.ipynb")  # set right on failure too

@@ -56,8 +56,39 @@ def with_reset_cell(source: Path) -> nbformat.NotebookNode:
     """The notebook with the reset as its first cell: run in the same request as the
     notebook itself, it costs no extra round trip to the kernel."""
     nb = nbformat.read(source, as_version=4)
-    nb.cells.insert(0, nbformat.v4.new_code_cell(RESET_CODE, metadata={"tags": [RESET_TAG, "remove-cell"]}))
+    cell = nbformat.v4.new_code_cell(RESET_CODE, metadata={"tags": [RESET_TAG, "remove-cell"]})
+    cell.id = RESET_TAG  # not nbformat's random id: the same in every run
+    nb.cells.insert(0, cell)
     return nb
+
+
+def record_source(executed: Path, source: Path, nb: nbformat.NotebookNode | None = None) -> None:
+    """Give the executed notebook the ids and the ``input_path`` of a notebook run from its file.
+
+    Handed a notebook object (the source with the reset cell), papermill records the whole
+    object as ``metadata.papermill.input_path``: a second copy of the notebook inside the
+    executed one. Its injected-parameters cell gets nbformat's random id, which differs
+    from run to run (and can look like a phone number to the privacy scan). Both are put
+    right, in ``nb`` (the executed notebook papermill returned) and in its file; without
+    ``nb`` (papermill failed) the file is read.
+    """
+    executed = Path(executed)
+    if nb is None:
+        if not executed.exists():
+            return
+        nb = nbformat.read(executed, as_version=4)
+    papermill = nb.metadata.get("papermill", {})
+    changed = not isinstance(papermill.get("input_path"), (str, type(None)))
+    if changed:
+        papermill["input_path"] = str(source)
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []) and cell.get("id") != "injected-parameters":
+            cell.id = "injected-parameters"
+            changed = True
+    if changed:
+        tmp = executed.with_name(f".{executed.name}.tmp")
+        nbformat.write(nb, tmp)
+        os.replace(tmp, executed)
 
 
 def default_workers() -> int:
@@ -109,6 +140,15 @@ class _Worker(threading.Thread):
             self._start_kernel()
         source = with_reset_cell(job.source) if self.used else str(job.source)
         self.used = True
+        try:
+            nb = self._papermill(pm, source, job)
+        except BaseException:
+            record_source(job.executed, job.source)
+            raise
+        record_source(job.executed, job.source, nb)
+        return nb
+
+    def _papermill(self, pm, source, job: NotebookJob):
         return pm.execute_notebook(
             source,
             str(job.executed),
