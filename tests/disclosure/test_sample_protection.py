@@ -4,10 +4,12 @@ the seven published rows and the key figures of the report's period stay visible
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
+from snanalys.disclosure.audit import Knowledge
 from snanalys.disclosure.linked import COUNT
-from snanalys.disclosure.protect import protect_report
+from snanalys.disclosure.protect import ROUND_TO, protect_report
 from snanalys.measures.catalog import BY_ID, PUBLISHED_MEASURES
 from snanalys.periods import year_to_date
 from snanalys.report_cells import published_cells, report_cells
@@ -62,3 +64,20 @@ def test_a_number_an_earlier_report_showed_is_shown_again(year_of_reports):
     assert shown_in_t1, "T1 and T2 share cells (earlier years' T1, the tertial alone)"
     assert not shown_in_t1 & set(t2.hidden)
     assert set(t1.hidden) & same <= set(t2.hidden)
+
+
+@pytest.mark.parametrize("tertial", [1, 2, 3])
+def test_each_range_is_what_a_fresh_reader_computes(year_of_reports, tertial):
+    """The choice keeps ranges between rounds; the audit's ranges must be those a reader starting
+    from the final hidden set computes (hiding a ratio or a change drops a tie but leaves the
+    group's unknowns as they were: a range kept by its unknowns alone went stale)."""
+    _, protection = year_of_reports[tertial]
+    table = protection.table
+    unknown = np.zeros(table.n, dtype=bool)
+    unknown[len(table.cells) :] = True
+    unknown[[table.var(c) for c in protection.hidden]] = True
+    rounded = {table.var(c): (v - ROUND_TO / 2, v + ROUND_TO / 2) for c, v in protection.rounded.items()}
+    reader = Knowledge(table, unknown, rounded)
+    for finding in protection.findings:
+        low, high = reader.range_of(finding.quantity)
+        assert np.isclose(low, finding.low) and np.isclose(high, finding.high), finding.quantity.name

@@ -3,6 +3,7 @@ line in run.log, the on-failure command run, nothing published. Commentary image
 before any notebook runs; local images are inlined into the pages and the PDF."""
 
 import base64
+import dataclasses
 import struct
 import zlib
 from pathlib import Path
@@ -161,3 +162,28 @@ def test_the_page_check_refuses_an_image_that_is_not_inlined():
     assert any("not inlined as a data: URI" in p for p in check_page(page, synthetic=False))
     inlined = page.replace("c.png", "data:image/png;base64,AAAA")
     assert check_page(inlined, synthetic=False) == []
+
+
+def test_a_quantity_that_can_be_worked_back_stops_the_run_and_keeps_the_audit(
+    sample_data_dir, tmp_path, capsys, monkeypatch
+):
+    """The run does not publish a report whose audit finds a protected quantity narrowed."""
+    from snanalys.disclosure.audit import Finding, Quantity
+
+    real = run_module.report_protection
+
+    def leaky(data, year, tertial, **kwargs):
+        protection = real(data, year, tertial, **kwargs)
+        quantity = Quantity("eb_households|2025-01-01|2025-12-31|sex|K", "count", 3.0, ((0, 1.0),), why="X")
+        pinned = Finding(quantity, 3.0, 3.0)  # breaks the rule; a copy: the process keeps the real one
+        return dataclasses.replace(protection, findings=[*protection.findings, pinned])
+
+    monkeypatch.setattr(run_module, "report_protection", leaky)
+    code = main(_report(sample_data_dir, tmp_path))
+    err = capsys.readouterr().err
+    assert code == 3
+    assert "disclosure control: 1 protected quantities of 2025-T3 can be worked back" in err
+    assert "eb_households|2025-01-01|2025-12-31|sex|K" in err
+    assert not (tmp_path / "reports" / "2025-T3").exists()  # nothing published
+    audit = (tmp_path / "reports" / "_internal" / "2025-T3-failed" / "rojandekontroll.csv").read_text(encoding="utf-8")
+    assert "eb_households|2025-01-01|2025-12-31|sex|K,X,3.0,3.0,3.0,False,False" in audit

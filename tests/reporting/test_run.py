@@ -206,4 +206,7 @@ def test_the_data_quality_page_is_internal_only(built_reports):
     reports_dir, runs = built_reports
     page = (reports_dir / "_internal" / "2025-T3" / "datakvalitet.html").read_text(encoding="utf-8")
     assert "Rader per tabell" in page and "payments" in page and "uttaget 2026-11-05" in page
+    assert "<h2>Röjandekontroll</h2>" in page and "skyddade storheter" in page
+    assert (reports_dir / "_internal" / "2025-T3" / "rojandekontroll.csv").exists()
+    assert not (runs["2025-T3"] / "rojandekontroll.csv").exists()
     assert not (runs["2025-T3"] / "datakvalitet.html").exists()

@@ -164,3 +164,28 @@ def test_no_suppressed_cell_can_be_recovered_from_its_row_total(tiny):
 def test_every_page_of_the_tiny_report_was_written(tiny):
     _, public = tiny
     assert {p.name for p in public.glob("*.html")} >= {"index.html", "ekonomiskt_bistand.html", "placeringar.html"}
+
+
+@pytest.mark.parametrize("tertial", [1, 2, 3])
+def test_the_audit_of_each_tertial_passes_as_a_fresh_reader_computes_it(tiny, tertial):
+    """2025 T1, T2, T3 in order, each with the earlier ones out: every protected quantity passes,
+    and its range is the one a reader starting from the final hidden cells computes."""
+    from snanalys.data import load_municipality
+    from snanalys.disclosure.audit import Knowledge
+    from snanalys.disclosure.protect import ROUND_TO
+    from snanalys.disclosure.report import report_protection
+
+    data_dir, _ = tiny
+    protection = report_protection(load_municipality(data_dir / "processed", "0999"), 2025, tertial, full=True)
+    table = protection.table
+    assert protection.findings, "the tiny municipality has small groups to protect"
+    assert not protection.unresolved, [f.quantity.name for f in protection.unresolved]
+    unknown = np.zeros(table.n, dtype=bool)
+    unknown[len(table.cells) :] = True
+    unknown[[table.var(c) for c in protection.hidden]] = True
+    reader = Knowledge(
+        table, unknown, {table.var(c): (v - ROUND_TO / 2, v + ROUND_TO / 2) for c, v in protection.rounded.items()}
+    )
+    for finding in protection.findings:
+        low, high = reader.range_of(finding.quantity)
+        assert np.isclose(low, finding.low) and np.isclose(high, finding.high), finding.quantity.name

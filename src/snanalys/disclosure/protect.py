@@ -187,8 +187,11 @@ class _State:
     def range_of(self, know: Knowledge, q: Quantity) -> tuple[float, float]:
         """The quantity's range, computed once per set of unknowns it depends on."""
         seeds = [v for v, _ in q.terms] + ([q.ratio[0], q.ratio[1]] if q.ratio else [])
-        members, _ = know.group([v for v in seeds if know.unknown[v]])
-        key = (q.name, tuple(members), tuple((v, self.rounded[v]) for v in members if v in self.rounded))
+        members, rows = know.group([v for v in seeds if know.unknown[v]])
+        # the rows themselves, not only the unknowns: hiding a ratio or a change removes a row
+        # and leaves the group's members as they were
+        ties = tuple((tuple(know.rows[k][0].items()), know.rows[k][1], know.rows[k][2]) for k in rows)
+        key = (q.name, tuple(members), ties, tuple((v, self.rounded[v]) for v in members if v in self.rounded))
         if key not in self._ranges:
             self._ranges[key] = know.range_of(q)
         return self._ranges[key]

@@ -2,7 +2,9 @@
 
 It shows what the ingest read, set aside and warned about (``extract.json["quality"]``),
 with the data's date range and extract date, so the analyst can judge the report's
-base before it goes to the board.
+base before it goes to the board; and the report's disclosure control (the audit of
+:mod:`snanalys.disclosure`): what is protected, and what an earlier report of the year
+already gave away ("röjd i …").
 """
 
 from __future__ import annotations
@@ -16,7 +18,36 @@ from snanalys.reporting.export import css
 from snanalys.tables import html_table
 
 
-def quality_page(extract) -> str:
+def _audit_section(audit: pd.DataFrame | None, earlier_reports: list[str]) -> str:
+    if audit is None:
+        return ""
+    passed = int(audit["passed"].sum())
+    lead = (
+        f"<p>{format_decimal_sv(len(audit), 0)} skyddade storheter (dolda eller härledbara antal om 1–4 "
+        f"och belopp som vilar på 1–4 individer); {format_decimal_sv(passed, 0)} klarar regeln. "
+        "Hela granskningen med sanna värden och möjliga intervall finns i rojandekontroll.csv "
+        "i samma interna mapp.</p>"
+    )
+    given_away = audit.loc[audit["given_away_before"]]
+    if given_away.empty:
+        return "<h2>Röjandekontroll</h2>" + lead
+    where = " eller ".join(earlier_reports) or "en tidigare rapport"
+    table = pd.DataFrame(
+        {
+            "Storhet": given_away["quantity"].str.strip().to_list(),
+            "Status": [f"röjd i {where}" + ("" if ok else ", smalnad av denna rapport") for ok in given_away["passed"]],
+        }
+    )
+    return (
+        "<h2>Röjandekontroll</h2>"
+        + lead
+        + html_table(table.set_index("Storhet"), caption="Redan röjda av en tidigare rapport", row_header="Storhet")
+    )
+
+
+def quality_page(extract, audit: pd.DataFrame | None = None, *, earlier_reports: list[str] = ()) -> str:
+    """The page; ``audit``: the report's disclosure audit (``Protection.audit_frame``), with
+    ``earlier_reports`` the labels of the year's reports published before it."""
     quality = extract.raw.get("quality", {}) or {}
     read = quality.get("rows_read", {})
     aside = quality.get("rows_set_aside", {})
@@ -55,5 +86,6 @@ def quality_page(extract) -> str:
         )
         + (f"<h2>Varningar</h2><ul>{warnings}</ul>" if warnings else "<h2>Varningar</h2><p>Inga.</p>")
         + (f"<h2>Råfiler</h2><ul>{files}</ul>" if files else "")
+        + _audit_section(audit, list(earlier_reports))
         + "</main></body></html>"
     )

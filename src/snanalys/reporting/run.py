@@ -438,6 +438,9 @@ def _build_report(
     }
     durations: dict[str, float] = {}
     try:
+        audit = protection.audit_frame()
+        audit.to_csv(internal_dir / "rojandekontroll.csv", index=False)  # internal only, kept on failure too
+        _require_protected(protection, label)
         with _layout_process(layout) as layouts, _kernel_pool(pool, notebooks_dir, workers) as kernels:
             book = export.PdfBook(len(page_context["pages"]), title=page_context["report_title"], layout=layouts)
             try:
@@ -473,8 +476,10 @@ def _build_report(
             tertial=tertial,
             public_dir=public_dir,
         )
-        (internal_dir / "datakvalitet.html").write_text(quality_page(extract), encoding="utf-8")
-        protection.audit_frame().to_csv(internal_dir / "rojandekontroll.csv", index=False)  # internal only
+        (internal_dir / "datakvalitet.html").write_text(
+            quality_page(extract, audit, earlier_reports=[period_label(year, t) for t in range(1, tertial)]),
+            encoding="utf-8",
+        )
         publish(reports_dir, label, public_dir, internal_dir)
     except BaseException as exc:
         failed = reports_dir / "_internal" / f"{label}-failed"
@@ -504,6 +509,19 @@ def _build_report(
         round(time.perf_counter() - started, 2),
         durations,
     )
+
+
+def _require_protected(protection, label: str) -> None:
+    """Stop the run if a protected quantity can still be worked back and this report narrowed
+    it (a quantity an earlier report gave away passes unless narrowed further)."""
+    unresolved = protection.unresolved
+    if unresolved:
+        names = "; ".join(f.quantity.name.strip() for f in unresolved[:5])
+        raise ReportError(
+            f"disclosure control: {len(unresolved)} protected quantities of {label} can be worked back from what "
+            f"the report would publish ({names}{' …' if len(unresolved) > 5 else ''}); the audit is in "
+            f"reports/_internal/{label}-failed/rojandekontroll.csv"
+        )
 
 
 def _hidden_values(protection) -> dict[str, float]:
