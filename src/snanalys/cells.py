@@ -10,6 +10,8 @@ code and identifier columns (:func:`is_formula_text`). A value that reads as a n
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 import numbers
 import re
@@ -48,3 +50,24 @@ def safe_cell(value: object) -> object:
     if pd.api.types.is_scalar(value) and pd.isna(value):  # NA, NaT
         return None
     return safe_text(str(value))
+
+
+def format_value(value) -> str:
+    """A figure as the CSV writes it: point decimals, at most two, no thousands separator, empty if missing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{round(float(value), 2):.2f}".rstrip("0").rstrip(".")
+
+
+def safe_csv_writer(out: io.StringIO):
+    """A CSV writer whose every cell goes through :func:`snanalys.cells.safe_cell`
+    (no text a spreadsheet would run as a formula; numbers stay numbers)."""
+    writer = csv.writer(out, lineterminator="\n")
+
+    class Safe:
+        def writerow(self, row) -> None:
+            writer.writerow(["" if (cell := safe_cell(v)) is None else cell for v in row])
+
+    return Safe()

@@ -169,9 +169,9 @@ def _nyckeltal_all(args: argparse.Namespace) -> int:
 
     Internal use only: not suppressed, and it cannot be, one municipality at a time: the
     country's total less the other municipalities would give back a hidden count."""
+    from snanalys.cells import format_value, safe_csv_writer
     from snanalys.data import Extract, municipality_dirs
     from snanalys.measures.tables import key_figures_all
-    from snanalys.reporting.tables_export import format_value, safe_csv_writer
 
     if args.public or args.kommun:
         _err(

@@ -46,7 +46,7 @@ class Period:
         return out
 
     def same_period_last_year(self) -> Period:
-        return Period(_shift_year(self.start, -1), _shift_year(self.end, -1), _shift_label(self.label, -1))
+        return Period(shift_year(self.start, -1), shift_year(self.end, -1), _shift_label(self.label, -1))
 
     def in_year(self, year: int) -> Period:
         """The same period in ``year`` (its start year): one ending on a month's last day ends on
@@ -54,10 +54,10 @@ class Period:
         shift = year - self.start.year
         if not shift:
             return self
-        end = _shift_year(self.end, shift)
+        end = shift_year(self.end, shift)
         if self.end == month_end(self.end):
             end = month_end(end)
-        return Period(_shift_year(self.start, shift), end, _shift_label(self.label, shift))
+        return Period(shift_year(self.start, shift), end, _shift_label(self.label, shift))
 
 
 def add_months(month: dt.date, n: int) -> dt.date:
@@ -70,7 +70,7 @@ def month_end(month: dt.date) -> dt.date:
     return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
-def _shift_year(day: dt.date, years: int) -> dt.date:
+def shift_year(day: dt.date, years: int) -> dt.date:
     year = day.year + years
     last = calendar.monthrange(year, day.month)[1]
     return day.replace(year=year, day=min(day.day, last))

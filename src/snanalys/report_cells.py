@@ -28,7 +28,7 @@ CELL_COLUMNS = ["measure", "period", "by", "key", "value", "unit", "base", "star
 _DERIVED_UNITS = {"procentenheter": "procent"}  # a change in points prints as a share does
 
 
-def _declared_cells(data: MunicipalityData, period: Period) -> list[pd.DataFrame]:
+def declared_cells(data: MunicipalityData, period: Period) -> list[pd.DataFrame]:
     """Every computed measure of ``period``: its total and each split it declares (and reason × sex)."""
     full_year = is_full_year(period)
     measures = [m for m in MEASURES if m.kind != "table" and (full_year or not m.full_year_only)]
@@ -60,8 +60,12 @@ def _declared_cells(data: MunicipalityData, period: Period) -> list[pd.DataFrame
     return out
 
 
-def _changes(totals: pd.DataFrame, year: int) -> pd.DataFrame:
-    """The change on the same period last year (per cent or points) and the difference, per measure."""
+def _changes(totals: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """The change on the same period last year (per cent or points) and the difference, per measure.
+
+    Each change carries the days of ``period`` (``start``, ``end``): the change of T1 and the
+    change of T2 are two numbers, and a later report reads back which it published."""
+    year = period.start.year
     this = totals.loc[totals["period"].str.startswith(str(year))].set_index("measure")["value"]
     last = totals.loc[totals["period"].str.startswith(str(year - 1))].set_index("measure")["value"]
     rows = []
@@ -80,6 +84,8 @@ def _changes(totals: pd.DataFrame, year: int) -> pd.DataFrame:
             "key": "",
             "value": [r[1] for r in rows],
             "unit": [r[2] for r in rows],
+            "start": period.start,
+            "end": period.end,
         }
     )
 
@@ -172,16 +178,16 @@ def report_cells(data: MunicipalityData, year: int, tertial: int) -> pd.DataFram
     years = comparison_years(data, year)
     frames: list[pd.DataFrame] = []
     for y in years:
-        frames += _declared_cells(data, year_to_date(y, tertial))
+        frames += declared_cells(data, year_to_date(y, tertial))
         if y < year or tertial == 3:
-            frames += _declared_cells(data, year_to_date(y, 3))  # full-year tables (long-term, indicators)
+            frames += declared_cells(data, year_to_date(y, 3))  # full-year tables (long-term, indicators)
     for y in (year - 1, year):
         for t in range(1, tertial + 1):
-            frames += _declared_cells(data, tertial_alone(y, t))
+            frames += declared_cells(data, tertial_alone(y, t))
     declared = pd.concat(frames, ignore_index=True)
     totals = declared.loc[declared["by"] == ""].drop_duplicates(["measure", "period"])
     same_period = totals.loc[totals["period"].isin([year_to_date(y, tertial).label for y in years])]
-    frames = [declared, _changes(same_period, year)]
+    frames = [declared, _changes(same_period, year_to_date(year, tertial))]
     months = year_to_date(year, tertial).end.month
     frames += _table_cells(
         source_tables(data, year, tertial, months), str(year), ("committee", "costs", "cumulative", "account_groups")

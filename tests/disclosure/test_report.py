@@ -65,3 +65,41 @@ def test_t2_minus_t1_of_the_public_key_figures_gives_no_small_count(built_report
     for measure in cumulative:
         if t1.get(measure) is not None and t2.get(measure) is not None:
             assert not 1 <= t2[measure] - t1[measure] <= 4, measure
+
+
+def _published(folder):
+    from snanalys.disclosure.published import FILE_NAME, read_published_file
+
+    return read_published_file(folder / FILE_NAME)
+
+
+def test_a_later_report_never_hides_what_an_earlier_one_showed_or_shows_what_it_hid(built_reports):
+    """Read from the public files alone: T1 → T2 → T3 (and the 2026 report), every number a
+    report printed keeps its mark in every later report that prints it."""
+    runs = built_reports[1]
+    reports = [_published(runs[label]) for label in ("2025-T1", "2025-T2", "2025-T3", "2026-T2")]
+    checked = 0
+    for i, before in enumerate(reports):
+        for later in reports[i + 1 :]:
+            for cell_id, value in before.shown.items():
+                if cell_id in later.shown and later.shown[cell_id] == value:
+                    checked += 1
+                assert not (cell_id in later.hidden and later.shown.get(cell_id) is None and value != ""), (
+                    before.report,
+                    later.report,
+                    cell_id,
+                )
+            assert not (before.hidden & set(later.shown)), (before.report, later.report)
+    assert checked > 500
+
+
+def test_the_run_links_what_earlier_reports_printed_beyond_its_own_tables(sample, built_reports):
+    """The T3 report prints 2025 T1–T3 by sex only for the year; T2's report printed the
+    year-to-date of August by sex: the T3 protection links those numbers too."""
+    from snanalys.disclosure.published import read_published
+
+    protection = report_protection(sample, 2025, 3, published=read_published(built_reports[0]))
+    ids = set(protection.table.cells["id"])
+    t2_by_sex = {c for c in _published(built_reports[1]["2025-T2"]).shown if "|2025-01-01|2025-08-31|sex|" in c}
+    assert t2_by_sex and t2_by_sex <= ids
+    assert not protection.unresolved

@@ -311,13 +311,7 @@ def quantities(
     value = table.value
     out: list[Quantity] = []
     ratio_of = {tie.ratio: tie for tie in table.ratios}
-    floor: dict[int, int] = {}  # a hidden total of k hidden non-zero parts is at least k
-    for row in table.linear:
-        if row.equal and row.rhs == 0 and row.why and not row.why.startswith(("partition", "summa av")):
-            totals = [v for v, c in row.terms if c < 0]
-            parts = [v for v, c in row.terms if c > 0]
-            if len(totals) == 1 and len(parts) >= 2 and all(unknown[p] and value[p] > 0 for p in parts):
-                floor[totals[0]] = max(floor.get(totals[0], 1), len(parts))
+    floor = _floors(table, unknown)
     for var in np.flatnonzero(unknown[: len(cells)]):
         v, kind = value[var], kinds[var]
         if np.isnan(v) or v == 0 or kind not in (COUNT, AMOUNT, MEAN, TABLE):
@@ -370,6 +364,44 @@ def quantities(
                 )
             )
     return out
+
+
+def _floors(table: LinkedTable, unknown: np.ndarray) -> dict[int, int]:
+    """What every reader knows of a hidden count however much is hidden: an X is not a zero, so
+    a total of k hidden non-zero parts is at least k (the sum of its parts' floors), the one
+    non-zero part of a total is the total, and a period's count is at least that of a period
+    within it. The rule's lower side asks for this
+    instead of 1 (zeros are shown; that a category has someone in it is no secret)."""
+    value = table.value
+    floor: dict[int, int] = {}
+    splits, within = [], []
+    for row in table.linear:
+        if not row.why or row.why.startswith(("partition", "summa av")):
+            continue
+        totals = [v for v, c in row.terms if c < 0]
+        parts = [v for v, c in row.terms if c > 0]
+        if len(totals) != 1:
+            continue
+        if row.equal and row.rhs == 0 and parts:
+            splits.append((totals[0], [p for p in parts if value[p] > 0]))
+        elif not row.equal and row.rhs == 0 and len(parts) == 1 and " inom " in row.why:
+            within.append((totals[0], parts[0]))
+    for _ in range(4):  # a finer split's floors reach its totals in a few passes
+        changed = False
+        for total, nonzero in splits:
+            if not unknown[total] or not nonzero or not all(unknown[p] for p in nonzero):
+                continue
+            least = sum(floor.get(p, 1) for p in nonzero)
+            if least > floor.get(total, 1):
+                floor[total], changed = least, True
+            if len(nonzero) == 1 and floor.get(total, 1) > floor.get(nonzero[0], 1):  # the one part is the total
+                floor[nonzero[0]], changed = floor[total], True
+        for whole, part in within:
+            if unknown[whole] and unknown[part] and value[part] > 0 and floor.get(part, 1) > floor.get(whole, 1):
+                floor[whole], changed = floor[part], True
+        if not changed:
+            break
+    return floor
 
 
 def audit(

@@ -7,9 +7,10 @@ here once, from the measure declarations (:mod:`snanalys.measures.catalog`), nev
 for one table:
 
 * **splits**: a measure's total is the sum of its cells by a dimension (and a coarse split the
-  sum of a finer one) when the measure counts rows (``count(*)``, ``sum``); for distinct
-  persons (``count(DISTINCT …)``) each part lies within the total and the total within the
-  sum of the parts;
+  sum of a finer one) when the measure counts rows (``count(*)``, ``sum``), and for distinct
+  persons (``count(DISTINCT …)``) where no one is in two parts (a reader who assumes the parts
+  add up is then right); where someone is, each part lies within the total and the total
+  within the sum of the parts;
 * **the same number twice**: "hushåll där sökande är kvinna" is households split by the
   applicant's sex, key K (a ``where`` that narrows another measure's by one dimension);
 * **partitions** (:data:`~snanalys.measures.catalog.PARTITIONS`): total = parts + remainder ≥ 0;
@@ -40,7 +41,7 @@ import pandas as pd
 
 from snanalys.economy.drivers import AREAS
 from snanalys.measures.catalog import BY_ID, COUNT_UNITS, PARTITIONS, Measure
-from snanalys.periods import add_months, month_end
+from snanalys.periods import add_months, month_end, shift_year
 
 #: The kinds of cells: what rule protects them and which bounds a reader knows.
 COUNT, AMOUNT, MEAN, PERCENTILE, TABLE, DERIVED, CONSTANT = (
@@ -171,23 +172,35 @@ def _day(value) -> dt.date | None:
     return pd.Timestamp(value).date()
 
 
+def _calendar(cells: pd.DataFrame) -> tuple[list, list, list, list]:
+    """Each row's start, end, by and key, a month of any period as that calendar month."""
+    starts = [_day(v) for v in cells["start"]]
+    ends = [_day(v) for v in cells["end"]]
+    by = cells["by"].astype(str).tolist()
+    key = cells["key"].astype(str).tolist()
+    for i in range(len(cells)):
+        if by[i] == "month" and starts[i] is not None:
+            first = add_months(starts[i].replace(day=1), int(float(key[i])))
+            starts[i], ends[i], by[i], key[i] = first, month_end(first), "", ""
+    return starts, ends, by, key
+
+
+def cell_ids(cells: pd.DataFrame) -> list[str]:
+    """Each row's ``id``, the name of the number itself (see :func:`canonical`)."""
+    starts, ends, by, key = _calendar(cells)
+    return [
+        f"{m}|{s}|{e}|{b}|{k}" if s is not None else f"{m}|{p}|{b}|{k}"
+        for m, s, e, b, k, p in zip(cells["measure"], starts, ends, by, key, cells["period"])
+    ]
+
+
 def canonical(cells: pd.DataFrame) -> pd.DataFrame:
     """The cells with an ``id`` naming the number itself: a month of any period is that calendar
     month, and one period is one period whatever its label ("2025-T1" and "2025-T1 (4 mån)")."""
     out = cells.copy()
-    starts = [_day(v) for v in out["start"]]
-    ends = [_day(v) for v in out["end"]]
-    by = out["by"].astype(str).tolist()
-    key = out["key"].astype(str).tolist()
-    for i in range(len(out)):
-        if by[i] == "month" and starts[i] is not None:
-            first = add_months(starts[i].replace(day=1), int(float(key[i])))
-            starts[i], ends[i], by[i], key[i] = first, month_end(first), "", ""
+    starts, ends, by, key = _calendar(out)
     out["start"], out["end"], out["by"], out["key"] = starts, ends, by, key
-    out["id"] = [
-        f"{m}|{s}|{e}|{b}|{k}" if s is not None else f"{m}|{p}|{b}|{k}"
-        for m, s, e, b, k, p in zip(out["measure"], starts, ends, by, key, out["period"])
-    ]
+    out["id"] = cell_ids(cells)
     out["kind"] = [cell_kind(m, u) for m, u in zip(out["measure"], out["unit"])]
     # one id with several values is no single number (a per-month measure's rows without their
     # month): its cells under their own months carry the numbers
@@ -260,12 +273,20 @@ def _splits(b: _Builder, at: dict[tuple, int]) -> None:
                 for ckey, total in coarse_members.items():
                     coarse_of_fine.append((total, parts.get(ckey, []), f"{m} {coarse or 'totalt'} av {by}"))
         for total, parts, why in coarse_of_fine:
-            if kind == "exact":
+            if kind == "exact" or _nobody_twice(b, total, parts):
                 b.add([(total, -1.0), *((p, 1.0) for p in parts)], equal=True, why=why)
             else:  # distinct persons: total ≤ the sum of the parts, each part ≤ the total
                 b.add([(total, 1.0), *((p, -1.0) for p in parts)], equal=False, why="≤ summan: " + why)
                 for p in parts:
                     b.add([(p, 1.0), (total, -1.0)], equal=False, why="del ≤ " + why)
+
+
+def _nobody_twice(b: _Builder, total: int, parts: list[int]) -> bool:
+    """Whether no one is counted in two parts: then the parts add up to the total, and a reader
+    who assumes they do (as anyone reading a table by sex would) is right."""
+    if not b.known(total, *parts):
+        return False
+    return bool(np.isclose(sum(b.value[p] for p in parts), b.value[total]))
 
 
 def _narrowing(parent: Measure, child: Measure) -> tuple[str, str] | None:
@@ -357,16 +378,14 @@ def _time(b: _Builder, at: dict[tuple, int]) -> None:
 
 
 def _changes(b: _Builder, cells: pd.DataFrame, at: dict[tuple, int], year: int, tertial: int) -> None:
-    from snanalys.periods import year_to_date
-
-    this_p, last_p = year_to_date(year, tertial), year_to_date(year - 1, tertial)
     for i, measure_id in enumerate(cells["measure"]):
         match = _CHANGE.match(measure_id)
-        if not match:
+        start, end = cells["start"].iloc[i], cells["end"].iloc[i]
+        if not match or start is None or end is None:
             continue
-        what, m = match.groups()
-        this = at.get((m, this_p.start, this_p.end, "", ""))
-        last = at.get((m, last_p.start, last_p.end, "", ""))
+        what, m = match.groups()  # this period's value against the same days a year before
+        this = at.get((m, start, end, "", ""))
+        last = at.get((m, shift_year(start, -1), shift_year(end, -1), "", ""))
         if this is None or last is None or not b.known(i, this, last):
             continue
         unit = str(cells["unit"].iloc[i])

@@ -15,15 +15,19 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from snanalys.cells import format_value
 from snanalys.disclosure.audit import MIN_COUNT, Finding, Knowledge, Quantity, passes, quantities
 from snanalys.disclosure.linked import AMOUNT, COUNT, DERIVED, MEAN, PERCENTILE, TABLE, LinkedTable, link
+from snanalys.disclosure.published import Published
 from snanalys.economy.drivers import AREAS
 from snanalys.measures.catalog import BY_ID, PUBLISHED_MEASURES
+from snanalys.periods import year_to_date
 
 _log = logging.getLogger(__name__)
 
@@ -47,6 +51,20 @@ class Protection:
     def unresolved(self) -> list[Finding]:
         """Protected quantities that still break the rule (nothing left to hide could help)."""
         return [f for f in self.findings if not f.passed]
+
+    def as_published(self, report: str = "") -> Published:
+        """What this protection's report published, as :func:`.published.read_published_file`
+        reads it back (a rounded cell is printed as X)."""
+        cells = self.table.cells
+        shown, hidden = {}, set()
+        for cell_id, value in zip(cells["id"], cells["value"]):
+            if isinstance(value, float) and np.isnan(value):
+                continue
+            if cell_id in self.hidden or cell_id in self.rounded:
+                hidden.add(cell_id)
+            else:
+                shown[cell_id] = format_value(value)
+        return Published(report, shown, frozenset(hidden))
 
     def hides(self, measure: str, period, by: str = "", key: str = "") -> bool:
         """Whether the cell of ``measure`` over ``period`` (split ``by``, value ``key``) is not to be
@@ -130,7 +148,9 @@ def _cost(table: LinkedTable, var: int, report_year: int) -> tuple:
 
 
 class _State:
-    def __init__(self, table: LinkedTable, base: np.ndarray, frozen: np.ndarray) -> None:
+    def __init__(
+        self, table: LinkedTable, base: np.ndarray, frozen: np.ndarray, keep_shown: np.ndarray | None = None
+    ) -> None:
         self.table, self.base, self.frozen = table, base, frozen
         self.unknown = np.zeros(table.n, dtype=bool)
         self.unknown[len(table.cells) :] = True  # remainders and increments are never published
@@ -141,10 +161,25 @@ class _State:
         self.mutable[: len(kinds)] = np.isin(kinds, [COUNT, AMOUNT, MEAN, TABLE, DERIVED]) & ~frozen[: len(kinds)]
         self.mutable &= ~np.isnan(table.value)
         self._neighbours, self._twins = self._links()
+        self._held = np.zeros(table.n, dtype=bool)
+        if keep_shown is not None:  # hidden to protect another cell only if nothing else can
+            held = keep_shown.copy()
+            for var in np.flatnonzero(keep_shown):
+                held[list(self._twins.get(int(var), ()))] = True  # nor as another cell's twin
+            self._held = held & self.mutable
+            self.mutable &= ~self._held
         self._periods = list(zip(table.cells["start"], table.cells["end"]))
         self._ranges: dict[tuple, tuple[float, float]] = {}
         self._earlier: dict[str, tuple[float, float] | None] = {}
         self._prior: Knowledge | None = None
+
+    def release(self) -> bool:
+        """Let the held headline cells be hidden too; False if none were held."""
+        if not self._held.any():
+            return False
+        self.mutable |= self._held
+        self._held[:] = False
+        return True
 
     def _links(self) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
         out: dict[int, set[int]] = {}
@@ -239,7 +274,12 @@ class _State:
 
 
 def choose(
-    table: LinkedTable, year: int, *, frozen: np.ndarray | None = None, keep_hidden: set[int] | frozenset = frozenset()
+    table: LinkedTable,
+    year: int,
+    *,
+    frozen: np.ndarray | None = None,
+    keep_hidden: set[int] | frozenset = frozenset(),
+    keep_shown: np.ndarray | None = None,
 ) -> Protection:
     """Primary, derived and complementary hiding (and rounding) until every quantity passes.
 
@@ -248,7 +288,7 @@ def choose(
     t0 = time.perf_counter()
     base = individuals_of(table)
     frozen = np.zeros(table.n, dtype=bool) if frozen is None else frozen
-    state = _State(table, base, frozen)
+    state = _State(table, base, frozen, keep_shown)
     primary = {var for var in _primary(table, base) if not frozen[var]}
     for var in primary:
         state.hide(var, "primary")
@@ -284,6 +324,9 @@ def choose(
                 state.hide(chosen, "secondary")
                 touched |= members | {chosen}
                 changed = True
+        if not changed and state.release():  # the headline figures too, before cells further out
+            _log.info("headline figures may be hidden to protect: %s", "; ".join(q.name for q, _, _ in failing[:5]))
+            continue
         if not changed:  # nothing tied directly is left: one step further out (two relations away)
             for q, _lo, _hi in failing:
                 pool = state.wider(know, q, year)
@@ -344,19 +387,43 @@ def _try_rounding(state: _State, q: Quantity, know: Knowledge) -> bool:
     return False
 
 
-def protect_report(cells: pd.DataFrame, year: int, tertial: int, earlier: list[Protection] | tuple = ()) -> Protection:
+def protect_report(
+    cells: pd.DataFrame, year: int, tertial: int, earlier: Sequence[Published | Protection] = ()
+) -> Protection:
     """The protection of one report's cells (:func:`snanalys.report_cells.published_cells`), given
-    the protections of the reports already published: a number they showed is known to every
-    reader and stays as it was; one they hid stays hidden."""
+    what the reports already published showed and hid (read back from their files,
+    :mod:`.published`, or their protections in this process): a number they showed with the
+    value it has now is known to every reader and stays as it is; one they hid stays hidden.
+
+    ``cells`` must hold every cell the earlier reports published that still has a value
+    (:func:`snanalys.disclosure.report.report_protection` adds them), else what those reports
+    showed is not linked to this one."""
+    earlier = [e.as_published() if isinstance(e, Protection) else e for e in earlier]
     table = link(cells, year, tertial)
     frozen = np.zeros(table.n, dtype=bool)
     keep_hidden: set[int] = set()
-    at = dict(zip(table.cells["id"], table.cells["var"]))
-    for before in earlier:
-        shown = before.table.cells.loc[~before.table.cells["id"].isin([*before.hidden, *before.rounded])]
-        for cell_id, value in zip(shown["id"], shown["value"]):
-            var = at.get(cell_id)
-            if var is not None and np.isclose(table.value[var], value, equal_nan=True):
-                frozen[var] = True
-        keep_hidden |= {at[c] for c in before.hidden if c in at}
-    return choose(table, year, frozen=frozen, keep_hidden=keep_hidden - {v for v in keep_hidden if frozen[v]})
+    for cell_id, var, value in zip(table.cells["id"], table.cells["var"], table.value):
+        if np.isnan(value):
+            continue
+        if any(before.showed(cell_id, value) for before in earlier):
+            frozen[var] = True
+        elif any(cell_id in before.hidden for before in earlier):
+            keep_hidden.add(var)
+    return choose(table, year, frozen=frozen, keep_hidden=keep_hidden, keep_shown=headline_cells(table, year, tertial))
+
+
+def headline_cells(table: LinkedTable, year: int, tertial: int) -> np.ndarray:
+    """The key figures and published measures of the report's own period (their totals): hidden
+    for their own sake (a count of 1–4), and to protect another cell only where no other cell
+    can (a tiny municipality) — the board reads them first, and a part is cheaper to hide."""
+    period = year_to_date(year, tertial)
+    headline = {m.id for m in BY_ID.values() if m.key_figure and m.kind != "table"} | set(PUBLISHED_MEASURES)
+    cells = table.cells
+    mask = np.zeros(table.n, dtype=bool)
+    mask[: len(cells)] = (
+        cells["measure"].isin(headline).to_numpy()
+        & (cells["by"] == "").to_numpy()
+        & (cells["start"] == period.start).to_numpy()
+        & (cells["end"] == period.end).to_numpy()
+    )
+    return mask

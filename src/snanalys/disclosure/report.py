@@ -1,9 +1,12 @@
 """The one protection of a report, computed once per run, for every page and export.
 
-The reports of the year before this one (T1 before T2, T1 and T2 before T3) are protected
-first, in order, so that what they showed stays shown and what they hid stays hidden
-(:func:`.protect.protect_report`'s ``earlier``). They are recomputed from the same data, not
-yet read back from their public files (docs/disclosure.md).
+What the reports already published showed stays shown and what they hid stays hidden
+(:func:`.protect.protect_report`'s ``earlier``). The report run reads them back from their
+public files (``tabelldata.csv`` in ``reports/`` and ``reports/archive/``, any year:
+:mod:`.published`) and adds every number they published to this report's linked table, so
+that it is linked to what this report shows even where this report does not print it. An
+analyst's notebook outside a run (no reports at hand) takes the year's earlier reports as
+they would be computed from the same data: T1 before T2, T1 and T2 before T3.
 
 The report run computes it before any page (:func:`report_protection`) and keeps it beside
 the processed data (``<processed>/<kommun>/_disclosure/``, internal, keyed by the processed
@@ -12,17 +15,22 @@ files' names and times), so that each page's kernel reads it instead of choosing
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from snanalys.data import MunicipalityData
+from snanalys.disclosure.linked import cell_ids
 from snanalys.disclosure.protect import Protection, protect_report
-from snanalys.periods import Period
-from snanalys.report_cells import published_cells, report_cells
+from snanalys.disclosure.published import Published
+from snanalys.periods import Period, year_to_date
+from snanalys.report_cells import declared_cells, published_cells, report_cells
 from snanalys.suppression import suppress_key_figures
 
 CACHE_FOLDER = "_disclosure"
@@ -55,14 +63,30 @@ def _store(path, protection: Protection) -> None:
     os.replace(tmp, path)
 
 
-def report_protection(data: MunicipalityData, year: int, tertial: int, *, full: bool = False) -> Protection:
-    """The protection of ``year`` T``tertial``'s report, with the year's earlier reports out.
+def report_protection(
+    data: MunicipalityData,
+    year: int,
+    tertial: int,
+    *,
+    full: bool = False,
+    published: Sequence[Published] | None = None,
+) -> Protection:
+    """The protection of ``year`` T``tertial``'s report, given what is already published.
 
-    Computed in full (with the linked table and the audit) when ``full`` (the run, before its
-    pages) or where this process has not done so and nothing is kept; else the kept choice."""
+    ``published`` (the run: :func:`.published.read_published` of the municipality's reports):
+    computed in full against those reports, kept, and what this process answers from then on.
+    Without it: the kept choice (a page in the run's kernels) or, where nothing is kept or
+    ``full``, computed with the year's earlier reports as the same data gives them."""
     state = _state(data)
     key = (str(data.directory.resolve()), state, year, tertial)
     path = data.directory / CACHE_FOLDER / f"{year}-T{tertial}-{state}.json"
+    if published is not None:
+        universe = report_cells(data, year, tertial)
+        cells = with_published_cells(data, published_cells(universe, year, tertial), universe, published)
+        protection = protect_report(cells, year, tertial, published)
+        _MEMORY[key] = protection
+        _keep(path, protection)
+        return protection
     if key in _MEMORY:
         return _MEMORY[key]
     kept = None if full else _load(path)
@@ -76,11 +100,55 @@ def report_protection(data: MunicipalityData, year: int, tertial: int, *, full: 
             _MEMORY[before] = protect_report(cells, year, t, earlier)
         earlier.append(_MEMORY[before])
     protection = earlier[-1]
+    _keep(path, protection)
+    return protection
+
+
+def _keep(path, protection: Protection) -> None:
     try:
         _store(path, protection)
     except OSError:  # a read-only data folder: computed again next time
         pass
-    return protection
+
+
+def with_published_cells(
+    data: MunicipalityData, cells: pd.DataFrame, universe: pd.DataFrame, published: Sequence[Published]
+) -> pd.DataFrame:
+    """``cells`` and every cell an earlier report published that this one does not print: from
+    ``universe`` (this report's :func:`report_cells`) where it is there, else computed for its
+    own period (the year-to-date of an earlier tertial by its splits)."""
+    wanted = set().union(*(set(p.shown) | set(p.hidden) for p in published)) if published else set()
+    wanted -= set(cell_ids(cells))
+    if not wanted:
+        return cells
+    in_universe = np.isin(cell_ids(universe), list(wanted))
+    extra = [universe.loc[in_universe]]
+    found = set(np.asarray(cell_ids(universe))[in_universe])
+    periods = set()
+    for cell_id in wanted - found:
+        parts = cell_id.split("|")
+        if len(parts) == 5:  # measure|start|end|by|key: a declared measure's period
+            try:
+                periods.add(Period(dt.date.fromisoformat(parts[1]), dt.date.fromisoformat(parts[2])))
+            except ValueError:
+                continue
+    for period in sorted(periods):
+        if period.start < data.extract.data_from or period.end > data.extract.covered_through:
+            continue
+        frames = declared_cells(data, Period(period.start, period.end, _label(period)))
+        for frame in frames:
+            extra.append(frame.loc[np.isin(cell_ids(frame), list(wanted))])
+    extra = [f for f in extra if len(f)]
+    return pd.concat([cells, *extra], ignore_index=True) if extra else cells
+
+
+def _label(period: Period) -> str:
+    """The period's label as the report names it ("2025-T2"), else its days."""
+    for t in (1, 2, 3):
+        ytd = year_to_date(period.start.year, t)
+        if (ytd.start, ytd.end) == (period.start, period.end):
+            return ytd.label
+    return f"{period.start}–{period.end}"
 
 
 def public_key_figures(table: pd.DataFrame, protection: Protection, period: Period) -> pd.DataFrame:

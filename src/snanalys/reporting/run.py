@@ -36,6 +36,8 @@ import nbformat
 from snanalys import __version__
 from snanalys.commentary import check_commentary, commentary_path
 from snanalys.data import load_municipality
+from snanalys.disclosure.published import FILE_NAME as PUBLISHED_FILE
+from snanalys.disclosure.published import PublishedFileError, read_published, write_published
 from snanalys.disclosure.report import report_protection
 from snanalys.periods import latest_closed_tertial, require_covered, year_to_date
 from snanalys.reporting import export
@@ -405,7 +407,12 @@ def _build_report(
     period = year_to_date(year, tertial)
     through = data.extract.covered_through if as_of is None else min(data.extract.covered_through, as_of)
     require_covered(period, data.extract.data_from, through)
-    protection = report_protection(data, year, tertial, full=True)  # once, before the pages, which read it
+    # once, before the pages (which read it), against what the municipality's reports published
+    try:
+        published = read_published(reports_dir)
+    except PublishedFileError as exc:
+        raise ReportError(f"an earlier report's published numbers cannot be read: {exc}") from exc
+    protection = report_protection(data, year, tertial, published=published)
     check_commentary(commentary_path(commentary_dir, year, tertial), _hidden_values(protection))
     label = period_label(year, tertial)
     pages = discover_pages(notebooks_dir)
@@ -462,6 +469,7 @@ def _build_report(
                 book.close()
         progress("rapport.pdf … klar")
         write_key_figure_tables(data, year, tertial, public_dir, internal_dir)
+        write_published(protection, public_dir / PUBLISHED_FILE, label, synthetic=extract.synthetic)
         write_manifest(
             internal_dir,
             label=label,

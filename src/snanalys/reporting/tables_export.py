@@ -7,40 +7,17 @@ text), and no text cell can be run as a formula.
 
 from __future__ import annotations
 
-import csv
 import io
-import math
 from pathlib import Path
 
 import pandas as pd
 
-from snanalys.cells import safe_cell
+from snanalys.cells import format_value, safe_cell, safe_csv_writer
 from snanalys.presentation import SUPPRESSED_MARK
 from snanalys.suppression import FOOTNOTE_SV
 
 SHEET = "Nyckeltal"
 HEADER = ("Mått (id)", "Beskrivning", "Värde", "Enhet")
-
-
-def format_value(value) -> str:
-    """A figure as the CSV writes it: point decimals, at most two, no thousands separator, empty if missing."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if float(value).is_integer():
-        return str(int(value))
-    return f"{round(float(value), 2):.2f}".rstrip("0").rstrip(".")
-
-
-def safe_csv_writer(out: io.StringIO):
-    """A CSV writer whose every cell goes through :func:`snanalys.cells.safe_cell`
-    (no text a spreadsheet would run as a formula; numbers stay numbers)."""
-    writer = csv.writer(out, lineterminator="\n")
-
-    class Safe:
-        def writerow(self, row) -> None:
-            writer.writerow(["" if (cell := safe_cell(v)) is None else cell for v in row])
-
-    return Safe()
 
 
 def key_figures_csv(table, *, synthetic: bool, period_label: str, preliminary: bool) -> str:

@@ -1,0 +1,81 @@
+"""What a report published, written to ``tabelldata.csv`` and read back by the next report."""
+
+from __future__ import annotations
+
+import pytest
+from tiny_municipality import T1, cell, frame
+
+from snanalys.disclosure.protect import protect_report
+from snanalys.disclosure.published import (
+    FILE_NAME,
+    Published,
+    PublishedFileError,
+    read_published,
+    read_published_file,
+    write_published,
+)
+
+
+def small_cells():
+    return frame(
+        cell("eb_households", 40),
+        cell("eb_households", 37, by="applicant_sex", key="K"),
+        cell("eb_households", 3, by="applicant_sex", key="M"),
+    )
+
+
+def test_what_is_written_is_what_is_read_back(tmp_path):
+    protection = protect_report(small_cells(), 2025, 2)
+    assert protection.hidden  # the three households
+    write_published(protection, tmp_path / FILE_NAME, "2025-T2", synthetic=True)
+    back = read_published_file(tmp_path / FILE_NAME)
+    assert back == protection.as_published("2025-T2")
+    text = (tmp_path / FILE_NAME).read_text(encoding="utf-8")
+    assert "eb_households|2025-01-01|2025-08-31|applicant_sex|M,eb_households," in text
+    assert ",,hushåll,X,synthetic" in text  # hidden: empty value, the mark, the sample named as such
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("2025-T1,a|b,m,l,,,,,12,hushåll,Y,real", "row 2, column mark: unknown mark 'Y'"),
+        ("2025-T1,a|b,m,l,,,,,12,hushåll,X,real", "row 2, column value: a hidden cell with a value"),
+        ("2025-T1,a|b,m,l,,,,,tolv,hushåll,,real", "row 2, column value: not a number: 'tolv'"),
+        ("2025-T1,,m,l,,,,,12,hushåll,,real", "row 2, column id: empty"),
+        ("2025-T1,a|b,m", "row 2: 3 fields, the header has 12"),
+    ],
+)
+def test_a_broken_file_is_named_with_row_and_column(tmp_path, line, message):
+    path = tmp_path / FILE_NAME
+    path.write_text(
+        "report,id,measure,label,start,end,by,key,value,unit,mark,data_source\n" + line + "\n", encoding="utf-8"
+    )
+    with pytest.raises(PublishedFileError, match=f"^{path}, {message}"):
+        read_published_file(path)
+
+
+def test_every_published_report_is_read_but_not_internal_or_staging_folders(tmp_path):
+    protection = protect_report(small_cells(), 2025, 2)
+    for folder in ("2025-T1", "archive/2025-T1-v1", "_internal/2025-T1", ".staging-2025-T2-x/public"):
+        (tmp_path / folder).mkdir(parents=True)
+        write_published(protection, tmp_path / folder / FILE_NAME, folder.split("/")[-1], synthetic=True)
+    assert sorted(p.report for p in read_published(tmp_path)) == ["2025-T1", "2025-T1-v1"]
+
+
+def test_a_number_shown_before_stays_shown_and_a_revised_one_is_free():
+    """T1 showed the women's households (37) and hid the men's (3). T2's data has the same 37
+    for T1: it stays shown; had it been revised (38), the new value is free to be hidden."""
+    t1 = frame(
+        cell("eb_households", 40, span=T1),
+        cell("eb_households", 37, span=T1, by="applicant_sex", key="K"),
+        cell("eb_households", 3, span=T1, by="applicant_sex", key="M"),
+    )
+    women = "eb_households|2025-01-01|2025-04-30|applicant_sex|K"
+    men = "eb_households|2025-01-01|2025-04-30|applicant_sex|M"
+    published = Published("2025-T1", {women: "37", "eb_households|2025-01-01|2025-04-30||": "40"}, frozenset({men}))
+    now = protect_report(t1, 2025, 2, [published])
+    assert women not in now.hidden and men in now.hidden
+    revised = published.shown | {women: "38"}
+    now = protect_report(t1, 2025, 2, [Published("2025-T1", revised, published.hidden)])
+    assert men in now.hidden  # what was hidden stays hidden
+    assert Published("2025-T1", revised).showed(women, 37.0) is False
