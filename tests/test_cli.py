@@ -25,7 +25,7 @@ def run(capsys, *args) -> tuple[int, str, str]:
 
 def parse(text: str) -> dict[str, str]:
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == ["measure", "value", "unit"]
+    assert rows[0] == ["measure", "value", "unit", "mark"]
     return {r[0]: r[1] for r in rows[1:]}
 
 

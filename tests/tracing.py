@@ -299,6 +299,17 @@ def csv_numbers(path: Path, report: str = "") -> list[Number]:
     return found
 
 
+def published_numbers(path: Path, report: str = "") -> list[Number]:
+    """``tabelldata.csv``: its values (the other columns name the cell: ids, dates, labels)."""
+    found = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for r, row in enumerate(rows, start=2):
+        where = f"row {r} «{row['id']}», col «value»"
+        found.extend(_machine_or_text(row["value"], file=path.name, where=where, report=report))
+    return found
+
+
 def xlsx_numbers(path: Path, report: str = "") -> list[Number]:
     import openpyxl
 
@@ -372,7 +383,8 @@ def public_numbers(report_dir: Path | str) -> list[Number]:
     report_dir = Path(report_dir)
     found = []
     for path in public_files(report_dir):
-        found.extend(_READERS[path.suffix](path, report_dir.name))
+        reader = published_numbers if path.name == "tabelldata.csv" else _READERS[path.suffix]
+        found.extend(reader(path, report_dir.name))
     return found
 
 

@@ -21,6 +21,7 @@ PUBLIC_FILES = [
     "nyckeltal.csv",
     "nyckeltal.xlsx",
     "rapport.pdf",
+    "tabelldata.csv",
 ]
 
 

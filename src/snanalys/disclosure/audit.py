@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import logging
 import math
-from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 from scipy.optimize import linprog
+from scipy.sparse.csgraph import connected_components
 
 from snanalys.disclosure.linked import AMOUNT, COUNT, MEAN, TABLE, LinkedTable
 
@@ -92,7 +93,11 @@ def passes(kind: str, true: float, low: float, high: float, floor: int = 1) -> b
 
 class Knowledge:
     """What a reader knows: the unknown variables with their bounds, and the linear constraints
-    left once every shown number is put in (per connected group of unknowns)."""
+    left once every shown number is put in (per connected group of unknowns).
+
+    The table's relations are one sparse matrix (:func:`_relations`, built once per table); a
+    reader's constraints are its columns of unknowns, the shown numbers moved to the right-hand
+    side, so that a trial hiding one more cell costs a matrix slice, not a pass over every row."""
 
     def __init__(self, table: LinkedTable, unknown: np.ndarray, rounded: dict[int, tuple[float, float]] | None = None):
         self.table = table
@@ -105,74 +110,73 @@ class Knowledge:
         hi = np.full(table.n, np.inf)
         kinds = table.cells["kind"].to_numpy()
         n_cells = len(kinds)
-        for var in np.flatnonzero(self.unknown[:n_cells]):
-            if kinds[var] == COUNT and value[var] > 0:
-                lo[var] = max(lo[var], 1.0)  # an X is not a zero: zeros are shown
+        nonzero_count = np.zeros(table.n, dtype=bool)
+        nonzero_count[:n_cells] = (kinds == COUNT) & (value[:n_cells] > 0)
+        lo[self.unknown & nonzero_count] = np.maximum(lo[self.unknown & nonzero_count], 1.0)  # an X is not a zero
         for var, (a, b) in rounded.items():
             lo[var], hi[var] = max(lo[var], a), b
         self.lo, self.hi = lo, hi
-        rows: list[tuple[dict[int, float], bool, float]] = []
+        matrix, rhs, equal = _relations(table)
+        ties_a, ties_b, ties_eq = self._ties()
+        if ties_a.shape[0]:
+            matrix = sparse.vstack([matrix, ties_a], format="csr")
+            rhs, equal = np.r_[rhs, ties_b], np.r_[equal, ties_eq]
+        known = np.where(self.unknown, 0.0, np.nan_to_num(value))
+        rhs = rhs - matrix @ known
+        left = matrix[:, np.flatnonzero(self.unknown)].tocsr()
+        keep = np.flatnonzero((np.diff(left.indptr) > 0) & np.isfinite(rhs))
+        self.columns = np.flatnonzero(self.unknown)  # the unknowns, in the order of ``left``'s columns
+        self.left, self.rhs, self.equal = left[keep], rhs[keep], equal[keep]
+        # connected groups of unknowns: components of the graph of unknowns and the rows they share
+        m, k = self.left.shape
+        graph = sparse.bmat([[None, self.left], [self.left.T, None]], format="csr") if m else None
+        if graph is not None:
+            _, labels = connected_components(graph, directed=False)
+            self._row_label, self._col_label = labels[:m], labels[m:]
+        else:
+            self._row_label, self._col_label = np.zeros(0, int), np.arange(k)
+        self._position = np.full(table.n, -1)
+        self._position[self.columns] = np.arange(k)
 
-        def put(terms, equal: bool, rhs: float) -> None:
-            left: dict[int, float] = {}
-            for var, coef in terms:
-                if self.unknown[var]:
-                    left[var] = left.get(var, 0.0) + coef
-                else:
-                    rhs -= coef * value[var]
-            left = {v: c for v, c in left.items() if c != 0}
-            if left and all(np.isfinite([rhs])):
-                rows.append((left, equal, rhs))
-
-        for row in table.linear:
-            if any(np.isnan(value[v]) for v, _ in row.terms):
-                continue
-            put(row.terms, row.equal, row.rhs)
+    def _ties(self):
+        """The ratios and changes whose value is shown: linear in their unknowns, one row each."""
+        table, value, rows = self.table, self.table.value, []
         for tie in table.ratios:
             if self.unknown[tie.ratio] or np.isnan(value[tie.ratio]):
                 continue  # a hidden ratio tells nothing (it is a protected quantity of its own)
-            r = value[tie.ratio]
-            put(((tie.numerator, tie.scale), (tie.denominator, -r)), True, 0.0)
+            rows.append(((tie.numerator, tie.scale), (tie.denominator, -value[tie.ratio]), 0.0))
         for tie in table.changes:
             if self.unknown[tie.change] or np.isnan(value[tie.change]):
                 continue
             c = value[tie.change]
             if tie.form == "percent":
-                put(((tie.this, 1.0), (tie.last, -(1 + c / 100))), True, 0.0)
+                rows.append(((tie.this, 1.0), (tie.last, -(1 + c / 100)), 0.0))
             elif tie.form == "points":
-                put(((tie.this, 1.0), (tie.last, -1.0)), True, c)
+                rows.append(((tie.this, 1.0), (tie.last, -1.0), c))
             else:
-                put(((tie.this, tie.sign), (tie.last, -tie.sign)), True, c)
-        self.rows = rows
-        # connected groups of unknowns (union–find over the rows)
-        parent = list(range(table.n))
-
-        def find(x: int) -> int:
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
-        for left, _, _ in rows:
-            first, *others = left
-            for o in others:
-                a, b = find(first), find(o)
-                if a != b:
-                    parent[a] = b
-        self._find = find
-        self._rows_of: dict[int, list[int]] = defaultdict(list)
-        for k, (left, _, _) in enumerate(rows):
-            self._rows_of[find(next(iter(left)))].append(k)
-        self._members: dict[int, list[int]] = defaultdict(list)
-        for var in np.flatnonzero(self.unknown):
-            self._members[find(int(var))].append(int(var))
+                rows.append(((tie.this, tie.sign), (tie.last, -tie.sign), c))
+        rows = [r for r in rows if not np.isnan(value[r[0][0]]) and not np.isnan(value[r[1][0]])]
+        a = sparse.csr_matrix(
+            (
+                [c for r in rows for _, c in r[:2]],
+                ([i for i, _ in enumerate(rows) for _ in (0, 1)], [v for r in rows for v, _ in r[:2]]),
+            ),
+            shape=(len(rows), table.n),
+        )
+        return a, np.array([r[2] for r in rows], dtype=float), np.ones(len(rows), dtype=bool)
 
     def group(self, variables) -> tuple[list[int], list[int]]:
         """The unknowns tied to ``variables`` and the rows that tie them."""
-        roots = {self._find(v) for v in variables}
-        members = sorted({m for r in roots for m in self._members[r]})
-        rows = sorted({k for r in roots for k in self._rows_of[r]})
-        return members, rows
+        positions = [self._position[v] for v in variables if self._position[v] >= 0]
+        labels = np.unique(self._col_label[positions])
+        members = self.columns[np.isin(self._col_label, labels)]
+        rows = np.flatnonzero(np.isin(self._row_label, labels))
+        return members.tolist(), rows.tolist()
+
+    def row_key(self, rows: list[int]) -> tuple:
+        """The rows themselves (coefficients and right-hand sides), to key a range by."""
+        block = self.left[rows]
+        return (tuple(self.columns[block.indices]), tuple(block.data), tuple(block.indptr), tuple(self.rhs[rows]))
 
     def range_of(self, q: Quantity) -> tuple[float, float]:
         """(minimum, maximum) of ``q`` given what the reader knows."""
@@ -208,20 +212,11 @@ class Knowledge:
 
     def _matrices(self, rows: list[int], col: dict[int, int], n: int):
         """Dense rows of the group (a group is at most a few hundred unknowns)."""
-        ub = [k for k in rows if not self.rows[k][1]]
-        eq = [k for k in rows if self.rows[k][1]]
-
-        def dense(ks):
-            a = np.zeros((len(ks), n))
-            b = np.zeros(len(ks))
-            for i, k in enumerate(ks):
-                left, _, rhs = self.rows[k]
-                for var, coef in left.items():
-                    a[i, col[var]] += coef
-                b[i] = rhs
-            return a, b
-
-        return (*dense(ub), *dense(eq))
+        members = np.array(sorted(col, key=col.get), dtype=int)
+        block = self.left[rows][:, self._position[members]].toarray() if rows else np.zeros((0, n))
+        b = self.rhs[rows] if rows else np.zeros(0)
+        eq = self.equal[rows] if rows else np.zeros(0, dtype=bool)
+        return block[~eq], b[~eq], block[eq], b[eq]
 
     def _ratio_range(self, q, col, size, a_ub, b_ub, a_eq, b_eq, lo, hi) -> tuple[float, float]:
         """min and max of scale·num/den by Charnes–Cooper: y = z·t with t = 1/den ≥ 0, den(y) = 1."""
@@ -255,6 +250,26 @@ class Knowledge:
         bounds_lo = np.r_[np.full(n, -np.inf), 0.0]
         bounds_hi = np.full(n + 1, np.inf)
         return _min_max(c, ub, np.zeros(len(ub)), eq, b_eq_cc, bounds_lo, bounds_hi, q.name)
+
+
+def _relations(table: LinkedTable):
+    """The table's linear relations as one sparse matrix (rows with a missing value left out),
+    their right-hand sides and which are equalities: built once per table."""
+    cached = getattr(table, "_relations_matrix", None)
+    if cached is not None:
+        return cached
+    value = table.value
+    rows = [row for row in table.linear if not any(np.isnan(value[v]) for v, _ in row.terms)]
+    matrix = sparse.csr_matrix(
+        (
+            [c for row in rows for _, c in row.terms],
+            ([i for i, row in enumerate(rows) for _ in row.terms], [v for row in rows for v, _ in row.terms]),
+        ),
+        shape=(len(rows), table.n),
+    )
+    out = (matrix, np.array([row.rhs for row in rows], dtype=float), np.array([row.equal for row in rows], dtype=bool))
+    object.__setattr__(table, "_relations_matrix", out)
+    return out
 
 
 def _equilibrated(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -46,6 +46,9 @@ class Protection:
     rounded: dict[str, float]
     findings: list[Finding] = field(default_factory=list)
     seconds: float = 0.0
+    #: The ids the report itself prints (empty: every cell of the table); the others are
+    #: earlier reports' numbers, linked so that the audit knows them.
+    printed: frozenset[str] = frozenset()
 
     @property
     def unresolved(self) -> list[Finding]:
@@ -225,7 +228,7 @@ class _State:
         members, rows = know.group([v for v in seeds if know.unknown[v]])
         # the rows themselves, not only the unknowns: hiding a ratio or a change removes a row
         # and leaves the group's members as they were
-        ties = tuple((tuple(know.rows[k][0].items()), know.rows[k][1], know.rows[k][2]) for k in rows)
+        ties = know.row_key(rows)
         key = (q.name, tuple(members), ties, tuple((v, self.rounded[v]) for v in members if v in self.rounded))
         if key not in self._ranges:
             self._ranges[key] = know.range_of(q)

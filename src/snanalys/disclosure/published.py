@@ -69,6 +69,8 @@ def published_rows(protection, report: str, *, synthetic: bool) -> list[list]:
     ):  # fmt: skip
         if value is None or (isinstance(value, float) and np.isnan(value)):
             continue
+        if protection.printed and cell_id not in protection.printed:  # an earlier report's number
+            continue
         if cell_id in protection.hidden or cell_id in protection.rounded:  # the pages print a rounded cell as X
             shown, mark = "", HIDDEN_MARK
         else:

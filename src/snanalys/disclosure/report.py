@@ -15,6 +15,7 @@ files' names and times), so that each page's kernel reads it instead of choosing
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -82,8 +83,10 @@ def report_protection(
     path = data.directory / CACHE_FOLDER / f"{year}-T{tertial}-{state}.json"
     if published is not None:
         universe = report_cells(data, year, tertial)
-        cells = with_published_cells(data, published_cells(universe, year, tertial), universe, published)
+        printed = published_cells(universe, year, tertial)
+        cells = with_published_cells(data, printed, universe, published)
         protection = protect_report(cells, year, tertial, published)
+        protection = dataclasses.replace(protection, printed=frozenset(cell_ids(printed)))
         _MEMORY[key] = protection
         _keep(path, protection)
         return protection

@@ -21,16 +21,25 @@ HEADER = ("Mått (id)", "Beskrivning", "Värde", "Enhet")
 
 
 def key_figures_csv(table, *, synthetic: bool, period_label: str, preliminary: bool) -> str:
-    """The machine-readable key figures: UTF-8, ``measure,value,unit``, point decimals."""
+    """The machine-readable key figures: UTF-8, ``measure,value,unit,mark``, point decimals; a
+    suppressed figure has an empty value and the mark ``X`` (the pages' and the workbook's)."""
     out = io.StringIO()
     writer = safe_csv_writer(out)
-    writer.writerow(["measure", "value", "unit"])
-    for row in table.itertuples(index=False):
-        writer.writerow([row.measure, format_value(row.value), row.unit])
-    writer.writerow(["period", period_label, ""])
-    writer.writerow(["data_source", "synthetic" if synthetic else "real", ""])
+    writer.writerow(["measure", "value", "unit", "mark"])
+    hidden = table["suppressed"] if "suppressed" in table else pd.Series(False, index=table.index)
+    for row, suppressed in zip(table.itertuples(index=False), hidden):
+        writer.writerow(
+            [
+                row.measure,
+                "" if suppressed else format_value(row.value),
+                row.unit,
+                SUPPRESSED_MARK if suppressed else "",
+            ]
+        )
+    writer.writerow(["period", period_label, "", ""])
+    writer.writerow(["data_source", "synthetic" if synthetic else "real", "", ""])
     if preliminary:
-        writer.writerow(["status", "preliminary", ""])
+        writer.writerow(["status", "preliminary", "", ""])
     return out.getvalue()
 
 
