@@ -6,9 +6,10 @@ gives the reader more than that: a shown number is taken as known exactly (its t
 not its rounded print) unless the protection rounded it on purpose, so what passes here
 passes for any reader of the printed figures. What remains unknown are the hidden cells,
 the rounded ones and the remainders and increments nobody publishes; each protected
-quantity is minimised and maximised over them with SciPy's HiGHS, one connected group of
-unknowns at a time (a few dozen variables, not the whole report). A hidden mean (kronor per
-care day, per household) is a ratio of unknowns: its range is found exactly by the
+quantity is minimised and maximised over them with HiGHS (``highspy``, the solver SciPy's
+``linprog`` wraps, called directly: one model per quantity for both ends), one connected
+group of unknowns at a time (a few dozen variables, not the whole report). A hidden mean
+(kronor per care day, per household) is a ratio of unknowns: its range is found exactly by the
 Charnes–Cooper transformation, which makes the linear-fractional program linear.
 
 **Rule:** a count of 1–4 passes if its attainable range reaches at most 1 and at least 5;
@@ -24,7 +25,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import linprog
 from scipy.sparse.csgraph import connected_components
 
 from snanalys.disclosure.linked import AMOUNT, COUNT, MEAN, TABLE, LinkedTable
@@ -281,9 +281,66 @@ def _equilibrated(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return a / norm[:, None], b / norm
 
 
+def _decided():
+    import highspy
+
+    status = highspy.HighsModelStatus
+    return (status.kOptimal, status.kInfeasible, status.kUnbounded, status.kUnboundedOrInfeasible)
+
+
 def _min_max(c, a_ub, b_ub, a_eq, b_eq, lo, hi, name: str) -> tuple[float, float]:
+    """min and max of ``c·x`` with HiGHS: one model, solved for the minimum, then for the
+    maximum from the minimum's basis (SciPy's ``linprog`` would build and check it twice)."""
+    import highspy
+
     a_ub, b_ub = _equilibrated(a_ub, b_ub)
     a_eq, b_eq = _equilibrated(a_eq, b_eq)
+    inf = highspy.kHighsInf
+    n = len(c)
+    matrix = sparse.csc_matrix(np.vstack([a_ub.reshape(-1, n), a_eq.reshape(-1, n)]))
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = n, matrix.shape[0]
+    lp.col_cost_ = np.asarray(c, dtype=float)
+    lp.col_lower_ = np.where(np.isfinite(lo), lo, -inf).astype(float)
+    lp.col_upper_ = np.where(np.isfinite(hi), hi, inf).astype(float)
+    lp.row_lower_ = np.r_[np.full(len(b_ub), -inf), b_eq].astype(float)
+    lp.row_upper_ = np.r_[b_ub, b_eq].astype(float)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
+    lp.a_matrix_.value_ = matrix.data.astype(float)
+    solver = highspy.Highs()
+    solver.setOptionValue("output_flag", False)
+    solver.passModel(lp)
+    out = []
+    for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+        solver.changeObjectiveSense(sense)
+        solver.run()
+        status = solver.getModelStatus()
+        if status not in _decided():  # HiGHS gave up from the kept basis: once more from scratch
+            solver.clearSolver()
+            solver.run()
+            status = solver.getModelStatus()
+        if status not in _decided():  # and then SciPy's own call of it, with its presolve defaults
+            return _min_max_scipy(c, a_ub, b_ub, a_eq, b_eq, lo, hi, name)
+        if status == highspy.HighsModelStatus.kOptimal:
+            out.append(solver.getInfo().objective_function_value)
+        elif status in (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible) and (
+            status == highspy.HighsModelStatus.kUnbounded or out
+        ):
+            out.append(-np.inf if sense == highspy.ObjSense.kMinimize else np.inf)
+        elif status in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible):
+            # the shown numbers contradict the relations: no reader can use them
+            _log.warning("the cells tied to %s contradict their declared relations: not audited", name)
+            return -np.inf, np.inf
+        else:
+            raise RuntimeError(f"the audit's linear program for {name} failed: {solver.modelStatusToString(status)}")
+    return out[0], out[1]
+
+
+def _min_max_scipy(c, a_ub, b_ub, a_eq, b_eq, lo, hi, name: str) -> tuple[float, float]:
+    from scipy.optimize import linprog
+
     bounds = [(None if not np.isfinite(a) else a, None if not np.isfinite(b) else b) for a, b in zip(lo, hi)]
     out = []
     for sign in (1.0, -1.0):
@@ -298,7 +355,7 @@ def _min_max(c, a_ub, b_ub, a_eq, b_eq, lo, hi, name: str) -> tuple[float, float
         )
         if res.status == 3:  # unbounded
             out.append(-np.inf if sign > 0 else np.inf)
-        elif res.status == 2:  # the shown numbers contradict the relations: no reader can use them
+        elif res.status == 2:
             _log.warning("the cells tied to %s contradict their declared relations: not audited", name)
             return -np.inf, np.inf
         elif res.status != 0:
