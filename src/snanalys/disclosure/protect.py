@@ -273,7 +273,17 @@ class _State:
             near |= self._neighbours.get(v, set())
         periods = {self._periods[v] for v in seeds if v < len(self._periods)}
         pool = [v for v in near if self.mutable[v] and not self.unknown[v]]
-        return sorted(pool, key=lambda v: (self._periods[v] not in periods, _cost(self.table, v, year)))
+        units = self.table.cells["unit"].to_numpy()
+        unit = {units[v] for v, _ in q.terms if v < len(units)}
+        # for kronor or days, a partner of the same unit worth a quarter of the protected value
+        # can give it the ±25 % alone: such a cell first, so that one hide protects, not several
+        able = 0.25 * abs(q.true) if q.kind != COUNT and q.ratio is None else None
+
+        def order(v):
+            weak = able is not None and not (units[v] in unit and abs(self.table.value[v]) >= able)
+            return (self._periods[v] not in periods, weak, _cost(self.table, v, year))
+
+        return sorted(pool, key=order)
 
 
 def choose(
