@@ -46,5 +46,5 @@ def test_the_key_figure_csv_neutralises_text_and_keeps_negative_numbers():
     rows = list(
         csv.reader(io.StringIO(key_figures_csv(table, synthetic=True, period_label="2025-T3", preliminary=False)))
     )
-    assert rows[1] == ["'=HYPERLINK(1)", "1", "'@kr"]
-    assert rows[2] == ["economy_outcome_tkr:namnd", "-850", "tkr"]
+    assert rows[1] == ["'=HYPERLINK(1)", "1", "'@kr", ""]
+    assert rows[2] == ["economy_outcome_tkr:namnd", "-850", "tkr", ""]

@@ -71,11 +71,13 @@ def report_protection(
     *,
     full: bool = False,
     published: Sequence[Published] | None = None,
+    keep: bool = True,
 ) -> Protection:
     """The protection of ``year`` T``tertial``'s report, given what is already published.
 
     ``published`` (the run: :func:`.published.read_published` of the municipality's reports):
-    computed in full against those reports, kept, and what this process answers from then on.
+    computed in full against those reports, kept (unless not ``keep``: a what-if that pages and
+    the command line must not read), and what this process answers from then on.
     Without it: the kept choice (a page in the run's kernels) or, where nothing is kept or
     ``full``, computed with the year's earlier reports as the same data gives them."""
     state = _state(data)
@@ -87,8 +89,9 @@ def report_protection(
         cells = with_published_cells(data, printed, universe, published)
         protection = protect_report(cells, year, tertial, published)
         protection = dataclasses.replace(protection, printed=frozenset(cell_ids(printed)))
-        _MEMORY[key] = protection
-        _keep(path, protection)
+        if keep:
+            _MEMORY[key] = protection
+            _keep(path, protection)
         return protection
     if key in _MEMORY:
         return _MEMORY[key]
