@@ -308,14 +308,21 @@ def choose(
     for var in keep_hidden:  # hidden by an earlier report: shown now, it would be given back
         state.hide(var, "tidigare dold")
     steps = 0
+    # Hiding more only widens a range (a shown number is more than any bound on it) and only
+    # raises an X's floor, so a quantity that passed stays passed: each round audits the
+    # failing and the new ones, and the final audit below all of them.
+    passed: set[str] = set()
     while True:
         know = state.knowledge()
-        failing = [
-            (f.quantity, f.low, f.high)
-            for q in quantities(table, know.unknown, base, primary)
-            for f in [state.finding(know, q)]
-            if not f.passed
-        ]
+        failing = []
+        for q in quantities(table, know.unknown, base, primary):
+            if q.name in passed:
+                continue
+            f = state.finding(know, q)
+            if f.passed:
+                passed.add(q.name)
+            else:
+                failing.append((f.quantity, f.low, f.high))
         _log.debug("round: %d failing, %d hidden, %.1f s", len(failing), len(state.hidden), time.perf_counter() - t0)
         if not failing:
             break
