@@ -208,19 +208,24 @@ def report_cells(data: MunicipalityData, year: int, tertial: int) -> pd.DataFram
 #: The splits the pages print for the same period of every comparison year (the five-year
 #: tables); the report's own period is printed by every split, other periods by their totals.
 FIVE_YEAR_SPLITS = ("sex", "form", "applicant_sex", "month")
+#: The splits the pages print for the report's own period: the five-year tables', adults by
+#: reason and by reason × sex, the care-cost table (target group × form × provider type). Its
+#: margins by target group or provider type alone are printed nowhere.
+OWN_PERIOD_SPLITS = ("", *FIVE_YEAR_SPLITS, "reason", *(" × ".join(split) for split in PAGE_SPLITS))
 
 
 def published_cells(cells: pd.DataFrame, year: int, tertial: int) -> pd.DataFrame:
-    """The cells of :func:`report_cells` the pages print: the report's period by every split, the
-    same period of earlier years by the five-year tables' splits, other periods (full years,
-    tertials alone) by their totals, and every table, change, target and comparison cell.
+    """The cells of :func:`report_cells` the pages print: the report's period by the splits the
+    pages print (:data:`OWN_PERIOD_SPLITS`), the same period of earlier years by the five-year
+    tables' splits, other periods (full years, tertials alone) by their totals, and every
+    table, change, target and comparison cell.
     What disclosure control links and protects (:mod:`snanalys.disclosure`)."""
     own = year_to_date(year, tertial).label
     same = {year_to_date(y, tertial).label for y in range(year - 10, year + 1)}
     declared = cells["start"].notna()
     keep = (
         ~declared
-        | (cells["period"] == own)
+        | ((cells["period"] == own) & cells["by"].isin(OWN_PERIOD_SPLITS))
         | (cells["period"].isin(same) & cells["by"].isin(("", *FIVE_YEAR_SPLITS)))
         | (cells["by"] == "")
     )
