@@ -189,3 +189,25 @@ def test_the_audit_of_each_tertial_passes_as_a_fresh_reader_computes_it(tiny, te
     for finding in protection.findings:
         low, high = reader.range_of(finding.quantity)
         assert np.isclose(low, finding.low) and np.isclose(high, finding.high), finding.quantity.name
+
+
+def test_the_economy_page_prints_no_cost_cell_the_protection_hides(tiny):
+    """The volume/price split and the cost table: what the report's protection hides is X there
+    (the volume, price and effects of an area resting on few persons give back their days)."""
+    from snanalys.data import load_municipality
+    from snanalys.disclosure.report import report_protection
+    from snanalys.economy.drivers import AREAS
+
+    data_dir, public = tiny
+    protection = report_protection(load_municipality(data_dir / "processed", "0999"), 2025, 2)
+    columns = {"Volym i år": "cost_volume", "Pris i år": "cost_price", "Volym i fjol": "cost_volume_last_year"}
+    tables = [t for page, t in _tables(public) if page == "ekonomi.html" and "uppdelad på volym" in t["caption"]]
+    assert len(tables) == 1
+    header, rows = tables[0]["header"], {row[0]: row for row in tables[0]["rows"]}
+    checked = 0
+    for area in AREAS:
+        for title, measure in columns.items():
+            if protection.hides_table_cell(measure, "2025", area.key):
+                assert rows[area.label_sv][header.index(title)] == "X", (area.key, measure)
+                checked += 1
+    assert checked > 0  # the tiny municipality's areas rest on few persons: the protection hides some

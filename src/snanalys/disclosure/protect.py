@@ -76,6 +76,12 @@ class Protection:
         cell_id = f"{measure}|{period.start}|{period.end}|{by}|{key}"
         return cell_id in self.hidden or cell_id in self.rounded
 
+    def hides_table_cell(self, measure: str, label: str, key: str) -> bool:
+        """Whether the table cell of ``measure`` (the economy's cost table: ``label`` the year,
+        ``key`` the area or "Summa") is not to be printed as it is."""
+        cell_id = f"{measure}|{label}|key|{key}"
+        return cell_id in self.hidden or cell_id in self.rounded
+
     @property
     def share_hidden(self) -> float:
         """Hidden cells among the cells with a value (what the board would otherwise see)."""

@@ -47,7 +47,36 @@ def _method(row) -> str:
     return f"{label}; fel bakåt {format_percent(100 * error)}"
 
 
-def _money_table(table: pd.DataFrame, *, caption: str, row_header: str, total_label: str | None) -> str:
+#: The cost table's columns and the declared measures they print (one cell per area and column).
+COST_MEASURES = {
+    "budget_period": "cost_budget_tkr",
+    "outcome_period": "cost_outcome_tkr",
+    "deviation": "cost_deviation_tkr",
+    "budget_year": "cost_budget_year_tkr",
+    "forecast": "cost_forecast_tkr",
+    "forecast_deviation": "cost_forecast_deviation_tkr",
+    "outcome_last_year_period": "cost_outcome_last_year_tkr",
+    "volume": "cost_volume",
+    "volume_last_year": "cost_volume_last_year",
+    "price": "cost_price",
+    "price_last_year": "cost_price_last_year",
+    "change": "cost_change_tkr",
+    "volume_effect": "cost_volume_effect_tkr",
+    "price_effect": "cost_price_effect_tkr",
+}
+
+
+def _cost_hidden(ctx: PageContext, table: pd.DataFrame, column: str) -> list[bool]:
+    """Per area row: whether the report's protection hides the cell this column prints."""
+    measure = COST_MEASURES[column]
+    return [ctx.protection.hides_table_cell(measure, str(ctx.year), key) for key in table["area"]]
+
+
+def _money_table(
+    table: pd.DataFrame, *, caption: str, row_header: str, total_label: str | None, hidden=None, hidden_total=None
+) -> str:
+    """``hidden(column)``: per row, whether the column's cell is X (the cost table's protection);
+    ``hidden_total(column)``: whether the total row's is."""
     columns = {
         "budget_period": "Budget perioden",
         "outcome_period": "Utfall perioden",
@@ -58,12 +87,21 @@ def _money_table(table: pd.DataFrame, *, caption: str, row_header: str, total_la
         "outcome_last_year_period": "Utfall samma period i fjol",
     }
     display = table.set_index("label_sv")[list(columns)].apply(lambda col: col.map(_tkr))
+    any_hidden = False
+    if hidden is not None:
+        for column in columns:
+            flags = hidden(column)
+            display[column] = [SUPPRESSED_MARK if h else v for v, h in zip(display[column], flags)]
+            any_hidden |= any(flags)
     display.columns = list(columns.values())
     if total_label:
         total = total_row(table, total_label)
-        display.loc[total_label] = [_tkr(total[c]) for c in columns]
+        flags = [hidden_total(c) if hidden_total is not None else False for c in columns]
+        display.loc[total_label] = [SUPPRESSED_MARK if h else _tkr(total[c]) for c, h in zip(columns, flags)]
+        any_hidden |= any(flags)
     methods = pd.DataFrame({"Prognosmetod": list(table.apply(_method, axis=1))}, index=table["label_sv"])
-    return html_table(display, caption=caption, row_header=row_header, footnotes=[SIGN_NOTE]) + html_table(
+    notes = [SIGN_NOTE] + ([FOOTNOTE_SV] if any_hidden else [])
+    return html_table(display, caption=caption, row_header=row_header, footnotes=notes) + html_table(
         methods, caption=f"{caption}: prognosmetod per rad", row_header=row_header
     )
 
@@ -127,28 +165,37 @@ def costs_section(ctx: PageContext) -> str:
         caption=f"Volymdrivna kostnader mot ersättning, {period_text(ctx)}",
         row_header="Område",
         total_label="Summa",
+        hidden=lambda column: _cost_hidden(ctx, table, column),
+        hidden_total=lambda column: ctx.protection.hides_table_cell(COST_MEASURES[column], str(ctx.year), "Summa"),
     )
-    # a volume or price resting on 1–4 households or persons describes them: shown as X
+    # a volume or price resting on 1–4 households or persons describes them: shown as X, and so
+    # is every cell the report's protection hides (the volume/price split gives back the rest)
     hide_now = table["individuals"].map(is_small_count).to_numpy()
     hide_before = table["individuals_last_year"].map(is_small_count).to_numpy()
 
-    def shown(values, hide):
-        return [SUPPRESSED_MARK if h else format_decimal_sv(v, 0) for v, h in zip(values, hide)]
+    def shown(column, hide, as_text):
+        flags = [h or p for h, p in zip(hide, _cost_hidden(ctx, table, column))]
+        return [SUPPRESSED_MARK if f else as_text(v) for v, f in zip(table[column], flags)], any(flags)
 
-    drivers = pd.DataFrame(
-        {
-            "Volym i fjol": shown(table["volume_last_year"], hide_before),
-            "Volym i år": shown(table["volume"], hide_now),
-            "Enhet": table["volume_unit"].to_numpy(),
-            "Pris i fjol": shown(table["price_last_year"], hide_before),
-            "Pris i år": shown(table["price"], hide_now),
-            "Prisenhet": table["price_unit"].to_numpy(),
-            "Förändring, tkr": [_tkr(v) for v in table["change"]],
-            "varav volym, tkr": [_tkr(v) for v in table["volume_effect"]],
-            "varav pris, tkr": [_tkr(v) for v in table["price_effect"]],
-        },
-        index=table["label_sv"],
-    )
+    def number(v):
+        return format_decimal_sv(v, 0)
+
+    none = [False] * len(table)
+    drivers, any_hidden = {}, False
+    for title, column, hide, as_text in (
+        ("Volym i fjol", "volume_last_year", hide_before, number),
+        ("Volym i år", "volume", hide_now, number),
+        ("Pris i fjol", "price_last_year", hide_before, number),
+        ("Pris i år", "price", hide_now, number),
+        ("Förändring, tkr", "change", none, _tkr),
+        ("varav volym, tkr", "volume_effect", none, _tkr),
+        ("varav pris, tkr", "price_effect", none, _tkr),
+    ):
+        drivers[title], flagged = shown(column, hide, as_text)
+        any_hidden |= flagged
+    drivers = pd.DataFrame(drivers, index=table["label_sv"])
+    drivers.insert(2, "Enhet", table["volume_unit"].to_numpy())
+    drivers.insert(5, "Prisenhet", table["price_unit"].to_numpy())
     body += "<h3>Volym eller pris?</h3>" + html_table(
         drivers,
         caption=f"Kostnadsförändring mot samma period {ctx.year - 1}, uppdelad på volym och pris",
@@ -158,24 +205,29 @@ def costs_section(ctx: PageContext) -> str:
             "mittpunktsmetoden: volymeffekt = volymförändring × genomsnittligt pris, priseffekt = prisförändring × "
             "genomsnittlig volym; de summerar exakt till förändringen. Negativt belopp = ökad kostnad."
         ]
-        + ([FOOTNOTE_SV] if hide_now.any() or hide_before.any() else []),
+        + ([FOOTNOTE_SV] if any_hidden else []),
     )
     areas = source_tables(ctx.data, ctx.year, ctx.tertial, ctx.period.end.month)
     effects = _declared(areas, ["cost_volume_increase_tkr", "cost_price_increase_tkr"], None).loc[table["area"]]
+    for measure, column in (("cost_volume_increase_tkr", "volume_effect"), ("cost_price_increase_tkr", "price_effect")):
+        hide = [ctx.protection.hides_table_cell(measure, str(ctx.year), key) for key in table["area"]]
+        hide = [a or b for a, b in zip(hide, _cost_hidden(ctx, table, column))]
+        effects.loc[hide, BY_ID[measure].label_sv] = float("nan")  # no bar, and X in its table
     effects.index = table["label_sv"].to_numpy()
     effects.columns = ["Volymeffekt", "Priseffekt"]
     fig = charts.bar_chart(effects, title="Kostnadsökning mot i fjol: volym och pris", ylabel="tkr")
+
+    def effect(v) -> str:
+        return SUPPRESSED_MARK if is_missing(v) else format_decimal_sv(v, 0)
+
     alt = "Stapeldiagram: kostnadsökning mot samma period i fjol per område, uppdelad på volym och pris. " + "; ".join(
-        f"{name}: volym {format_decimal_sv(v, 0)} tkr, pris {format_decimal_sv(p, 0)} tkr"
-        for name, (v, p) in effects.iterrows()
+        f"{name}: volym {effect(v)} tkr, pris {effect(p)} tkr" for name, (v, p) in effects.iterrows()
     )
     body += charts.figure_html(
         fig,
         alt=alt,
         caption="Positivt värde = högre kostnad än samma period i fjol, tkr.",
-        table_html=html_table(
-            effects.map(lambda v: format_decimal_sv(v, 0)), caption="Kostnadsökning, tkr", row_header="Område"
-        ),
+        table_html=html_table(effects.map(effect), caption="Kostnadsökning, tkr", row_header="Område"),
     )
     return section("Volymdrivna kostnader", body, "kostnader")
 
