@@ -190,7 +190,10 @@ def report_cells(data: MunicipalityData, year: int, tertial: int) -> pd.DataFram
     frames = [declared, _changes(same_period, year_to_date(year, tertial))]
     months = year_to_date(year, tertial).end.month
     frames += _table_cells(
-        source_tables(data, year, tertial, months), str(year), ("committee", "costs", "cumulative", "account_groups")
+        # labelled by the report's period: T1's cost table and T2's are different numbers
+        source_tables(data, year, tertial, months),
+        year_to_date(year, tertial).label,
+        ("committee", "costs", "cumulative", "account_groups"),
     )
     frames += _kolada_cells(data)
     values = {

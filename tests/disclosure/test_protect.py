@@ -140,7 +140,7 @@ def test_795_797_the_later_count_is_rounded_not_hidden():
     table = link(cells, 2025, 2)
     frozen = np.zeros(table.n, dtype=bool)
     frozen[table.var("eb_households|2025-01-01|2025-04-30||")] = True  # the T1 report is out
-    protection = choose(table, 2025, frozen=frozen)
+    protection = choose(table, 2025, 2, frozen=frozen)
     assert protection.rounded == {"eb_households|2025-01-01|2025-08-31||": 800.0}
     assert not protection.hidden
     assert all(f.passed for f in protection.findings)

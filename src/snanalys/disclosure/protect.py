@@ -63,6 +63,8 @@ class Protection:
         for cell_id, value in zip(cells["id"], cells["value"]):
             if isinstance(value, float) and np.isnan(value):
                 continue
+            if self.printed and cell_id not in self.printed:  # an earlier report's number
+                continue
             if cell_id in self.hidden or cell_id in self.rounded:
                 hidden.add(cell_id)
             else:
@@ -77,8 +79,8 @@ class Protection:
         return cell_id in self.hidden or cell_id in self.rounded
 
     def hides_table_cell(self, measure: str, label: str, key: str) -> bool:
-        """Whether the table cell of ``measure`` (the economy's cost table: ``label`` the year,
-        ``key`` the area or "Summa") is not to be printed as it is."""
+        """Whether the table cell of ``measure`` (the economy's cost table: ``label`` the report's
+        period, "2025-T2"; ``key`` the area or "Summa") is not to be printed as it is."""
         cell_id = f"{measure}|{label}|key|{key}"
         return cell_id in self.hidden or cell_id in self.rounded
 
@@ -114,7 +116,10 @@ def individuals_of(table: LinkedTable) -> np.ndarray:
     return np.r_[pd.to_numeric(cells["base"], errors="coerce").to_numpy(float), np.full(table.n - len(cells), np.nan)]
 
 
-def _primary(table: LinkedTable, base: np.ndarray) -> dict[int, str]:
+LAST_YEAR_COST_CELLS = ("cost_volume_last_year", "cost_price_last_year", "cost_outcome_last_year_tkr")
+
+
+def _primary(table: LinkedTable, base: np.ndarray, year: int, tertial: int) -> dict[int, str]:
     cells = table.cells
     kinds, value = cells["kind"].to_numpy(), table.value
     out = {}
@@ -126,16 +131,52 @@ def _primary(table: LinkedTable, base: np.ndarray) -> dict[int, str]:
             or (kind == PERCENTILE and 0 < b < MIN_SPREAD)
         ):
             out[i] = "primary"
-    # the economy's cost table: an area whose volume rests on 1–4 individuals is hidden as a row
-    at = dict(zip(zip(cells["measure"], cells["start"], cells["end"], cells["by"]), range(len(cells))))
+    # the economy's cost table: an area whose volume this year rests on 1–4 individuals is
+    # hidden as a row; one whose volume last year does, in its last year's cells (and, through
+    # _derived, the change and its split)
+    at = {
+        (m, s, e): i
+        for i, (m, s, e, by) in enumerate(zip(cells["measure"], cells["start"], cells["end"], cells["by"]))
+        if by == ""
+    }
+    table_cells = (cells["kind"] == TABLE).to_numpy()
+    measures = cells["measure"].to_numpy()
     for area in AREAS:
-        small = [
-            i for (m, s, e, by), i in at.items() if m == area.volume_measure and by == "" and 0 < base[i] < MIN_COUNT
-        ]
-        if small:
-            for i in np.flatnonzero((cells["kind"] == TABLE).to_numpy() & (cells["key"] == area.key).to_numpy()):
-                out.setdefault(int(i), "primary")
+        for period, columns in (
+            (year_to_date(year, tertial), None),
+            (year_to_date(year - 1, tertial), LAST_YEAR_COST_CELLS),
+        ):
+            i = at.get((area.volume_measure, period.start, period.end))
+            if i is None or not 0 < base[i] < MIN_COUNT:
+                continue
+            row = table_cells & (cells["key"] == area.key).to_numpy()
+            if columns is not None:
+                row &= np.isin(measures, columns)
+            for var in np.flatnonzero(row):
+                out.setdefault(int(var), "primary")
     return out
+
+
+#: The cost table's cells that are functions of an area's volumes and prices, this year's and
+#: last year's (the change and its midpoint split into volume and price): hidden with them.
+COST_INPUTS = ("cost_volume", "cost_price", "cost_volume_last_year", "cost_price_last_year",
+               "cost_outcome_tkr", "cost_outcome_last_year_tkr")  # fmt: skip
+COST_FUNCTIONS = ("cost_change_tkr", "cost_volume_effect_tkr", "cost_price_effect_tkr",
+                  "cost_volume_increase_tkr", "cost_price_increase_tkr")  # fmt: skip
+
+
+def _cost_rows(table: LinkedTable) -> list[tuple[list[int], list[int]]]:
+    """Per area of the cost table: (its input cells, the cells computed from them)."""
+    cached = getattr(table, "_cost_rows", None)
+    if cached is None:
+        cells = table.cells
+        rows: dict[str, tuple[list[int], list[int]]] = {}
+        for var, (measure, key, kind) in enumerate(zip(cells["measure"], cells["key"], cells["kind"])):
+            if kind == TABLE and measure in COST_INPUTS + COST_FUNCTIONS:
+                rows.setdefault(key, ([], []))[measure in COST_FUNCTIONS].append(var)
+        cached = [r for r in rows.values() if r[0] and r[1]]
+        object.__setattr__(table, "_cost_rows", cached)
+    return cached
 
 
 def _derived(table: LinkedTable, unknown: np.ndarray, hidden: dict[int, str]) -> None:
@@ -143,6 +184,12 @@ def _derived(table: LinkedTable, unknown: np.ndarray, hidden: dict[int, str]) ->
         if (unknown[tie.this] or unknown[tie.last]) and not unknown[tie.change]:
             unknown[tie.change] = True
             hidden[tie.change] = "derived"
+    for inputs, functions in _cost_rows(table):  # not linked as relations: hidden with their inputs
+        if unknown[inputs].any():
+            for var in functions:
+                if not unknown[var]:
+                    unknown[var] = True
+                    hidden[var] = "derived"
 
 
 def _cost(table: LinkedTable, var: int, report_year: int) -> tuple:
@@ -295,6 +342,7 @@ class _State:
 def choose(
     table: LinkedTable,
     year: int,
+    tertial: int,
     *,
     frozen: np.ndarray | None = None,
     keep_hidden: set[int] | frozenset = frozenset(),
@@ -308,7 +356,7 @@ def choose(
     base = individuals_of(table)
     frozen = np.zeros(table.n, dtype=bool) if frozen is None else frozen
     state = _State(table, base, frozen, keep_shown)
-    primary = {var for var in _primary(table, base) if not frozen[var]}
+    primary = {var for var in _primary(table, base, year, tertial) if not frozen[var]}
     for var in primary:
         state.hide(var, "primary")
     for var in keep_hidden:  # hidden by an earlier report: shown now, it would be given back
@@ -435,7 +483,9 @@ def protect_report(
             frozen[var] = True
         elif any(cell_id in before.hidden for before in earlier):
             keep_hidden.add(var)
-    return choose(table, year, frozen=frozen, keep_hidden=keep_hidden, keep_shown=headline_cells(table, year, tertial))
+    return choose(
+        table, year, tertial, frozen=frozen, keep_hidden=keep_hidden, keep_shown=headline_cells(table, year, tertial)
+    )
 
 
 def headline_cells(table: LinkedTable, year: int, tertial: int) -> np.ndarray:

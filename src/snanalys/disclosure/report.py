@@ -79,16 +79,13 @@ def report_protection(
     computed in full against those reports, kept (unless not ``keep``: a what-if that pages and
     the command line must not read), and what this process answers from then on.
     Without it: the kept choice (a page in the run's kernels) or, where nothing is kept or
-    ``full``, computed with the year's earlier reports as the same data gives them."""
+    ``full``, computed as the runs of the year's reports in order (T1, T2 against T1 …) on the
+    same data would make it."""
     state = _state(data)
     key = (str(data.directory.resolve()), state, year, tertial)
     path = data.directory / CACHE_FOLDER / f"{year}-T{tertial}-{state}.json"
     if published is not None:
-        universe = report_cells(data, year, tertial)
-        printed = published_cells(universe, year, tertial)
-        cells = with_published_cells(data, printed, universe, published)
-        protection = protect_report(cells, year, tertial, published)
-        protection = dataclasses.replace(protection, printed=frozenset(cell_ids(printed)))
+        protection = _computed(data, year, tertial, published)
         if keep:
             _MEMORY[key] = protection
             _keep(path, protection)
@@ -98,16 +95,24 @@ def report_protection(
     kept = None if full else _load(path)
     if kept is not None:
         return kept
-    earlier: list[Protection] = []
-    for t in range(1, tertial + 1):  # each earlier report once per process, in full
+    earlier: list[Published] = []
+    for t in range(1, tertial + 1):  # each earlier report once per process, as the run makes it
         before = key[:3] + (t,)
         if before not in _MEMORY:
-            cells = published_cells(report_cells(data, year, t), year, t)
-            _MEMORY[before] = protect_report(cells, year, t, earlier)
-        earlier.append(_MEMORY[before])
-    protection = earlier[-1]
+            _MEMORY[before] = _computed(data, year, t, earlier)
+        earlier.append(_MEMORY[before].as_published(year_to_date(year, t).label))
+    protection = _MEMORY[key]
     _keep(path, protection)
     return protection
+
+
+def _computed(data: MunicipalityData, year: int, tertial: int, published: Sequence[Published]) -> Protection:
+    """The report's protection against ``published``, with their numbers linked to its own."""
+    universe = report_cells(data, year, tertial)
+    printed = published_cells(universe, year, tertial)
+    cells = with_published_cells(data, printed, universe, published)
+    protection = protect_report(cells, year, tertial, published)
+    return dataclasses.replace(protection, printed=frozenset(cell_ids(printed)))
 
 
 def _keep(path, protection: Protection) -> None:

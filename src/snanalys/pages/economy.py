@@ -14,6 +14,7 @@ from snanalys.measures.catalog import BY_ID
 from snanalys.narrative import MONTHS_SV
 from snanalys.pages import PageContext
 from snanalys.pages.common import period_text, section
+from snanalys.periods import year_to_date
 from snanalys.presentation import SUPPRESSED_MARK, format_decimal_sv, format_percent, format_tkr, is_missing
 from snanalys.suppression import FOOTNOTE_SV, is_small_count
 from snanalys.tables import html_table
@@ -66,10 +67,15 @@ COST_MEASURES = {
 }
 
 
+def _table_label(ctx: PageContext) -> str:
+    """The period the report's cells name the cost table by (:func:`snanalys.report_cells.report_cells`)."""
+    return year_to_date(ctx.year, ctx.tertial).label
+
+
 def _cost_hidden(ctx: PageContext, table: pd.DataFrame, column: str) -> list[bool]:
     """Per area row: whether the report's protection hides the cell this column prints."""
     measure = COST_MEASURES[column]
-    return [ctx.protection.hides_table_cell(measure, str(ctx.year), key) for key in table["area"]]
+    return [ctx.protection.hides_table_cell(measure, _table_label(ctx), key) for key in table["area"]]
 
 
 def _money_table(
@@ -166,7 +172,7 @@ def costs_section(ctx: PageContext) -> str:
         row_header="Område",
         total_label="Summa",
         hidden=lambda column: _cost_hidden(ctx, table, column),
-        hidden_total=lambda column: ctx.protection.hides_table_cell(COST_MEASURES[column], str(ctx.year), "Summa"),
+        hidden_total=lambda column: ctx.protection.hides_table_cell(COST_MEASURES[column], _table_label(ctx), "Summa"),
     )
     # a volume or price resting on 1–4 households or persons describes them: shown as X, and so
     # is every cell the report's protection hides (the volume/price split gives back the rest)
@@ -210,7 +216,7 @@ def costs_section(ctx: PageContext) -> str:
     areas = source_tables(ctx.data, ctx.year, ctx.tertial, ctx.period.end.month)
     effects = _declared(areas, ["cost_volume_increase_tkr", "cost_price_increase_tkr"], None).loc[table["area"]]
     for measure, column in (("cost_volume_increase_tkr", "volume_effect"), ("cost_price_increase_tkr", "price_effect")):
-        hide = [ctx.protection.hides_table_cell(measure, str(ctx.year), key) for key in table["area"]]
+        hide = [ctx.protection.hides_table_cell(measure, _table_label(ctx), key) for key in table["area"]]
         hide = [a or b for a, b in zip(hide, _cost_hidden(ctx, table, column))]
         effects.loc[hide, BY_ID[measure].label_sv] = float("nan")  # no bar, and X in its table
     effects.index = table["label_sv"].to_numpy()
