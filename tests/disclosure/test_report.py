@@ -104,3 +104,24 @@ def test_the_run_links_what_earlier_reports_printed_beyond_its_own_tables(sample
     t2_by_sex = {c for c in _published(built_reports[1]["2025-T2"]).shown if "|2025-01-01|2025-08-31|sex|" in c}
     assert t2_by_sex and t2_by_sex <= ids
     assert not protection.unresolved
+
+
+@pytest.mark.parametrize("label", ["2025-T1", "2025-T2", "2025-T3"])
+def test_mean_times_count_on_the_published_numbers_gives_no_small_count(built_reports, label):
+    """Read from ``tabelldata.csv`` alone: a shown ratio (a share, kronor per household) times its
+    shown denominator gives back a hidden count numerator; it must not be one of 1–4."""
+    from snanalys.measures.catalog import BY_ID
+
+    published = _published(built_reports[1][label])
+    examined = 0
+    for cell_id, shown in published.shown.items():
+        measure, *rest = cell_id.split("|")
+        m = BY_ID.get(measure)
+        if m is None or m.kind != "ratio" or not BY_ID[m.of[0]].is_count:
+            continue
+        examined += 1
+        numerator, denominator = ("|".join([part, *rest]) for part in m.of)
+        if numerator in published.hidden and denominator in published.shown:
+            worked_back = float(shown) * float(published.shown[denominator]) / m.scale
+            assert not 0.5 <= worked_back < 4.5, (label, cell_id, worked_back)
+    assert examined > 10  # shares of counts are printed: the attack had something to try
