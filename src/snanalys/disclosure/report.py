@@ -78,7 +78,8 @@ def report_protection(
     ``published`` (the run: :func:`.published.read_published` of the municipality's reports):
     computed in full against those reports, kept (unless not ``keep``: a what-if that pages and
     the command line must not read), and what this process answers from then on.
-    Without it: the kept choice (a page in the run's kernels) or, where nothing is kept or
+    Without it: the kept choice — the last run's for this data, whatever its reports folder
+    (a page in the run's kernels) — or, where nothing is kept or
     ``full``, computed as the runs of the year's reports in order (T1, T2 against T1 …) on the
     same data would make it."""
     state = _state(data)
