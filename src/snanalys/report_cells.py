@@ -28,11 +28,14 @@ CELL_COLUMNS = ["measure", "period", "by", "key", "value", "unit", "base", "star
 _DERIVED_UNITS = {"procentenheter": "procent"}  # a change in points prints as a share does
 
 
-def declared_cells(data: MunicipalityData, period: Period) -> list[pd.DataFrame]:
-    """Every computed measure of ``period``: its total and each split it declares (and reason × sex)."""
+def declared_cells(data: MunicipalityData, period: Period, only: tuple[str, ...] | None = None) -> list[pd.DataFrame]:
+    """Every computed measure of ``period``: its total and each split it declares (and reason × sex);
+    with ``only``, the total and those of the splits it names ("sex", "reason × sex" …)."""
     full_year = is_full_year(period)
     measures = [m for m in MEASURES if m.kind != "table" and (full_year or not m.full_year_only)]
     splits: list[tuple[str, ...]] = [()] + sorted({(d,) for m in measures for d in m.dims}) + list(PAGE_SPLITS)
+    if only is not None:
+        splits = [by for by in splits if not by or " × ".join(by) in only]
     out = []
     for by in splits:
         ids = [m.id for m in measures if set(by) <= split_dims(m)]
@@ -171,19 +174,24 @@ def _target_cells(same_period: dict, year: int) -> pd.DataFrame:
     )
 
 
-def report_cells(data: MunicipalityData, year: int, tertial: int) -> pd.DataFrame:
+def report_cells(data: MunicipalityData, year: int, tertial: int, *, printed: bool = False) -> pd.DataFrame:
     """Every cell the report of ``year`` T``tertial`` may print: ``measure, period, by, key, value, unit``,
     and for a declared measure's cell the individuals it rests on (``base``) and its period's first
-    and last day (``start``, ``end``): what disclosure control links the cells by."""
+    and last day (``start``, ``end``): what disclosure control links the cells by.
+
+    ``printed``: only the splits :func:`published_cells` keeps (the report's period by the
+    pages' splits, earlier years by the five-year tables', other periods as totals), so that the
+    run computes no split it throws away; :func:`published_cells` of either is the same."""
     years = comparison_years(data, year)
+    own, same, total = (OWN_PERIOD_SPLITS, FIVE_YEAR_SPLITS, ()) if printed else (None, None, None)
     frames: list[pd.DataFrame] = []
     for y in years:
-        frames += declared_cells(data, year_to_date(y, tertial))
-        if y < year or tertial == 3:
-            frames += declared_cells(data, year_to_date(y, 3))  # full-year tables (long-term, indicators)
+        frames += declared_cells(data, year_to_date(y, tertial), own if y == year else same)
+        if y < year and tertial != 3:  # full-year tables (long-term, indicators)
+            frames += declared_cells(data, year_to_date(y, 3), total)
     for y in (year - 1, year):
         for t in range(1, tertial + 1):
-            frames += declared_cells(data, tertial_alone(y, t))
+            frames += declared_cells(data, tertial_alone(y, t), total)
     declared = pd.concat(frames, ignore_index=True)
     totals = declared.loc[declared["by"] == ""].drop_duplicates(["measure", "period"])
     same_period = totals.loc[totals["period"].isin([year_to_date(y, tertial).label for y in years])]

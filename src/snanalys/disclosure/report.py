@@ -109,7 +109,7 @@ def report_protection(
 
 def _computed(data: MunicipalityData, year: int, tertial: int, published: Sequence[Published]) -> Protection:
     """The report's protection against ``published``, with their numbers linked to its own."""
-    universe = report_cells(data, year, tertial)
+    universe = report_cells(data, year, tertial, printed=True)
     printed = published_cells(universe, year, tertial)
     cells = with_published_cells(data, printed, universe, published)
     protection = protect_report(cells, year, tertial, published)
