@@ -21,10 +21,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from snanalys.cells import format_value
 from snanalys.disclosure.audit import MIN_COUNT, Finding, Knowledge, Quantity, passes, quantities
 from snanalys.disclosure.linked import AMOUNT, COUNT, DERIVED, MEAN, PERCENTILE, TABLE, LinkedTable, link
-from snanalys.disclosure.published import Published
+from snanalys.disclosure.published import Published, published_rows
 from snanalys.economy.drivers import AREAS
 from snanalys.measures.catalog import BY_ID, PUBLISHED_MEASURES
 from snanalys.periods import year_to_date
@@ -57,19 +56,10 @@ class Protection:
 
     def as_published(self, report: str = "") -> Published:
         """What this protection's report published, as :func:`.published.read_published_file`
-        reads it back (a rounded cell is printed as X)."""
-        cells = self.table.cells
-        shown, hidden = {}, set()
-        for cell_id, value in zip(cells["id"], cells["value"]):
-            if isinstance(value, float) and np.isnan(value):
-                continue
-            if self.printed and cell_id not in self.printed:  # an earlier report's number
-                continue
-            if cell_id in self.hidden or cell_id in self.rounded:
-                hidden.add(cell_id)
-            else:
-                shown[cell_id] = format_value(value)
-        return Published(report, shown, frozenset(hidden))
+        reads it back from the rows :func:`.published.published_rows` writes."""
+        rows = published_rows(self, report, synthetic=False)
+        shown = {row[1]: row[8] for row in rows if row[10] == ""}
+        return Published(report, shown, frozenset(row[1] for row in rows if row[10] != ""))
 
     def hides(self, measure: str, period, by: str = "", key: str = "") -> bool:
         """Whether the cell of ``measure`` over ``period`` (split ``by``, value ``key``) is not to be
