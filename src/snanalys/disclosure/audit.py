@@ -137,46 +137,62 @@ class Knowledge:
             self._row_label, self._col_label = np.zeros(0, int), np.arange(k)
         self._position = np.full(table.n, -1)
         self._position[self.columns] = np.arange(k)
+        self._by_label: dict[int, tuple[list[int], list[int]]] | None = None
+        self._row_keys: dict[tuple, tuple] = {}
+        self._programs: dict[tuple, tuple] = {}
 
     def _ties(self):
         """The ratios and changes whose value is shown: linear in their unknowns, one row each."""
-        table, value, rows = self.table, self.table.value, []
-        for tie in table.ratios:
-            if self.unknown[tie.ratio] or np.isnan(value[tie.ratio]):
-                continue  # a hidden ratio tells nothing (it is a protected quantity of its own)
-            rows.append(((tie.numerator, tie.scale), (tie.denominator, -value[tie.ratio]), 0.0))
-        for tie in table.changes:
-            if self.unknown[tie.change] or np.isnan(value[tie.change]):
-                continue
-            c = value[tie.change]
-            if tie.form == "percent":
-                rows.append(((tie.this, 1.0), (tie.last, -(1 + c / 100)), 0.0))
-            elif tie.form == "points":
-                rows.append(((tie.this, 1.0), (tie.last, -1.0), c))
-            else:
-                rows.append(((tie.this, tie.sign), (tie.last, -tie.sign), c))
-        rows = [r for r in rows if not np.isnan(value[r[0][0]]) and not np.isnan(value[r[1][0]])]
-        a = sparse.csr_matrix(
-            (
-                [c for r in rows for _, c in r[:2]],
-                ([i for i, _ in enumerate(rows) for _ in (0, 1)], [v for r in rows for v, _ in r[:2]]),
-            ),
-            shape=(len(rows), table.n),
-        )
-        return a, np.array([r[2] for r in rows], dtype=float), np.ones(len(rows), dtype=bool)
+        table, value = self.table, self.table.value
+        ratio, scale, change, form, sign = _tie_arrays(table)
+        shown = ~self.unknown[ratio[:, 0]] & np.isfinite(value[ratio]).all(axis=1)  # a hidden ratio tells nothing
+        r, k = ratio[shown], scale[shown]
+        shown = ~self.unknown[change[:, 0]] & np.isfinite(value[change]).all(axis=1)
+        c, f, g = change[shown], form[shown], sign[shown]
+        shift = value[c[:, 0]]
+        percent, points = f == "percent", f == "points"
+        this_coef = np.where(percent | points, 1.0, g)
+        last_coef = np.where(percent, -(1 + shift / 100), np.where(points, -1.0, -g))
+        columns = np.r_[np.c_[r[:, 1], r[:, 2]].ravel(), np.c_[c[:, 1], c[:, 2]].ravel()].astype(int)
+        data = np.r_[np.c_[k, -value[r[:, 0]]].ravel(), np.c_[this_coef, last_coef].ravel()]
+        n_rows = len(r) + len(c)
+        a = sparse.csr_matrix((data, (np.repeat(np.arange(n_rows), 2), columns)), shape=(n_rows, table.n))
+        rhs = np.r_[np.zeros(len(r)), np.where(percent, 0.0, shift)]
+        return a, rhs, np.ones(n_rows, dtype=bool)
 
     def group(self, variables) -> tuple[list[int], list[int]]:
         """The unknowns tied to ``variables`` and the rows that tie them."""
-        positions = [self._position[v] for v in variables if self._position[v] >= 0]
-        labels = np.unique(self._col_label[positions])
+        labels = sorted({int(self._col_label[self._position[v]]) for v in variables if self._position[v] >= 0})
+        if len(labels) == 1:
+            return self._groups()[labels[0]]
         members = self.columns[np.isin(self._col_label, labels)]
         rows = np.flatnonzero(np.isin(self._row_label, labels))
         return members.tolist(), rows.tolist()
 
+    def _groups(self) -> dict[int, tuple[list[int], list[int]]]:
+        """Each connected group's unknowns and rows, by its label: sorted once, asked often."""
+        if self._by_label is None:
+            members: dict[int, list[int]] = {}
+            rows: dict[int, list[int]] = {}
+            for var, label in zip(self.columns.tolist(), self._col_label.tolist()):
+                members.setdefault(label, []).append(var)
+            for row, label in enumerate(self._row_label.tolist()):
+                rows.setdefault(label, []).append(row)
+            self._by_label = {label: (members[label], rows.get(label, [])) for label in members}
+        return self._by_label
+
     def row_key(self, rows: list[int]) -> tuple:
         """The rows themselves (coefficients and right-hand sides), to key a range by."""
-        block = self.left[rows]
-        return (tuple(self.columns[block.indices]), tuple(block.data), tuple(block.indptr), tuple(self.rhs[rows]))
+        asked = tuple(rows)
+        if asked not in self._row_keys:
+            block = self.left[rows]
+            self._row_keys[asked] = (
+                tuple(self.columns[block.indices]),
+                tuple(block.data),
+                tuple(block.indptr),
+                tuple(self.rhs[rows]),
+            )
+        return self._row_keys[asked]
 
     def range_of(self, q: Quantity) -> tuple[float, float]:
         """(minimum, maximum) of ``q`` given what the reader knows."""
@@ -193,22 +209,37 @@ class Knowledge:
             if not seeds:
                 return known, known
         members, rows = self.group(seeds)
+        if q.ratio is None:
+            program, col, size = self._program(members, rows)
+            c = np.zeros(len(members))
+            for v, coef in q.terms:
+                if self.unknown[v]:
+                    c[col[v]] += coef * size[col[v]]
+            low, high = program.min_max(c, q.name)
+            return low + known, high + known
+        col, size, a_ub, b_ub, a_eq, b_eq, lo, hi = self._scaled(members, rows)
+        return self._ratio_range(q, col, size, a_ub, b_ub, a_eq, b_eq, lo, hi)
+
+    def _scaled(self, members: list[int], rows: list[int]):
+        """The group's constraints with the unknowns in units of their own size: kronor and days
+        in one program are badly scaled."""
+        value = self.table.value
         col = {v: j for j, v in enumerate(members)}
         n = len(members)
-        # the unknowns in units of their own size: kronor and days in one program are badly scaled
         size = np.array([max(1.0, abs(value[v])) if np.isfinite(value[v]) else 1.0 for v in members])
         a_ub, b_ub, a_eq, b_eq = self._matrices(rows, col, n)
         a_ub, a_eq = a_ub * size, a_eq * size
         lo = np.array([self.lo[v] for v in members]) / size
         hi = np.array([self.hi[v] for v in members]) / size
-        if q.ratio is None:
-            c = np.zeros(n)
-            for v, coef in q.terms:
-                if self.unknown[v]:
-                    c[col[v]] += coef * size[col[v]]
-            low, high = _min_max(c, a_ub, b_ub, a_eq, b_eq, lo, hi, q.name)
-            return low + known, high + known
-        return self._ratio_range(q, col, size, a_ub, b_ub, a_eq, b_eq, lo, hi)
+        return col, size, a_ub, b_ub, a_eq, b_eq, lo, hi
+
+    def _program(self, members: list[int], rows: list[int]):
+        """The group's linear program, built once per group for all its quantities."""
+        key = tuple(members)
+        if key not in self._programs:
+            col, size, a_ub, b_ub, a_eq, b_eq, lo, hi = self._scaled(members, rows)
+            self._programs[key] = (_Program(a_ub, b_ub, a_eq, b_eq, lo, hi), col, size)
+        return self._programs[key]
 
     def _matrices(self, rows: list[int], col: dict[int, int], n: int):
         """Dense rows of the group (a group is at most a few hundred unknowns)."""
@@ -272,6 +303,22 @@ def _relations(table: LinkedTable):
     return out
 
 
+def _tie_arrays(table: LinkedTable):
+    """The table's ratios (ratio, numerator, denominator; scale) and changes (change, this,
+    last; form, sign) as arrays: built once per table."""
+    cached = getattr(table, "_tie_arrays_cache", None)
+    if cached is not None:
+        return cached
+    ratio = np.array([(t.ratio, t.numerator, t.denominator) for t in table.ratios], dtype=int).reshape(-1, 3)
+    scale = np.array([t.scale for t in table.ratios], dtype=float)
+    change = np.array([(t.change, t.this, t.last) for t in table.changes], dtype=int).reshape(-1, 3)
+    form = np.array([t.form for t in table.changes], dtype=object)
+    sign = np.array([t.sign for t in table.changes], dtype=float)
+    out = (ratio, scale, change, form, sign)
+    object.__setattr__(table, "_tie_arrays_cache", out)
+    return out
+
+
 def _equilibrated(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each row divided by its largest coefficient (right-hand side included)."""
     if not len(a):
@@ -291,51 +338,67 @@ def _decided():
 def _min_max(c, a_ub, b_ub, a_eq, b_eq, lo, hi, name: str) -> tuple[float, float]:
     """min and max of ``c·x`` with HiGHS: one model, solved for the minimum, then for the
     maximum from the minimum's basis (SciPy's ``linprog`` would build and check it twice)."""
-    import highspy
+    return _Program(a_ub, b_ub, a_eq, b_eq, lo, hi).min_max(c, name)
 
-    a_ub, b_ub = _equilibrated(a_ub, b_ub)
-    a_eq, b_eq = _equilibrated(a_eq, b_eq)
-    inf = highspy.kHighsInf
-    n = len(c)
-    matrix = sparse.csc_matrix(np.vstack([a_ub.reshape(-1, n), a_eq.reshape(-1, n)]))
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = n, matrix.shape[0]
-    lp.col_cost_ = np.asarray(c, dtype=float)
-    lp.col_lower_ = np.where(np.isfinite(lo), lo, -inf).astype(float)
-    lp.col_upper_ = np.where(np.isfinite(hi), hi, inf).astype(float)
-    lp.row_lower_ = np.r_[np.full(len(b_ub), -inf), b_eq].astype(float)
-    lp.row_upper_ = np.r_[b_ub, b_eq].astype(float)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
-    lp.a_matrix_.value_ = matrix.data.astype(float)
-    solver = highspy.Highs()
-    solver.setOptionValue("output_flag", False)
-    solver.passModel(lp)
-    out = []
-    for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
-        solver.changeObjectiveSense(sense)
-        solver.run()
-        status = solver.getModelStatus()
-        if status not in _decided():  # HiGHS gave up from the kept basis: once more from scratch
-            solver.clearSolver()
+
+class _Program:
+    """One group's constraints as a HiGHS model, kept for every quantity of the group: only
+    the objective changes from one to the next (and each starts from the last one's basis)."""
+
+    def __init__(self, a_ub, b_ub, a_eq, b_eq, lo, hi) -> None:
+        import highspy
+
+        self.scipy_args = (a_ub, b_ub, a_eq, b_eq, lo, hi)
+        a_ub, b_ub = _equilibrated(a_ub, b_ub)
+        a_eq, b_eq = _equilibrated(a_eq, b_eq)
+        inf = highspy.kHighsInf
+        n = self.n = len(lo)
+        matrix = sparse.csc_matrix(np.vstack([a_ub.reshape(-1, n), a_eq.reshape(-1, n)]))
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = n, matrix.shape[0]
+        lp.col_cost_ = np.zeros(n)
+        lp.col_lower_ = np.where(np.isfinite(lo), lo, -inf).astype(float)
+        lp.col_upper_ = np.where(np.isfinite(hi), hi, inf).astype(float)
+        lp.row_lower_ = np.r_[np.full(len(b_ub), -inf), b_eq].astype(float)
+        lp.row_upper_ = np.r_[b_ub, b_eq].astype(float)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
+        lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
+        lp.a_matrix_.value_ = matrix.data.astype(float)
+        self.solver = highspy.Highs()
+        self.solver.setOptionValue("output_flag", False)
+        self.solver.passModel(lp)
+
+    def min_max(self, c, name: str) -> tuple[float, float]:
+        import highspy
+
+        solver, model = self.solver, highspy.HighsModelStatus
+        solver.changeColsCost(self.n, np.arange(self.n, dtype=np.int32), np.asarray(c, dtype=float))
+        out = []
+        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+            solver.changeObjectiveSense(sense)
             solver.run()
             status = solver.getModelStatus()
-        if status not in _decided():  # and then SciPy's own call of it, with its presolve defaults
-            return _min_max_scipy(c, a_ub, b_ub, a_eq, b_eq, lo, hi, name)
-        if status == highspy.HighsModelStatus.kOptimal:
-            out.append(solver.getInfo().objective_function_value)
-        elif status in (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible) and (
-            status == highspy.HighsModelStatus.kUnbounded or out
-        ):
-            out.append(-np.inf if sense == highspy.ObjSense.kMinimize else np.inf)
-        elif status in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible):
-            # the shown numbers contradict the relations: no reader can use them
-            _log.warning("the cells tied to %s contradict their declared relations: not audited", name)
-            return -np.inf, np.inf
-        else:
-            raise RuntimeError(f"the audit's linear program for {name} failed: {solver.modelStatusToString(status)}")
-    return out[0], out[1]
+            if status not in _decided():  # HiGHS gave up from the kept basis: once more from scratch
+                solver.clearSolver()
+                solver.run()
+                status = solver.getModelStatus()
+            if status not in _decided():  # and then SciPy's own call of it, with its presolve defaults
+                solver.clearSolver()
+                return _min_max_scipy(c, *self.scipy_args, name)
+            if status == model.kOptimal:
+                out.append(solver.getInfo().objective_function_value)
+            elif status in (model.kUnbounded, model.kUnboundedOrInfeasible) and (status == model.kUnbounded or out):
+                out.append(-np.inf if sense == highspy.ObjSense.kMinimize else np.inf)
+            elif status in (model.kInfeasible, model.kUnboundedOrInfeasible):
+                # the shown numbers contradict the relations: no reader can use them
+                _log.warning("the cells tied to %s contradict their declared relations: not audited", name)
+                return -np.inf, np.inf
+            else:
+                raise RuntimeError(
+                    f"the audit's linear program for {name} failed: {solver.modelStatusToString(status)}"
+                )
+        return out[0], out[1]
 
 
 def _min_max_scipy(c, a_ub, b_ub, a_eq, b_eq, lo, hi, name: str) -> tuple[float, float]:

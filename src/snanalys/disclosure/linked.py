@@ -204,7 +204,8 @@ def canonical(cells: pd.DataFrame) -> pd.DataFrame:
     out["kind"] = [cell_kind(m, u) for m, u in zip(out["measure"], out["unit"])]
     # one id with several values is no single number (a per-month measure's rows without their
     # month): its cells under their own months carry the numbers
-    ambiguous = out.groupby("id")["value"].transform(lambda v: v.nunique(dropna=False) > 1)
+    values_per_id = out.drop_duplicates(["id", "value"]).groupby("id").size()  # NaN is one value
+    ambiguous = out["id"].map(values_per_id).to_numpy() > 1
     return out[~ambiguous].drop_duplicates("id").reset_index(drop=True)
 
 

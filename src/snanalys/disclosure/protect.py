@@ -184,13 +184,25 @@ def _derived(table: LinkedTable, unknown: np.ndarray, hidden: dict[int, str]) ->
 
 def _cost(table: LinkedTable, var: int, report_year: int) -> tuple:
     """How much is lost by hiding ``var``: key-figure totals last, totals before parts, zeros last."""
-    row = table.cells.iloc[var]
-    measure = BY_ID.get(row["measure"])
-    total = row["by"] == ""
-    key_figure = measure is not None and measure.key_figure and total and row["kind"] != TABLE
-    published = measure is not None and measure.id in PUBLISHED_MEASURES and total
+    published, key_figure, total = _cost_flags(table)
     v = table.value[var]
-    return (published, key_figure, v == 0, total, abs(v) if np.isfinite(v) else 0.0)
+    return (published[var], key_figure[var], v == 0, total[var], abs(v) if np.isfinite(v) else 0.0)
+
+
+def _cost_flags(table: LinkedTable) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per cell: a published measure's total, a key figure's total, a total: built once per table."""
+    cached = getattr(table, "_cost_flags_cache", None)
+    if cached is not None:
+        return cached
+    cells = table.cells
+    measures = [BY_ID.get(m) for m in cells["measure"]]
+    total = (cells["by"] == "").to_numpy()
+    not_table = (cells["kind"] != TABLE).to_numpy()
+    key_figure = np.array([m is not None and m.key_figure for m in measures], dtype=bool) & total & not_table
+    published = np.array([m is not None and m.id in PUBLISHED_MEASURES for m in measures], dtype=bool) & total
+    out = (published.tolist(), key_figure.tolist(), total.tolist())
+    object.__setattr__(table, "_cost_flags_cache", out)
+    return out
 
 
 class _State:
@@ -424,7 +436,7 @@ def _best(state: _State, q: Quantity, pool: list[int], now: tuple[float, float])
         state.unknown[var] = True
         for twin in state._twins.get(var, ()):
             state.unknown[twin] = True
-        lo, hi = state.knowledge().range_of(q)
+        lo, hi = state.range_of(state.knowledge(), q)  # kept: the next round asks again if it is chosen
         state.unknown = saved
         if Finding(q, lo, hi, state.earlier(q)).passed:
             return var

@@ -136,18 +136,20 @@ def with_published_cells(
     in_universe = np.isin(cell_ids(universe), list(wanted))
     extra = [universe.loc[in_universe]]
     found = set(np.asarray(cell_ids(universe))[in_universe])
-    periods = set()
+    splits: dict[Period, set[str]] = {}  # each period's splits those cells are of
     for cell_id in wanted - found:
         parts = cell_id.split("|")
         if len(parts) == 5:  # measure|start|end|by|key: a declared measure's period
             try:
-                periods.add(Period(dt.date.fromisoformat(parts[1]), dt.date.fromisoformat(parts[2])))
+                period = Period(dt.date.fromisoformat(parts[1]), dt.date.fromisoformat(parts[2]))
             except ValueError:
                 continue
-    for period in sorted(periods):
+            splits.setdefault(period, set()).add(parts[3])
+    for period in sorted(splits):
         if period.start < data.extract.data_from or period.end > data.extract.covered_through:
             continue
-        frames = declared_cells(data, Period(period.start, period.end, _label(period)))
+        only = tuple(sorted(splits[period] - {""}))
+        frames = declared_cells(data, Period(period.start, period.end, _label(period)), only=only)
         for frame in frames:
             extra.append(frame.loc[np.isin(cell_ids(frame), list(wanted))])
     extra = [f for f in extra if len(f)]
