@@ -529,3 +529,19 @@ def test_key_figures_one_period_at_a_time():
     table = key_table({"eb_households": (100, "hushåll")})
     with pytest.raises(ValueError):
         suppress_key_figures(pd.concat([table, table], ignore_index=True))
+
+
+def test_a_rounded_cell_reads_ca_and_is_not_drawn_nor_lent_to_other_values():
+    import pandas as pd
+
+    from snanalys.suppression import ROUNDED, SECONDARY, FlaggedTable
+
+    values = pd.DataFrame({"Kvinnor": [800.0, 3.0], "Män": [12.0, 40.0]}, index=["2025", "2024"])
+    flags = pd.DataFrame({"Kvinnor": [ROUNDED, SECONDARY], "Män": ["", ""]}, index=values.index)
+    table = FlaggedTable(values, flags)
+    shown = table.to_display(lambda v, column: f"{v:.0f}")
+    assert shown.loc["2025", "Kvinnor"] == "ca\u00a0800" and shown.loc["2024", "Kvinnor"] == "X"
+    assert table.any_rounded and table.any_suppressed
+    assert pd.isna(table.public_values().loc["2025", "Kvinnor"])  # a chart cannot draw "about"
+    days = table.with_values(values * 30)  # other cells: the rounding is the persons' own
+    assert days.to_display(lambda v, column: f"{v:.0f}").loc["2025", "Kvinnor"] == "X"

@@ -45,17 +45,21 @@ def _tertial(text: str) -> int:
 
 
 def key_figures_text(table, *, title: str) -> str:
-    from snanalys.presentation import format_number
+    from snanalys.presentation import ROUNDED_FOOTNOTE_SV, format_number
     from snanalys.suppression import FOOTNOTE_SV
 
     width = max(len(label) for label in table["label_sv"])
     lines = [title, ""]
     suppressed = table["suppressed"] if "suppressed" in table else [False] * len(table)
-    for row, hidden in zip(table.itertuples(index=False), suppressed):
-        value = format_number(row.value, row.unit, suppressed=bool(hidden))
+    rounded = table["rounded_value"] if "rounded_value" in table else [None] * len(table)
+    any_hidden = any_rounded = False
+    for row, hidden, about in zip(table.itertuples(index=False), suppressed, rounded):
+        if about is not None and about == about:  # "ca 800"
+            value, any_rounded = format_number(about, row.unit, rounded=True), True
+        else:
+            value, any_hidden = format_number(row.value, row.unit, suppressed=bool(hidden)), any_hidden or bool(hidden)
         lines.append(f"{row.label_sv:<{width}}  {value:>14}  {row.unit}")
-    if any(bool(h) for h in suppressed):
-        lines += ["", FOOTNOTE_SV]
+    lines += (["", FOOTNOTE_SV] if any_hidden else []) + (["", ROUNDED_FOOTNOTE_SV] if any_rounded else [])
     return "\n".join(lines) + "\n"
 
 

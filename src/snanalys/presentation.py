@@ -11,6 +11,15 @@ from babel.numbers import format_decimal
 
 LOCALE = "sv_SE"
 SUPPRESSED_MARK = "X"
+#: Before a value the report's protection rounded to tens ("ca 800"): the exact count would
+#: tell how many came since an earlier report (docs/disclosure.md).
+ROUNDED_PREFIX = "ca\u00a0"
+#: The mark of a rounded value in the CSV files and the workbook (the value beside it is the rounded one).
+ROUNDED_MARK = "avrundat"
+ROUNDED_FOOTNOTE_SV = (
+    "ca = värdet är avrundat till tiotal så att skillnaden mot en tidigare rapport inte avslöjar ett fåtal "
+    "personer eller hushåll."
+)
 MISSING_MARK = "–"
 
 _DECIMALS_BY_UNIT = {
@@ -47,10 +56,12 @@ def format_tkr(kronor: float) -> str:
     return format_decimal_sv(kronor / 1e3, 0)
 
 
-def format_number(value, unit: str = "", *, suppressed: bool = False) -> str:
-    """A key figure as the board sees it, by its unit."""
+def format_number(value, unit: str = "", *, suppressed: bool = False, rounded: bool = False) -> str:
+    """A key figure as the board sees it, by its unit (``rounded``: "ca 800", the value already rounded)."""
     if suppressed:
         return SUPPRESSED_MARK
+    if rounded and not is_missing(value):
+        return ROUNDED_PREFIX + format_number(value, unit)
     if is_missing(value):
         return MISSING_MARK
     if unit == "procent":

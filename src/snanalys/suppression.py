@@ -34,12 +34,14 @@ import numpy as np
 import pandas as pd
 
 from snanalys.measures.catalog import MEASURES, PARTITIONS, Partition
-from snanalys.presentation import SUPPRESSED_MARK
+from snanalys.presentation import ROUNDED_PREFIX, SUPPRESSED_MARK
 
 MIN_COUNT = 5
 
 SHOWN, PRIMARY, SECONDARY = "", "primary", "secondary"
-FLAG_VALUES = (SHOWN, PRIMARY, SECONDARY)
+#: Shown rounded to tens ("ca 800"): the value in the table is the rounded one.
+ROUNDED = "rounded"
+FLAG_VALUES = (SHOWN, PRIMARY, SECONDARY, ROUNDED)
 
 FOOTNOTE_SV = (
     f"{SUPPRESSED_MARK} = uppgiften visas inte eftersom den avser eller bygger på färre än {MIN_COUNT} "
@@ -67,7 +69,9 @@ def _num(value) -> float:
 
 @dataclass(frozen=True)
 class FlaggedTable:
-    """True values (internal) and, per cell, "" (shown), "primary" or "secondary".
+    """True values (internal) and, per cell, "" (shown), "primary" or "secondary" (shown as X),
+    or "rounded" (the value is the rounded one, shown as "ca 800"; blank in
+    :meth:`public_values`, as charts cannot draw "about").
 
     Only :meth:`to_display` and :meth:`public_values` may leave the building.
     """
@@ -93,16 +97,26 @@ class FlaggedTable:
 
     @property
     def any_suppressed(self) -> bool:
-        """Whether the table needs the footnote."""
-        return bool(self.suppressed.to_numpy().any())
+        """Whether the table needs the footnote of the X."""
+        return bool(self.flags.isin([PRIMARY, SECONDARY]).to_numpy().any())
+
+    @property
+    def any_rounded(self) -> bool:
+        """Whether the table needs the footnote of "ca"."""
+        return bool(self.flags.eq(ROUNDED).to_numpy().any())
 
     def to_display(self, formatter: Callable[[object, object], str]) -> pd.DataFrame:
-        """Strings for the reader: ``formatter(value, column)``, or "X" where flagged."""
+        """Strings for the reader: ``formatter(value, column)``, "X" where hidden, "ca …" where rounded."""
         columns = {}
         for j, column in enumerate(self.values.columns):
             flags = self.flags.iloc[:, j].tolist()
             values = self.values.iloc[:, j].tolist()
-            columns[j] = [SUPPRESSED_MARK if f else formatter(v, column) for v, f in zip(values, flags)]
+            columns[j] = [
+                SUPPRESSED_MARK
+                if f in (PRIMARY, SECONDARY)
+                else (ROUNDED_PREFIX if f == ROUNDED else "") + formatter(v, column)
+                for v, f in zip(values, flags)
+            ]
         out = pd.DataFrame(columns, index=self.values.index, dtype=object)
         out.columns = self.values.columns
         return out
@@ -122,7 +136,9 @@ class FlaggedTable:
         """
         if set(values.index) != set(self.values.index) or set(values.columns) != set(self.values.columns):
             raise ValueError("with_values needs a frame with the same rows and columns")
-        return FlaggedTable(values.reindex(index=self.values.index, columns=self.values.columns), self.flags)
+        # a rounded cell's value is its own: the other values' cell is hidden instead
+        flags = self.flags.mask(self.flags.eq(ROUNDED), SECONDARY)
+        return FlaggedTable(values.reindex(index=self.values.index, columns=self.values.columns), flags)
 
 
 # ---------------------------------------------------------------------------

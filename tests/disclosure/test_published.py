@@ -41,6 +41,7 @@ def test_what_is_written_is_what_is_read_back(tmp_path):
         ("2025-T1,a|b,m,l,,,,,12,hushåll,Y,real", "row 2, column mark: unknown mark 'Y'"),
         ("2025-T1,a|b,m,l,,,,,12,hushåll,X,real", "row 2, column value: a hidden cell with a value"),
         ("2025-T1,a|b,m,l,,,,,tolv,hushåll,,real", "row 2, column value: not a number: 'tolv'"),
+        ("2025-T1,a|b,m,l,,,,,,hushåll,avrundat,real", "row 2, column value: not a number: ''"),
         ("2025-T1,,m,l,,,,,12,hushåll,,real", "row 2, column id: empty"),
         ("2025-T1,a|b,m", "row 2: 3 fields, the header has 12"),
     ],
@@ -79,3 +80,31 @@ def test_a_number_shown_before_stays_shown_and_a_revised_one_is_free():
     now = protect_report(t1, 2025, 2, [Published("2025-T1", revised, published.hidden)])
     assert men in now.hidden  # what was hidden stays hidden
     assert Published("2025-T1", revised).showed(women, 37.0) is False
+
+
+def test_a_rounded_cell_is_published_with_its_rounded_value_and_read_back_as_such(tmp_path):
+    """795 households published in T1, 797 in T2: T2 publishes "ca 800" (value 800, mark
+    avrundat), and the T3 report reads it back as known to ±5, not as shown nor as hidden."""
+    cells = frame(cell("eb_households", 795, span=T1), cell("eb_households", 797))
+    t1 = Published("2025-T1", {"eb_households|2025-01-01|2025-04-30||": "795"})
+    protection = protect_report(cells, 2025, 2, [t1])
+    t2_id = "eb_households|2025-01-01|2025-08-31||"
+    assert protection.rounded == {t2_id: 800.0}
+    write_published(protection, tmp_path / FILE_NAME, "2025-T2", synthetic=False)
+    text = (tmp_path / FILE_NAME).read_text(encoding="utf-8")
+    assert f"{t2_id},eb_households," in text and ",800,hushåll,avrundat,real" in text
+    back = read_published_file(tmp_path / FILE_NAME)
+    assert back == protection.as_published("2025-T2")
+    assert back.rounded == {t2_id: "800"} and t2_id not in back.shown and t2_id not in back.hidden
+    # the next report keeps it rounded (it is out, to ±5) and never hides or shows it exactly
+    later = protect_report(cells, 2025, 3, [t1, back])
+    assert later.rounded.get(t2_id) == 800.0 and t2_id not in later.hidden
+
+
+def test_a_value_revised_beyond_its_rounding_is_free():
+    cells = frame(cell("eb_households", 795, span=T1), cell("eb_households", 822))
+    t2_id = "eb_households|2025-01-01|2025-08-31||"
+    earlier = [Published("2025-T1", {"eb_households|2025-01-01|2025-04-30||": "795"}),
+               Published("2025-T2", rounded={t2_id: "800"})]  # fmt: skip
+    later = protect_report(cells, 2025, 3, earlier)
+    assert t2_id not in later.rounded  # 822 is not "ca 800": a revision, a number of its own

@@ -125,3 +125,24 @@ def test_mean_times_count_on_the_published_numbers_gives_no_small_count(built_re
             worked_back = float(shown) * float(published.shown[denominator]) / m.scale
             assert not 0.5 <= worked_back < 4.5, (label, cell_id, worked_back)
     assert examined > 10  # shares of counts are printed: the attack had something to try
+
+
+def test_a_rounded_cell_is_printed_ca_with_its_footnote_and_published_as_rounded(built_reports):
+    """On the sample, 2025 T2 rounds adults on introduction by sex (T1 printed the exact count):
+    ``tabelldata.csv`` gives the rounded value with the mark, the page prints "ca 20" with the
+    footnote of "ca", and no page prints "ca" without it."""
+    from snanalys.presentation import ROUNDED_FOOTNOTE_SV, ROUNDED_MARK, ROUNDED_PREFIX
+
+    _, runs = built_reports
+    published = _published(runs["2025-T2"])
+    assert published.rounded, "the sample's 2025 T2 rounds some cells"
+    assert all(float(v) % 10 == 0 for v in published.rounded.values())
+    cell_id = "eb_adults_by_reason|2025-01-01|2025-08-31|reason × sex|INTRODUKTION × M"
+    assert cell_id in published.rounded
+    text = (runs["2025-T2"] / "tabelldata.csv").read_text(encoding="utf-8")
+    assert f",{published.rounded[cell_id]},personer,{ROUNDED_MARK}," in text
+    page = (runs["2025-T2"] / "ekonomiskt_bistand.html").read_text(encoding="utf-8")
+    assert f"{ROUNDED_PREFIX}{published.rounded[cell_id]}<" in page
+    for html_page in runs["2025-T2"].glob("*.html"):
+        body = html_page.read_text(encoding="utf-8")
+        assert (ROUNDED_PREFIX in body) <= (ROUNDED_FOOTNOTE_SV in body), html_page.name

@@ -23,10 +23,11 @@ import pandas as pd
 
 from snanalys.disclosure.audit import MIN_COUNT, Finding, Knowledge, Quantity, passes, quantities
 from snanalys.disclosure.linked import AMOUNT, COUNT, DERIVED, MEAN, PERCENTILE, TABLE, LinkedTable, link
-from snanalys.disclosure.published import Published, published_rows
+from snanalys.disclosure.published import HIDDEN_MARK, Published, published_rows
 from snanalys.economy.drivers import AREAS
 from snanalys.measures.catalog import BY_ID, PUBLISHED_MEASURES
 from snanalys.periods import year_to_date
+from snanalys.presentation import ROUNDED_MARK
 
 _log = logging.getLogger(__name__)
 
@@ -59,14 +60,20 @@ class Protection:
         reads it back from the rows :func:`.published.published_rows` writes."""
         rows = published_rows(self, report, synthetic=False)
         shown = {row[1]: row[8] for row in rows if row[10] == ""}
-        return Published(report, shown, frozenset(row[1] for row in rows if row[10] != ""))
+        rounded = {row[1]: row[8] for row in rows if row[10] == ROUNDED_MARK}
+        return Published(report, shown, frozenset(row[1] for row in rows if row[10] == HIDDEN_MARK), rounded)
 
     def hides(self, measure: str, period, by: str = "", key: str = "") -> bool:
         """Whether the cell of ``measure`` over ``period`` (split ``by``, value ``key``) is not to be
-        printed as it is: hidden, or rounded (the pages do not print "ca 800" yet, so a rounded
-        cell is shown as X — less than the audit allows, never more)."""
+        printed as it is: hidden, or rounded (:meth:`rounded_value`; a page that cannot print
+        "ca 800" there prints X — less than the audit allows, never more)."""
         cell_id = f"{measure}|{period.start}|{period.end}|{by}|{key}"
         return cell_id in self.hidden or cell_id in self.rounded
+
+    def rounded_value(self, measure: str, period, by: str = "", key: str = "") -> float | None:
+        """The value to print "ca 800" for the cell, if the protection rounds it (else None)."""
+        cell_id = f"{measure}|{period.start}|{period.end}|{by}|{key}"
+        return None if cell_id in self.hidden else self.rounded.get(cell_id)
 
     def hides_table_cell(self, measure: str, label: str, key: str) -> bool:
         """Whether the table cell of ``measure`` (the economy's cost table: ``label`` the report's
@@ -230,6 +237,8 @@ class _State:
         self._ranges: dict[tuple, tuple[float, float]] = {}
         self._earlier: dict[str, tuple[float, float] | None] = {}
         self._prior: Knowledge | None = None
+        #: cells an earlier report printed rounded: their intervals, known before this report
+        self.before: dict[int, tuple[float, float]] = {}
 
     def release(self) -> bool:
         """Let the held headline cells be hidden too; False if none were held."""
@@ -297,7 +306,7 @@ class _State:
         if q.name not in self._earlier:
             if self._prior is None:
                 unknown = ~self.frozen.copy()
-                self._prior = Knowledge(self.table, unknown)
+                self._prior = Knowledge(self.table, unknown, self.before)
             low, high = self._prior.range_of(q)
             self._earlier[q.name] = None if passes(q.kind, q.true, low, high, q.floor) else (low, high)
         return self._earlier[q.name]
@@ -348,6 +357,7 @@ def choose(
     *,
     frozen: np.ndarray | None = None,
     keep_hidden: set[int] | frozenset = frozenset(),
+    keep_rounded: dict[int, float] | None = None,
     keep_shown: np.ndarray | None = None,
 ) -> Protection:
     """Primary, derived and complementary hiding (and rounding) until every quantity passes.
@@ -356,8 +366,12 @@ def choose(
     tied to it, the first that makes it pass, else the one that widens its range most."""
     t0 = time.perf_counter()
     base = individuals_of(table)
-    frozen = np.zeros(table.n, dtype=bool) if frozen is None else frozen
+    frozen = np.zeros(table.n, dtype=bool) if frozen is None else frozen.copy()
+    for var in keep_rounded or {}:  # rounded by an earlier report: a reader knows it to ±5, and so it stays
+        frozen[var] = True
     state = _State(table, base, frozen, keep_shown)
+    for var, value in (keep_rounded or {}).items():
+        state.rounded[var] = state.before[var] = (value - ROUND_TO / 2, value + ROUND_TO / 2)
     primary = {var for var in _primary(table, base, year, tertial) if not frozen[var]}
     for var in primary:
         state.hide(var, "primary")
@@ -419,7 +433,7 @@ def choose(
     return Protection(
         table,
         {str(ids[v]): why for v, why in state.hidden.items()},
-        {str(ids[v]): float(round(table.value[v] / ROUND_TO) * ROUND_TO) for v in state.rounded},
+        {str(ids[v]): float((low + high) / 2) for v, (low, high) in state.rounded.items()},  # the rounded value
         findings,
         time.perf_counter() - t0,
     )
@@ -478,6 +492,7 @@ def protect_report(
     table = link(cells, year, tertial)
     frozen = np.zeros(table.n, dtype=bool)
     keep_hidden: set[int] = set()
+    keep_rounded: dict[int, float] = {}
     for cell_id, var, value in zip(table.cells["id"], table.cells["var"], table.value):
         if np.isnan(value):
             continue
@@ -485,8 +500,18 @@ def protect_report(
             frozen[var] = True
         elif any(cell_id in before.hidden for before in earlier):
             keep_hidden.add(var)
+        else:  # printed rounded before, and the value still rounds to it (else a revision: free)
+            printed = [r for before in earlier if (r := before.rounded_to(cell_id)) is not None]
+            if printed and abs(value - printed[-1]) <= ROUND_TO / 2:
+                keep_rounded[var] = printed[-1]
     return choose(
-        table, year, tertial, frozen=frozen, keep_hidden=keep_hidden, keep_shown=headline_cells(table, year, tertial)
+        table,
+        year,
+        tertial,
+        frozen=frozen,
+        keep_hidden=keep_hidden,
+        keep_rounded=keep_rounded,
+        keep_shown=headline_cells(table, year, tertial),
     )
 
 

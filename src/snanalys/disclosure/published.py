@@ -2,12 +2,12 @@
 
 Every report writes ``tabelldata.csv`` beside its pages: one row per number its pages print
 (the cells :func:`snanalys.report_cells.published_cells` declares and the protection covers),
-with the value as printed, empty where it is hidden (mark ``X``; a cell the protection rounds
-is hidden too until the pages print "ca 800", docs/disclosure.md; the reader takes a value
-marked ``avrundat`` as hidden). It is the report's open data and, read back from ``reports/`` and
-``reports/archive/``, what the next report's protection takes as known to every reader
-(:func:`read_published`): a number shown before stays shown (if its value is the same), one
-hidden before stays hidden. A number shown before with another value (a revision) is left to
+with the value as printed, empty where it is hidden (mark ``X``), the rounded value where the
+protection rounds it (mark ``avrundat``; the pages print "ca 800" or, where they cannot, X).
+It is the report's open data and, read back from ``reports/`` and ``reports/archive/``, what
+the next report's protection takes as known to every reader (:func:`read_published`): a number
+shown before stays shown (if its value is the same), one hidden before stays hidden, one
+rounded before stays rounded (a reader knows it to ±5). A number shown before with another value (a revision) is left to
 the reader's knowledge as a number of its own: the current cell is free.
 
 The values are compared as the file writes them (:func:`snanalys.cells.format_value`), so a
@@ -27,17 +27,14 @@ import numpy as np
 
 from snanalys.cells import format_value, safe_csv_writer
 from snanalys.measures.catalog import BY_ID
+from snanalys.presentation import ROUNDED_FOOTNOTE_SV, ROUNDED_MARK, SUPPRESSED_MARK
+from snanalys.suppression import FOOTNOTE_SV
 
 FILE_NAME = "tabelldata.csv"
-HIDDEN_MARK, ROUNDED_MARK = "X", "avrundat"
+HIDDEN_MARK = SUPPRESSED_MARK
 COLUMNS = ("report", "id", "measure", "label", "start", "end", "by", "key", "value", "unit", "mark", "data_source")
 #: The footnotes of the marks, the same as the pages' (the HTML, the PDF, the workbook).
-MARK_NOTES = {
-    HIDDEN_MARK: "X = uppgiften visas inte eftersom den avser eller bygger på färre än 5 personer eller hushåll, "
-    "eller skulle kunna räknas fram ur andra uppgifter i rapporten.",
-    ROUNDED_MARK: "avrundat = värdet är avrundat till tiotal så att skillnaden mot en tidigare rapport "
-    "inte avslöjar ett fåtal personer eller hushåll.",
-}
+MARK_NOTES = {HIDDEN_MARK: FOOTNOTE_SV, ROUNDED_MARK: ROUNDED_FOOTNOTE_SV}
 
 
 class PublishedFileError(ValueError):
@@ -51,6 +48,13 @@ class Published:
     report: str
     shown: dict[str, str] = field(default_factory=dict)
     hidden: frozenset[str] = frozenset()
+    #: id → the rounded value as printed ("ca 800": "800")
+    rounded: dict[str, str] = field(default_factory=dict)
+
+    def rounded_to(self, cell_id: str) -> float | None:
+        """The rounded value this report printed for ``cell_id``, if it printed it rounded."""
+        printed = self.rounded.get(cell_id)
+        return None if printed is None else float(printed)
 
     def showed(self, cell_id: str, value: float) -> bool:
         """Whether this report printed ``cell_id`` with ``value`` (as the file writes it)."""
@@ -71,8 +75,10 @@ def published_rows(protection, report: str, *, synthetic: bool) -> list[list]:
             continue
         if protection.printed and cell_id not in protection.printed:  # an earlier report's number
             continue
-        if cell_id in protection.hidden or cell_id in protection.rounded:  # the pages print a rounded cell as X
+        if cell_id in protection.hidden:
             shown, mark = "", HIDDEN_MARK
+        elif cell_id in protection.rounded:
+            shown, mark = format_value(protection.rounded[cell_id]), ROUNDED_MARK
         else:
             shown, mark = format_value(value), ""
         label = BY_ID[measure].label_sv if measure in BY_ID else measure
@@ -108,6 +114,7 @@ def read_published_file(path: Path) -> Published:
         raise PublishedFileError(f"{path}, row 1: missing column(s) {', '.join(missing)}")
     at = {name: i for i, name in enumerate(header)}
     shown: dict[str, str] = {}
+    rounded: dict[str, str] = {}
     hidden: set[str] = set()
     report = ""
     for number, row in enumerate(reader, start=2):
@@ -117,19 +124,19 @@ def read_published_file(path: Path) -> Published:
         report = report or row[at["report"]]
         if not cell_id:
             raise PublishedFileError(f"{path}, row {number}, column id: empty")
-        if mark in (HIDDEN_MARK, ROUNDED_MARK):
-            if value and mark == HIDDEN_MARK:
+        if mark == HIDDEN_MARK:
+            if value:
                 raise PublishedFileError(f"{path}, row {number}, column value: a hidden cell with a value")
             hidden.add(cell_id)
             continue
-        if mark != "":
+        if mark not in ("", ROUNDED_MARK):
             raise PublishedFileError(f"{path}, row {number}, column mark: unknown mark {mark!r}")
         try:
             float(value)
         except ValueError:
             raise PublishedFileError(f"{path}, row {number}, column value: not a number: {value!r}") from None
-        shown[cell_id] = value
-    return Published(report or path.parent.name, shown, frozenset(hidden))
+        (rounded if mark == ROUNDED_MARK else shown)[cell_id] = value
+    return Published(report or path.parent.name, shown, frozenset(hidden), rounded)
 
 
 def read_published(reports_dir: Path, *, skip: tuple[Path, ...] = ()) -> list[Published]:

@@ -129,7 +129,7 @@ def with_published_cells(
     """``cells`` and every cell an earlier report published that this one does not print: from
     ``universe`` (this report's :func:`report_cells`) where it is there, else computed for its
     own period (the year-to-date of an earlier tertial by its splits)."""
-    wanted = set().union(*(set(p.shown) | set(p.hidden) for p in published)) if published else set()
+    wanted = set().union(*(set(p.shown) | set(p.hidden) | set(p.rounded) for p in published)) if published else set()
     wanted -= set(cell_ids(cells))
     if not wanted:
         return cells
@@ -168,9 +168,14 @@ def _label(period: Period) -> str:
 def public_key_figures(table: pd.DataFrame, protection: Protection, period: Period) -> pd.DataFrame:
     """One period's key figures as the board may see them: suppressed table by table
     (:func:`snanalys.suppression.suppress_key_figures`) and wherever the report's protection
-    hides the figure."""
+    hides the figure.
+
+    A figure the protection rounds is ``suppressed`` too (a sentence, a chart or a change
+    cannot use it), with ``rounded_value``: the tables that print "ca 800" print it."""
     out = suppress_key_figures(table)
     hidden = out["measure"].map(lambda m: protection.hides(m, period)).astype(bool)
+    rounded = out["measure"].map(lambda m: protection.rounded_value(m, period))
+    out["rounded_value"] = rounded.where(~out["suppressed"], None).astype("float64")
     out["suppressed"] = out["suppressed"] | hidden
     out["value"] = out["value"].where(~out["suppressed"], None)
     return out

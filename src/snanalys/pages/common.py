@@ -11,8 +11,8 @@ from snanalys.measures.engine import change_on_last_year
 from snanalys.narrative import compare_sentence, period_phrase
 from snanalys.pages import PageContext
 from snanalys.periods import TERTIAL_LAST_MONTH, Period, year_to_date
-from snanalys.presentation import format_decimal_sv, format_number
-from snanalys.suppression import FOOTNOTE_SV, FlaggedTable
+from snanalys.presentation import ROUNDED_FOOTNOTE_SV, format_decimal_sv, format_number
+from snanalys.suppression import FOOTNOTE_SV, ROUNDED, SECONDARY, SHOWN, FlaggedTable
 from snanalys.tables import html_table
 from snanalys.trends import comparison_years
 
@@ -40,17 +40,28 @@ def section(title: str, body: str, anchor: str) -> str:
 
 
 def protected(ctx: PageContext, flagged: FlaggedTable, cells_of) -> FlaggedTable:
-    """``flagged`` with every cell the report's protection hides flagged too.
+    """``flagged`` with every cell the report's protection hides flagged too, and the one it
+    rounds shown rounded ("ca 800").
 
     ``cells_of(row, column)`` names the report cells a table cell prints, as
-    ``(measure, period, by, key)``; the table cell is hidden if the protection hides any of
-    them. Hiding more than the table alone would can only widen what a reader can work out."""
+    ``(measure, period, by, key)``, the one printed first; the table cell is hidden if the
+    protection hides any of them, rounded if it rounds the first and leaves the others as they
+    are. Hiding more than the table alone would can only widen what a reader can work out."""
     flags = flagged.flags.copy()
+    values = flagged.values.copy()
     for i, row in enumerate(flags.index):
         for j, column in enumerate(flags.columns):
-            if flags.iat[i, j] == "" and any(ctx.protection.hides(*c) for c in cells_of(row, column)):
-                flags.iat[i, j] = "secondary"
-    return FlaggedTable(flagged.values, flags)
+            if flags.iat[i, j] != SHOWN:
+                continue
+            cells = list(cells_of(row, column))
+            if not cells or not any(ctx.protection.hides(*c) for c in cells):
+                continue
+            rounded = ctx.protection.rounded_value(*cells[0])
+            if rounded is not None and not any(ctx.protection.hides(*c) for c in cells[1:]):
+                flags.iat[i, j], values.iat[i, j] = ROUNDED, rounded
+            else:
+                flags.iat[i, j] = SECONDARY
+    return FlaggedTable(values, flags)
 
 
 def years_by_label(ctx: PageContext) -> dict[str, Period]:
@@ -77,6 +88,12 @@ def five_year_cells(ctx: PageContext, measure: str, by: str, keys: dict[str, str
 def _row(ctx: PageContext, measure: str, year: int) -> pd.Series | None:
     """The public row of ``measure`` in ``year``, None if the table has none."""
     return ctx.public_rows.get((measure, year))
+
+
+def _rounded(row: pd.Series) -> bool:
+    """Whether the public key figure is printed rounded ("ca 800")."""
+    value = row.get("rounded_value")
+    return value is not None and value == value
 
 
 def public_value(ctx: PageContext, measure: str, year: int) -> tuple[float | None, bool]:
@@ -113,13 +130,17 @@ def key_figures_over_years(ctx: PageContext, measures: list[str], caption: str) 
     long = ctx.public_key_figures_by_year
     years = sorted(long["year"].unique())
     display = {}
-    any_suppressed = False
+    any_suppressed = any_rounded = False
     for measure in measures:
         cells = {}
         for year in years:
             row = _row(ctx, measure, year)
             if row is None:
                 cells[year_label(ctx, year)] = "–"
+                continue
+            if _rounded(row):
+                any_rounded = True
+                cells[year_label(ctx, year)] = format_number(row["rounded_value"], row["unit"], rounded=True)
                 continue
             any_suppressed |= bool(row["suppressed"])
             cells[year_label(ctx, year)] = format_number(row["value"], row["unit"], suppressed=bool(row["suppressed"]))
@@ -137,7 +158,7 @@ def key_figures_over_years(ctx: PageContext, measures: list[str], caption: str) 
         label = _row(ctx, measure, ctx.year)
         display[label["label_sv"] if label is not None else measure] = cells
     frame = pd.DataFrame.from_dict(display, orient="index")
-    notes = [FOOTNOTE_SV] if any_suppressed else []
+    notes = ([FOOTNOTE_SV] if any_suppressed else []) + ([ROUNDED_FOOTNOTE_SV] if any_rounded else [])
     if ctx.tertial != 3:
         notes.append(f"Alla år avser samma period, {period_text(ctx, ctx.year).rsplit(' ', 1)[0]}.")
     return html_table(frame, caption=caption, row_header="Mått", footnotes=notes)

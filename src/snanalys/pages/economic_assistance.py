@@ -21,7 +21,7 @@ from snanalys.pages.common import (
     year_label,
 )
 from snanalys.periods import tertial_alone, year_to_date
-from snanalys.presentation import format_number
+from snanalys.presentation import ROUNDED_FOOTNOTE_SV, format_number
 from snanalys.suppression import FOOTNOTE_SV, flag_counts
 from snanalys.tables import html_table
 from snanalys.trends import comparison_years
@@ -41,7 +41,7 @@ REASON_LABELS_SV = {
 
 def flagged_html(flagged, *, caption: str, row_header: str, unit: str) -> str:
     display = flagged.to_display(lambda value, column: format_number(value, unit))
-    notes = [FOOTNOTE_SV] if flagged.any_suppressed else []
+    notes = ([FOOTNOTE_SV] if flagged.any_suppressed else []) + ([ROUNDED_FOOTNOTE_SV] if flagged.any_rounded else [])
     return html_table(display, caption=caption, row_header=row_header, footnotes=notes)
 
 

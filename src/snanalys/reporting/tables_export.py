@@ -13,11 +13,35 @@ from pathlib import Path
 import pandas as pd
 
 from snanalys.cells import format_value, safe_cell, safe_csv_writer
-from snanalys.presentation import SUPPRESSED_MARK
+from snanalys.presentation import ROUNDED_FOOTNOTE_SV, ROUNDED_MARK, SUPPRESSED_MARK
 from snanalys.suppression import FOOTNOTE_SV
 
 SHEET = "Nyckeltal"
-HEADER = ("Mått (id)", "Beskrivning", "Värde", "Enhet")
+HEADER = ("Mått (id)", "Beskrivning", "Värde", "Enhet", "Anmärkning")
+
+
+def _marked(table: pd.DataFrame) -> list[tuple]:
+    """(measure, value, unit, mark) per row: a hidden figure has no value and the mark X, a
+    rounded one its rounded value and the mark "avrundat" (:func:`snanalys.disclosure.report.public_key_figures`)."""
+    n = len(table)
+    hidden = table["suppressed"] if "suppressed" in table else pd.Series(False, index=table.index)
+    rounded = table["rounded_value"] if "rounded_value" in table else pd.Series([None] * n, index=table.index)
+    out = []
+    for measure, value, unit, h, r in zip(table["measure"], table["value"], table["unit"], hidden, rounded):
+        if r is not None and r == r:
+            out.append((measure, r, unit, ROUNDED_MARK))
+        elif h:
+            out.append((measure, None, unit, SUPPRESSED_MARK))
+        else:
+            out.append((measure, value, unit, ""))
+    return out
+
+
+def _notes(marks) -> list[str]:
+    """The footnote of each mark used, once."""
+    return [
+        note for mark, note in ((SUPPRESSED_MARK, FOOTNOTE_SV), (ROUNDED_MARK, ROUNDED_FOOTNOTE_SV)) if mark in marks
+    ]
 
 
 def key_figures_csv(table, *, synthetic: bool, period_label: str, preliminary: bool) -> str:
@@ -26,16 +50,8 @@ def key_figures_csv(table, *, synthetic: bool, period_label: str, preliminary: b
     out = io.StringIO()
     writer = safe_csv_writer(out)
     writer.writerow(["measure", "value", "unit", "mark"])
-    hidden = table["suppressed"] if "suppressed" in table else pd.Series(False, index=table.index)
-    for row, suppressed in zip(table.itertuples(index=False), hidden):
-        writer.writerow(
-            [
-                row.measure,
-                "" if suppressed else format_value(row.value),
-                row.unit,
-                SUPPRESSED_MARK if suppressed else "",
-            ]
-        )
+    for measure, value, unit, mark in _marked(table):
+        writer.writerow([measure, format_value(value), unit, mark])
     writer.writerow(["period", period_label, "", ""])
     writer.writerow(["data_source", "synthetic" if synthetic else "real", "", ""])
     if preliminary:
@@ -53,12 +69,16 @@ def key_figures_xlsx(
     """
     import openpyxl
 
-    hidden = public["suppressed"] if "suppressed" in public else pd.Series(False, index=public.index)
+    marked = _marked(public)
     rows = [
-        (measure, label, SUPPRESSED_MARK if h else value, unit)
-        for measure, label, value, unit, h in zip(
-            public["measure"], public["label_sv"], public["value"], public["unit"], hidden
+        (
+            measure,
+            label,
+            SUPPRESSED_MARK if mark == SUPPRESSED_MARK else value,
+            unit,
+            mark if mark == ROUNDED_MARK else "",
         )
+        for (measure, value, unit, mark), label in zip(marked, public["label_sv"])
     ]
     rows.append(("", "", None, ""))
     rows.append(("period", period_label, None, ""))
@@ -67,7 +87,7 @@ def key_figures_xlsx(
     rows.append(
         ("data_source", "syntetiska exempeldata – inga verkliga personer" if synthetic else "verkliga data", None, "")
     )
-    rows.append(("", FOOTNOTE_SV, None, ""))
+    rows += [("", note, None, "") for note in _notes({SUPPRESSED_MARK} | {mark for *_, mark in marked})]
 
     book = openpyxl.Workbook()
     sheet = book.active
