@@ -25,7 +25,7 @@ from snanalys.disclosure.audit import MIN_COUNT, Finding, Knowledge, Quantity, p
 from snanalys.disclosure.linked import AMOUNT, COUNT, DERIVED, MEAN, PERCENTILE, TABLE, LinkedTable, link
 from snanalys.disclosure.published import HIDDEN_MARK, Published, published_rows
 from snanalys.economy.drivers import AREAS
-from snanalys.measures.catalog import BY_ID, PUBLISHED_MEASURES
+from snanalys.measures.catalog import BY_ID, PAGE_SPLITS, PUBLISHED_MEASURES
 from snanalys.periods import year_to_date
 from snanalys.presentation import ROUNDED_MARK
 
@@ -427,6 +427,7 @@ def choose(
             names = "; ".join(q.name for q, _, _ in failing[:5])
             _log.warning("%d protected quantities could not be protected by hiding more: %s", len(failing), names)
             break
+    _release_rows(state, base, primary)
     know = state.knowledge()
     findings = [state.finding(know, q) for q in quantities(table, know.unknown, base, primary)]
     ids = table.cells["id"].to_numpy()
@@ -440,6 +441,46 @@ def choose(
 
 
 TRY_CANDIDATES = 4
+#: The split whose rows a page shows or hides whole (the care-cost table: target group × form ×
+#: provider type; a row is X if any of its numbers is): a row hidden only as a partner is shown
+#: again if every protection still holds without it.
+RELEASED_SPLIT = " × ".join(next(split for split in PAGE_SPLITS if "provider_type" in split))
+
+
+def _release_rows(state: _State, base: np.ndarray, primary: set[int]) -> None:
+    """Show again the rows of :data:`RELEASED_SPLIT` the choice hid only as partners, where
+    every quantity of their group still passes without them, the largest row first.
+
+    The greedy choice hides one partner per failing quantity, round by round; a partner chosen
+    early may not be needed once later ones are hidden (a table's primary rows protecting each
+    other), and the page then loses a whole row for nothing."""
+    table = state.table
+    cells = table.cells
+    rows: dict[tuple, list[int]] = {}
+    for var in np.flatnonzero((cells["by"] == RELEASED_SPLIT).to_numpy() & state.unknown[: len(cells)]):
+        rows.setdefault((cells["start"].iat[var], cells["end"].iat[var], cells["key"].iat[var]), []).append(int(var))
+    order = sorted(rows, key=lambda k: -max(abs(np.nan_to_num(table.value[v])) for v in rows[k]))
+    know = None
+    for key in order:
+        row = {t for v in rows[key] for t in state._twins.get(v, {v})}
+        if any(state.hidden.get(v) != "secondary" or state.frozen[v] for v in row):
+            continue  # a row with a small cell of its own, or hidden by an earlier report
+        know = know or state.knowledge()  # built again only once a row is shown
+        touched = set(know.group(sorted(row))[0])
+        saved_unknown, saved_hidden = state.unknown.copy(), dict(state.hidden)
+        for v in row:
+            state.unknown[v] = False
+            del state.hidden[v]
+        trial = state.knowledge()
+        affected = [q for q in quantities(table, trial.unknown, base, primary) if _seeds(q) & touched]
+        if all(state.finding(trial, q).passed for q in affected):
+            know = trial
+        else:
+            state.unknown, state.hidden = saved_unknown, saved_hidden
+
+
+def _seeds(q: Quantity) -> set[int]:
+    return {v for v, _ in q.terms} | ({q.ratio[0], q.ratio[1]} if q.ratio else set())
 
 
 def _best(state: _State, q: Quantity, pool: list[int], now: tuple[float, float]) -> int:
