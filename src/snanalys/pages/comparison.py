@@ -19,8 +19,8 @@ from snanalys.measures.tables import cells
 from snanalys.pages import PageContext
 from snanalys.pages.common import section
 from snanalys.periods import year_to_date
-from snanalys.presentation import format_decimal_sv, format_percent, is_missing
-from snanalys.suppression import MIN_COUNT
+from snanalys.presentation import SUPPRESSED_MARK, format_decimal_sv, format_percent, is_missing
+from snanalys.suppression import FOOTNOTE_SV, MIN_COUNT
 from snanalys.tables import html_table
 from snanalys.trends import comparison_years
 
@@ -128,6 +128,10 @@ def indicators_section(ctx: PageContext) -> str:
         long_term_adults, adults = table.loc["eb_adults_long_term", "value"], table.loc["eb_long_term_share", "base"]
         shown = adults >= MIN_COUNT and (long_term_adults == 0 or long_term_adults >= MIN_COUNT)
         long_term[year] = table.loc["eb_long_term_share", "value"] if shown else None
+        # and X wherever the report's protection hides the share (chosen over the whole report)
+        for measure, values in (("eb_persons_share_of_inhabitants", share), ("eb_long_term_share", long_term)):
+            if ctx.protection.hides(measure, year_to_date(year, 3)):
+                values[year] = SUPPRESSED_MARK
     rows["Invånare med ekonomiskt bistånd, andel (%) (jfr Kolada N31807)"] = {
         **{str(y): _pct(v) for y, v in share.items()},
         "Källa": source,
@@ -136,6 +140,7 @@ def indicators_section(ctx: PageContext) -> str:
         **{str(y): _pct(v) for y, v in long_term.items()},
         "Källa": source,
     }
+    any_hidden = SUPPRESSED_MARK in [*share.values(), *long_term.values()]
     table = html_table(
         pd.DataFrame.from_dict(rows, orient="index"),
         caption="Nämndens indikatorer, helår",
@@ -149,10 +154,13 @@ def indicators_section(ctx: PageContext) -> str:
                 if ctx.synthetic
                 else ""
             )
-        ],
+        ]
+        + ([FOOTNOTE_SV] if any_hidden else []),
     )
     return section("Nämndens indikatorer", table, "indikatorer")
 
 
 def _pct(value) -> str:
+    if isinstance(value, str):  # the mark of a hidden value
+        return value
     return "–" if is_missing(value) else format_percent(value)

@@ -20,7 +20,7 @@ from snanalys.pages.common import (
     trend_chart,
     year_label,
 )
-from snanalys.periods import tertial_alone, year_to_date
+from snanalys.periods import calendar_month, tertial_alone, year_to_date
 from snanalys.presentation import ROUNDED_FOOTNOTE_SV, format_number
 from snanalys.suppression import FOOTNOTE_SV, flag_counts
 from snanalys.tables import html_table
@@ -89,7 +89,13 @@ def monthly_section(ctx: PageContext) -> str:
     last = _per_month(ctx, ctx.period.same_period_last_year())
     months = [MONTHS_SV[m.month - 1][:3] for m in ctx.period.months()]
     monthly = pd.DataFrame({str(ctx.year - 1): last.to_numpy(), str(ctx.year): this.to_numpy()}, index=months)
-    flagged = flag_counts(monthly)
+    first_month = {label: m for label, m in zip(months, ctx.period.months())}
+
+    def month_cells(row: str, column: str):  # the calendar month of that year (the report's cells)
+        month = first_month[row].replace(year=int(column))
+        return [("eb_households_in_month", calendar_month(month), "", "")]
+
+    flagged = protected(ctx, flag_counts(monthly), month_cells)
     public = flagged.public_values()
     fig = charts.line_chart(public, title="Hushåll med utbetalning per månad", ylabel="hushåll")
     alt = "Linjediagram: hushåll med ekonomiskt bistånd per månad, " + "; ".join(
@@ -108,9 +114,11 @@ def monthly_section(ctx: PageContext) -> str:
         row = {}
         for tertial in range(1, ctx.tertial + 1):
             # a mean of four months would give away a hidden month: hide it with the month
+            alone = tertial_alone(year, tertial)
             hidden = flagged.flags[str(year)].iloc[(tertial - 1) * 4 : tertial * 4].ne("").any()
+            hidden = hidden or ctx.protection.hides("eb_households_per_month", alone)
             hidden_any |= bool(hidden)
-            mean = value(ctx.data, tertial_alone(year, tertial), "eb_households_per_month")
+            mean = value(ctx.data, alone, "eb_households_per_month")
             row[names[tertial]] = format_number(mean, "hushåll/månad", suppressed=bool(hidden))
         rows[str(year)] = row
     table = html_table(
@@ -217,11 +225,20 @@ def long_term_section(ctx: PageContext) -> str:
         }
         shares[str(year)] = table["eb_long_term_share"]
     frame = pd.DataFrame.from_dict(rows, orient="index")
-    flagged = flag_counts(frame)
+    measure_of = {"Långvarigt (10–12 mån)": "eb_adults_long_term", "Alla vuxna mottagare": "eb_adult_recipients_year"}
+    flagged = protected(
+        ctx,
+        flag_counts(frame),
+        lambda row, column: [(measure_of[column], year_to_date(int(row), 3), "", "")],
+    )
     display = flagged.to_display(lambda value, column: format_number(value, "personer"))
-    # the share of a hidden count would give it back: hidden with it
+    # the share of a hidden or rounded count would give it back: hidden with it
     display["Andel långvarigt"] = [
-        "X" if flagged.flags.loc[year].ne("").any() else format_number(shares[year], "procent") for year in frame.index
+        "X"
+        if flagged.flags.loc[year].ne("").any()
+        or ctx.protection.hides("eb_long_term_share", year_to_date(int(year), 3))
+        else format_number(shares[year], "procent")
+        for year in frame.index
     ]
     note = (
         "Långvarigt bistånd: vuxna (18+) med bistånd 10–12 månader under kalenderåret, som andel av alla vuxna "
@@ -230,6 +247,13 @@ def long_term_section(ctx: PageContext) -> str:
     )
     return section(
         "Långvarigt ekonomiskt bistånd",
-        html_table(display, caption="Långvarigt ekonomiskt bistånd, helår", row_header="År", footnotes=[note]),
+        html_table(
+            display,
+            caption="Långvarigt ekonomiskt bistånd, helår",
+            row_header="År",
+            footnotes=[note]
+            + ([FOOTNOTE_SV] if flagged.any_suppressed or "X" in display["Andel långvarigt"].tolist() else [])
+            + ([ROUNDED_FOOTNOTE_SV] if flagged.any_rounded else []),
+        ),
         "langvarigt",
     )

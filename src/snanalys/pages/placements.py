@@ -21,7 +21,7 @@ from snanalys.pages.common import (
 )
 from snanalys.pages.economic_assistance import flagged_html
 from snanalys.periods import year_to_date
-from snanalys.suppression import flag_counts
+from snanalys.suppression import PRIMARY, SHOWN, FlaggedTable, flag_counts, is_small_count
 from snanalys.trends import comparison_years
 
 TITLE = "Placeringar"
@@ -90,17 +90,14 @@ def _keys(labels: dict[str, str]) -> dict[str, str]:
     return {label: key for key, label in labels.items()}
 
 
-def _persons_and_days(ctx, persons: pd.DataFrame, persons_measure: str, days_measure: str, by: str, labels):
-    """Persons flagged table by table and by the report's protection of them or their care days
-    (the days table is shown with the same flags)."""
-    keys = _keys(labels)
-    persons_cells = five_year_cells(ctx, persons_measure, by, keys)
-    days_cells = five_year_cells(ctx, days_measure, by, keys)
-    return protected(
-        ctx,
-        flag_counts(persons, row_total="Totalt"),
-        lambda row, column: [*persons_cells(row, column), *days_cells(row, column)],
-    )
+def _days_table(ctx, days: pd.DataFrame, persons: pd.DataFrame, days_measure: str, by: str, labels) -> FlaggedTable:
+    """Care days by ``by``: X where they rest on 1–4 persons and wherever the report's protection
+    hides the days themselves. The persons' own partners (hidden to protect another count) are
+    not the days' business: the protection, which links the days to every other number of the
+    report, decides for the days cells."""
+    days = days.reindex(index=persons.index, columns=persons.columns)
+    small = persons.map(lambda v: PRIMARY if is_small_count(v) else SHOWN)
+    return protected(ctx, FlaggedTable(days, small), five_year_cells(ctx, days_measure, by, _keys(labels)))
 
 
 def children_section(ctx: PageContext) -> str:
@@ -117,14 +114,10 @@ def children_section(ctx: PageContext) -> str:
         unit="personer",
     )
     days = _by_group(ctx, "care_days_children", "form", FORM_LABELS_SV)
-    days_by_persons = _with_sum(_by_group(ctx, "children_placed", "form", FORM_LABELS_SV, total=False))
-    flagged_days = _persons_and_days(
-        ctx, days_by_persons, "children_placed", "care_days_children", "form", FORM_LABELS_SV
-    )
-    # care days of a form with 1–4 children would describe those children: hide them with the persons
-    days_flagged = flagged_days.with_values(days)
+    # care days of a form with 1–4 children would describe those children: hidden with them
+    persons_by_form = _with_sum(_by_group(ctx, "children_placed", "form", FORM_LABELS_SV, total=False))
     days_table = flagged_html(
-        days_flagged,
+        _days_table(ctx, days, persons_by_form, "care_days_children", "form", FORM_LABELS_SV),
         caption="Vårddygn för barn och unga efter placeringsform",
         row_header="Period",
         unit="vårddygn",
@@ -135,8 +128,10 @@ def children_section(ctx: PageContext) -> str:
 def adults_section(ctx: PageContext) -> str:
     persons = _by_group(ctx, "adults_placed_external", "sex", SEX_LABELS_SV)
     days = _by_group(ctx, "care_days_adults_external", "sex", SEX_LABELS_SV)
-    flagged = _persons_and_days(
-        ctx, persons, "adults_placed_external", "care_days_adults_external", "sex", SEX_LABELS_SV
+    flagged = protected(
+        ctx,
+        flag_counts(persons, row_total="Totalt"),
+        five_year_cells(ctx, "adults_placed_external", "sex", _keys(SEX_LABELS_SV)),
     )
     body = flagged_html(
         flagged,
@@ -145,7 +140,7 @@ def adults_section(ctx: PageContext) -> str:
         unit="personer",
     )
     body += flagged_html(
-        flagged.with_values(days),
+        _days_table(ctx, days, persons, "care_days_adults_external", "sex", SEX_LABELS_SV),
         caption="Vårddygn för vuxna i externa placeringar efter juridiskt kön",
         row_header="Period",
         unit="vårddygn",

@@ -1,0 +1,45 @@
+"""The economic-assistance page prints X wherever the report's protection hides a cell, in the
+tables whose cells table-by-table suppression alone would show: households per month, the
+tertials' monthly means, long-term assistance."""
+
+from __future__ import annotations
+
+from page_sections import hiding, table_rows
+
+from snanalys.pages import open_page
+from snanalys.pages.economic_assistance import long_term_section, monthly_section
+
+
+def test_a_month_the_protection_hides_is_x_with_its_tertial_mean(sample_data_dir):
+    ctx = hiding(
+        open_page(year=2025, tertial=2, kommun="0480", data_dir=sample_data_dir),
+        "eb_households_in_month|2025-03-01|2025-03-31||",
+        "eb_households_per_month|2025-05-01|2025-08-31||",
+    )
+    page = monthly_section(ctx)
+    months = table_rows(page, "Hushåll per månad</caption>")
+    assert months["2025"][2] == "X" and "X" not in months["2025"][:2] + months["2025"][3:]
+    assert "X" not in months["2024"]
+    means = table_rows(page, "varje tertial för sig")
+    assert means["2025"] == ["X", "X"]  # March hides T1's mean, and the protection T2's
+    assert "X" not in means["2024"]
+    assert "X = uppgiften visas inte" in page
+
+
+def test_a_long_term_count_the_protection_hides_is_x_with_its_share(sample_data_dir):
+    ctx = hiding(
+        open_page(year=2025, tertial=2, kommun="0480", data_dir=sample_data_dir),
+        "eb_adults_long_term|2023-01-01|2023-12-31||",
+    )
+    page = long_term_section(ctx)
+    rows = table_rows(page, "Långvarigt ekonomiskt bistånd, helår</caption>")
+    assert rows["2023"][0] == "X" and rows["2023"][2] == "X" and rows["2023"][1] != "X"
+    assert "X" not in rows["2024"]
+    assert "X = uppgiften visas inte" in page
+
+
+def test_a_rounded_month_reads_ca(sample_data_dir):
+    ctx = open_page(year=2025, tertial=2, kommun="0480", data_dir=sample_data_dir)
+    ctx = hiding(ctx, rounded={"eb_households_in_month|2025-06-01|2025-06-30||": 700.0})
+    months = table_rows(monthly_section(ctx), "Hushåll per månad</caption>")
+    assert months["2025"][5] == "ca\u00a0700"
