@@ -230,3 +230,26 @@ def test_a_total_of_two_hidden_non_zero_parts_needs_only_reach_two():
     for name in ("children_placed|2025-01-01|2025-08-31||", "children_placed|2025-01-01|2025-08-31|sex|M"):
         assert by_name[name].low >= 2 - 1e-9 and by_name[name].passed, name  # 2 is all a reader can know
     assert not protection.unresolved
+
+
+def test_a_scoped_key_figure_is_the_sum_of_its_rows_protected_housing():
+    """Found by the release of care-cost rows on the sample, 2025 T2: protected housing 407 care
+    days (a key figure) is its two rows, internal 39 days on 2 persons and external 368 on 6;
+    printing the external row gives the internal one by subtraction. The relation is declared
+    from the scope (target group × form × provider types), so the audit catches it."""
+    fine = "target_group × form × provider_type"
+    cells = frame(
+        cell("care_days_protected_housing", 407, base=8),
+        cell("care_days", 39, by=fine, key="VALDSUTSATTA × SKYDDAT_BOENDE × INTERN", base=2),
+        cell("care_days", 368, by=fine, key="VALDSUTSATTA × SKYDDAT_BOENDE × EXTERN", base=6),
+    )
+    intern = (
+        "care_days|2025-01-01|2025-08-31|target_group × form × provider_type|VALDSUTSATTA × SKYDDAT_BOENDE × INTERN"
+    )
+    extern = intern.replace("INTERN", "EXTERN")
+    leaks = worked_back(cells, [intern])
+    assert [f.quantity.name for f in leaks] == [intern] and leaks[0].low == leaks[0].high == 39
+    protection = protect_report(cells, 2025, 2)
+    assert intern in protection.hidden and extern in protection.hidden
+    assert "care_days_protected_housing|2025-01-01|2025-08-31||" not in protection.hidden  # the key figure stays
+    assert all(f.passed for f in protection.findings)

@@ -32,6 +32,7 @@ report is a variable of its own without its old relations; the committee's ledge
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ import pandas as pd
 
 from snanalys.economy.drivers import AREAS
 from snanalys.measures.catalog import BY_ID, COUNT_UNITS, PARTITIONS, Measure
+from snanalys.measures.scopes import SCOPES
 from snanalys.periods import add_months, month_end, shift_year
 
 #: The kinds of cells: what rule protects them and which bounds a reader knows.
@@ -318,6 +320,41 @@ def _same_numbers(b: _Builder, at: dict[tuple, int]) -> None:
                 b.add([(var, 1.0), (other, -1.0)], equal=True, why=f"{child} = {parent} {dim}={key}")
 
 
+FINE_SPLIT = "target_group × form × provider_type"
+
+
+def _scopes(b: _Builder, at: dict[tuple, int]) -> None:
+    """A measure over a set of placements (:data:`~snanalys.measures.scopes.SCOPES`: target groups
+    × forms × provider types, e.g. protected housing) is its unscoped measure's cells of those
+    combinations: their sum for kronor and days (and for persons where no one is in two), at
+    most their sum for persons otherwise; its own cells by that split are the same numbers."""
+    by_where = {scope.predicate(): scope for scope in SCOPES.values()}
+    unscoped = {
+        (m.fact, m.value): m.id for m in BY_ID.values() if m.where == "true" and FINE_SPLIT.split(" × ")[0] in m.dims
+    }
+    for (m, s, e, by, key), var in list(at.items()):
+        measure = BY_ID[m]
+        scope = by_where.get(measure.where)
+        base = unscoped.get((measure.fact, measure.value))
+        if scope is None or base is None or base == m:
+            continue
+        if by == FINE_SPLIT:
+            if (twin := at.get((base, s, e, FINE_SPLIT, key))) is not None:
+                b.add([(var, 1.0), (twin, -1.0)], equal=True, why=f"{m} = {base} {key}")
+            continue
+        if by != "":
+            continue
+        keys = [" × ".join(k) for k in itertools.product(scope.target_groups, scope.forms, scope.provider_types)]
+        parts = [p for k in keys if (p := at.get((base, s, e, FINE_SPLIT, k))) is not None]
+        if not parts or not b.known(var, *parts):
+            continue
+        if measure.value.startswith("sum(") or _nobody_twice(b, var, parts):
+            if np.isclose(sum(b.value[p] for p in parts), b.value[var]):  # every combination with a value is a cell
+                b.add([(var, -1.0), *((p, 1.0) for p in parts)], equal=True, why=f"{m} summa av {base} {FINE_SPLIT}")
+        else:
+            b.add([(var, 1.0), *((p, -1.0) for p in parts)], equal=False, why=f"≤ {m} inom summan av {base}")
+
+
 def _partitions(b: _Builder, at: dict[tuple, int]) -> None:
     for part in PARTITIONS:
         for (m, s, e, by, _key), total in at.items():
@@ -470,6 +507,7 @@ def link(cells: pd.DataFrame, year: int, tertial: int) -> LinkedTable:
     at = {k: v for k, v in _index(cells).items() if k[0] in BY_ID and BY_ID[k[0]].kind != "table"}
     _splits(b, at)
     _same_numbers(b, at)
+    _scopes(b, at)
     _partitions(b, at)
     _ratios(b, at)
     _time(b, at)

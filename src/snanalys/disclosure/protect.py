@@ -190,14 +190,17 @@ def _derived(table: LinkedTable, unknown: np.ndarray, hidden: dict[int, str]) ->
 
 
 def _cost(table: LinkedTable, var: int, report_year: int) -> tuple:
-    """How much is lost by hiding ``var``: key-figure totals last, totals before parts, zeros last."""
-    published, key_figure, total = _cost_flags(table)
+    """How much is lost by hiding ``var``: key-figure totals last, then the economy's cost-table
+    inputs (each takes its area's change and volume/price split with it), totals before parts,
+    zeros last."""
+    published, key_figure, total, cascade = _cost_flags(table)
     v = table.value[var]
-    return (published[var], key_figure[var], v == 0, total[var], abs(v) if np.isfinite(v) else 0.0)
+    return (published[var], key_figure[var], cascade[var], v == 0, total[var], abs(v) if np.isfinite(v) else 0.0)
 
 
-def _cost_flags(table: LinkedTable) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per cell: a published measure's total, a key figure's total, a total: built once per table."""
+def _cost_flags(table: LinkedTable) -> tuple[list, list, list, list]:
+    """Per cell: a published measure's total, a key figure's total, a total, a cost-table input:
+    built once per table."""
     cached = getattr(table, "_cost_flags_cache", None)
     if cached is not None:
         return cached
@@ -207,7 +210,8 @@ def _cost_flags(table: LinkedTable) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     not_table = (cells["kind"] != TABLE).to_numpy()
     key_figure = np.array([m is not None and m.key_figure for m in measures], dtype=bool) & total & not_table
     published = np.array([m is not None and m.id in PUBLISHED_MEASURES for m in measures], dtype=bool) & total
-    out = (published.tolist(), key_figure.tolist(), total.tolist())
+    cascade = (cells["kind"] == TABLE).to_numpy() & cells["measure"].isin(COST_INPUTS).to_numpy()
+    out = (published.tolist(), key_figure.tolist(), total.tolist(), cascade.tolist())
     object.__setattr__(table, "_cost_flags_cache", out)
     return out
 
@@ -227,6 +231,8 @@ class _State:
         self.mutable &= ~np.isnan(table.value)
         self._neighbours, self._twins = self._links()
         self._held = np.zeros(table.n, dtype=bool)
+        #: the report's headline figures (:func:`headline_cells`), hidden only where they must be
+        self.headline = np.zeros(table.n, dtype=bool) if keep_shown is None else keep_shown.copy()
         if keep_shown is not None:  # hidden to protect another cell only if nothing else can
             held = keep_shown.copy()
             for var in np.flatnonzero(keep_shown):
@@ -237,15 +243,24 @@ class _State:
         self._ranges: dict[tuple, tuple[float, float]] = {}
         self._earlier: dict[str, tuple[float, float] | None] = {}
         self._prior: Knowledge | None = None
+        self._hopeless: dict[tuple, bool] = {}
         #: cells an earlier report printed rounded: their intervals, known before this report
         self.before: dict[int, tuple[float, float]] = {}
 
-    def release(self) -> bool:
-        """Let the held headline cells be hidden too; False if none were held."""
-        if not self._held.any():
+    def release(self, know: Knowledge, failing: list[Quantity]) -> bool:
+        """Let the held headline cells tied to ``failing`` be hidden too (only those: a headline
+        figure is hidden for the quantity that needs it, not for any); False if none were held."""
+        near = np.zeros(self.table.n, dtype=bool)
+        for q in failing:
+            seeds = [v for v, _ in q.terms] + ([q.ratio[0], q.ratio[1]] if q.ratio else [])
+            members, _ = know.group([v for v in seeds if know.unknown[v]] or seeds)
+            for v in {*members, *seeds}:
+                near[list(self._neighbours.get(v, ()))] = True
+        released = self._held & near
+        if not released.any():
             return False
-        self.mutable |= self._held
-        self._held[:] = False
+        self.mutable |= released
+        self._held &= ~released
         return True
 
     def _links(self) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
@@ -297,6 +312,16 @@ class _State:
         if key not in self._ranges:
             self._ranges[key] = know.range_of(q)
         return self._ranges[key]
+
+    def hopeless(self, q: Quantity) -> bool:
+        """Whether ``q`` would fail even with every cell that may be hidden now hidden: then no
+        partner helps, and hiding partners one by one only loses them (a headline figure may)."""
+        key = (q.name, int(self.mutable.sum()))
+        if key not in self._hopeless:
+            everything = Knowledge(self.table, self.unknown | self.mutable, self.rounded)
+            low, high = everything.range_of(q)
+            self._hopeless[key] = not Finding(q, low, high, self.earlier(q)).passed
+        return self._hopeless[key]
 
     def earlier(self, q: Quantity) -> tuple[float, float] | None:
         """The range the reports already out (the frozen cells alone) allow, if that already
@@ -409,12 +434,14 @@ def choose(
                 changed = True
                 continue
             pool = state.candidates(know, q, year)
+            if pool and state.hopeless(q):  # no partner can help (a total bounds a part that is most of it)
+                continue
             if pool:
                 chosen = _best(state, q, pool, (lo, hi))
                 state.hide(chosen, "secondary")
                 touched |= members | {chosen}
                 changed = True
-        if not changed and state.release():  # the headline figures too, before cells further out
+        if not changed and state.release(know, [q for q, _, _ in failing]):  # before cells further out
             _log.info("headline figures may be hidden to protect: %s", "; ".join(q.name for q, _, _ in failing[:5]))
             continue
         if not changed:  # nothing tied directly is left: one step further out (two relations away)
@@ -448,8 +475,9 @@ RELEASED_SPLIT = " × ".join(next(split for split in PAGE_SPLITS if "provider_ty
 
 
 def _release_rows(state: _State, base: np.ndarray, primary: set[int]) -> None:
-    """Show again the rows of :data:`RELEASED_SPLIT` the choice hid only as partners, where
-    every quantity of their group still passes without them, the largest row first.
+    """Show again the headline figures and the rows of :data:`RELEASED_SPLIT` the choice hid
+    only as partners, where every quantity of their group still passes without them (headline
+    figures first, then the largest row first).
 
     The greedy choice hides one partner per failing quantity, round by round; a partner chosen
     early may not be needed once later ones are hidden (a table's primary rows protecting each
@@ -459,10 +487,12 @@ def _release_rows(state: _State, base: np.ndarray, primary: set[int]) -> None:
     rows: dict[tuple, list[int]] = {}
     for var in np.flatnonzero((cells["by"] == RELEASED_SPLIT).to_numpy() & state.unknown[: len(cells)]):
         rows.setdefault((cells["start"].iat[var], cells["end"].iat[var], cells["key"].iat[var]), []).append(int(var))
-    order = sorted(rows, key=lambda k: -max(abs(np.nan_to_num(table.value[v])) for v in rows[k]))
+    order = sorted(rows.values(), key=lambda row: -max(abs(np.nan_to_num(table.value[v])) for v in row))
+    # the headline figures first: each one hidden as a partner (the board reads them first)
+    headline = [[int(v)] for v in np.flatnonzero(state.headline & state.unknown)]
     know = None
-    for key in order:
-        row = {t for v in rows[key] for t in state._twins.get(v, {v})}
+    for unit in headline + order:
+        row = {t for v in unit for t in state._twins.get(v, {v})}
         if any(state.hidden.get(v) != "secondary" or state.frozen[v] for v in row):
             continue  # a row with a small cell of its own, or hidden by an earlier report
         know = know or state.knowledge()  # built again only once a row is shown
@@ -472,6 +502,9 @@ def _release_rows(state: _State, base: np.ndarray, primary: set[int]) -> None:
             state.unknown[v] = False
             del state.hidden[v]
         trial = state.knowledge()
+        # and what a shown ratio or change now ties together (a tie only counts once shown)
+        tied = sorted({w for v in row for w in state._neighbours.get(v, ()) if trial.unknown[w]})
+        touched |= set(trial.group(tied)[0]) | set(tied)
         affected = [q for q in quantities(table, trial.unknown, base, primary) if _seeds(q) & touched]
         if all(state.finding(trial, q).passed for q in affected):
             know = trial

@@ -13,7 +13,7 @@ from snanalys.pages import PageContext
 from snanalys.pages.common import key_figure_sentence, key_figures_over_years, period_text, section, trend_chart
 from snanalys.pages.placements import FORM_LABELS_SV
 from snanalys.presentation import format_number
-from snanalys.suppression import FOOTNOTE_SV, MIN_COUNT, flag_counts
+from snanalys.suppression import FOOTNOTE_SV, MIN_COUNT, is_small_count
 from snanalys.tables import html_table
 
 TITLE = "Kostnad per vårddygn"
@@ -71,15 +71,10 @@ def by_form_section(ctx: PageContext) -> str:
         f"{PROVIDER_LABELS_SV.get(r.provider_type, r.provider_type)}"
         for r in table.itertuples(index=False)
     ]
-    # a row resting on 1–4 persons is hidden, and so is a second row of its target group:
-    # the group's totals are published elsewhere on the report and would give it away
-    hidden = pd.Series(False, index=table.index)
-    for _, group in table.groupby("target_group"):
-        persons = group.set_index("label")[["persons"]]
-        persons.loc["Totalt"] = persons["persons"].sum()
-        flags = flag_counts(persons, col_total="Totalt").flags["persons"].drop("Totalt")
-        hidden.loc[group.index] = flags.ne("").to_numpy()
-    # and every row the report's protection hides (chosen over all tables at once)
+    # a row resting on 1–4 persons is hidden, and every row the report's protection hides:
+    # it is chosen over all tables at once and knows the group's totals published elsewhere
+    # (the partner rows it hides are those that totals would otherwise give away)
+    hidden = pd.Series([is_small_count(n) for n in table["persons"]], index=table.index)
     for i, r in zip(table.index, table.itertuples(index=False)):
         key = f"{r.target_group} × {r.form} × {r.provider_type}"
         if any(ctx.protection.hides(m, ctx.period, " × ".join(by), key) for m in MEASURES_BY_FORM):
