@@ -255,17 +255,15 @@ class Knowledge:
         value = self.table.value
         n = len(col)
         # A z ≤ b  →  A y − b t ≤ 0; lo t ≤ y ≤ hi t
-        rows_ub = [np.c_[a_ub, -b_ub]]
-        for j in range(n):
-            if np.isfinite(lo[j]):
-                row = np.zeros(n + 1)
-                row[j], row[n] = -1.0, lo[j]
-                rows_ub.append(row[None, :])
-            if np.isfinite(hi[j]):
-                row = np.zeros(n + 1)
-                row[j], row[n] = 1.0, -hi[j]
-                rows_ub.append(row[None, :])
-        ub = np.vstack(rows_ub)
+        eye = np.eye(n)
+        low_side, high_side = np.isfinite(lo), np.isfinite(hi)
+        ub = np.vstack(
+            [
+                np.c_[a_ub, -b_ub].reshape(-1, n + 1),
+                np.c_[-eye[low_side], lo[low_side]],  # lo·t ≤ y
+                np.c_[eye[high_side], -hi[high_side]],  # y ≤ hi·t
+            ]
+        )
         den_row = np.zeros(n + 1)
         if self.unknown[den]:
             den_row[col[den]] = size[col[den]]
