@@ -146,3 +146,21 @@ def test_a_rounded_cell_is_printed_ca_with_its_footnote_and_published_as_rounded
     for html_page in runs["2025-T2"].glob("*.html"):
         body = html_page.read_text(encoding="utf-8")
         assert (ROUNDED_PREFIX in body) <= (ROUNDED_FOOTNOTE_SV in body), html_page.name
+
+
+def test_the_key_figure_files_hide_every_economy_row_the_cost_table_hides(built_reports):
+    """Found by reading the public files as an attacker: ``nyckeltal.csv`` printed the volume and
+    price effects of an area that the economy page and ``tabelldata.csv`` hide (the key-figure
+    row "cost_volume_effect_tkr:familjehem" is the cost table's cell of that area)."""
+    _, runs = built_reports
+    checked = 0
+    for label in ("2025-T1", "2025-T2", "2025-T3"):
+        hidden = {r["id"] for r in csv.DictReader(open(runs[label] / "tabelldata.csv", encoding="utf-8")) if r["mark"]}
+        for row in csv.DictReader(open(runs[label] / "nyckeltal.csv", encoding="utf-8")):
+            if ":" not in row["measure"]:
+                continue
+            measure, area = row["measure"].split(":", 1)
+            if f"{measure}|{label}|key|{area}" in hidden:
+                checked += 1
+                assert row["value"] == "" and row["mark"] == "X", (label, row)
+    assert checked > 0  # the sample's placement areas rest on rows of few persons

@@ -173,9 +173,18 @@ def public_key_figures(table: pd.DataFrame, protection: Protection, period: Peri
     A figure the protection rounds is ``suppressed`` too (a sentence, a chart or a change
     cannot use it), with ``rounded_value``: the tables that print "ca 800" print it."""
     out = suppress_key_figures(table)
-    hidden = out["measure"].map(lambda m: protection.hides(m, period)).astype(bool)
+    hidden = out["measure"].map(lambda m: _hides_key_figure(protection, m, period)).astype(bool)
     rounded = out["measure"].map(lambda m: protection.rounded_value(m, period))
     out["rounded_value"] = rounded.where(~out["suppressed"], None).astype("float64")
     out["suppressed"] = out["suppressed"] | hidden
     out["value"] = out["value"].where(~out["suppressed"], None)
     return out
+
+
+def _hides_key_figure(protection: Protection, measure: str, period: Period) -> bool:
+    """Whether the protection hides a key figure: a declared measure's total, or an economy row
+    ("cost_volume_effect_tkr:familjehem"), which is the cost table's cell of that area."""
+    if ":" in measure:
+        cost_measure, area = measure.split(":", 1)
+        return protection.hides_table_cell(cost_measure, period.label, area)
+    return protection.hides(measure, period)
