@@ -45,21 +45,17 @@ def _tertial(text: str) -> int:
 
 
 def key_figures_text(table, *, title: str) -> str:
-    from snanalys.presentation import ROUNDED_FOOTNOTE_SV, format_number
-    from snanalys.suppression import FOOTNOTE_SV
+    from snanalys.presentation import ROUNDED_MARK, SUPPRESSED_MARK, format_number
+    from snanalys.reporting.tables_export import mark_notes, marked_rows
 
     width = max(len(label) for label in table["label_sv"])
     lines = [title, ""]
-    suppressed = table["suppressed"] if "suppressed" in table else [False] * len(table)
-    rounded = table["rounded_value"] if "rounded_value" in table else [None] * len(table)
-    any_hidden = any_rounded = False
-    for row, hidden, about in zip(table.itertuples(index=False), suppressed, rounded):
-        if about is not None and about == about:  # "ca 800"
-            value, any_rounded = format_number(about, row.unit, rounded=True), True
-        else:
-            value, any_hidden = format_number(row.value, row.unit, suppressed=bool(hidden)), any_hidden or bool(hidden)
-        lines.append(f"{row.label_sv:<{width}}  {value:>14}  {row.unit}")
-    lines += (["", FOOTNOTE_SV] if any_hidden else []) + (["", ROUNDED_FOOTNOTE_SV] if any_rounded else [])
+    marked = marked_rows(table)
+    for (_, value, unit, mark), label in zip(marked, table["label_sv"]):
+        text = format_number(value, unit, suppressed=mark == SUPPRESSED_MARK, rounded=mark == ROUNDED_MARK)
+        lines.append(f"{label:<{width}}  {text:>14}  {unit}")
+    for note in mark_notes({mark for *_, mark in marked}):
+        lines += ["", note]
     return "\n".join(lines) + "\n"
 
 

@@ -27,14 +27,11 @@ import numpy as np
 
 from snanalys.cells import format_value, safe_csv_writer
 from snanalys.measures.catalog import BY_ID
-from snanalys.presentation import ROUNDED_FOOTNOTE_SV, ROUNDED_MARK, SUPPRESSED_MARK
-from snanalys.suppression import FOOTNOTE_SV
+from snanalys.presentation import ROUNDED_MARK, SUPPRESSED_MARK
 
 FILE_NAME = "tabelldata.csv"
 HIDDEN_MARK = SUPPRESSED_MARK
 COLUMNS = ("report", "id", "measure", "label", "start", "end", "by", "key", "value", "unit", "mark", "data_source")
-#: The footnotes of the marks, the same as the pages' (the HTML, the PDF, the workbook).
-MARK_NOTES = {HIDDEN_MARK: FOOTNOTE_SV, ROUNDED_MARK: ROUNDED_FOOTNOTE_SV}
 
 
 class PublishedFileError(ValueError):

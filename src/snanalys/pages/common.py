@@ -11,7 +11,7 @@ from snanalys.measures.engine import change_on_last_year
 from snanalys.narrative import compare_sentence, period_phrase
 from snanalys.pages import PageContext
 from snanalys.periods import TERTIAL_LAST_MONTH, Period, year_to_date
-from snanalys.presentation import ROUNDED_FOOTNOTE_SV, format_decimal_sv, format_number
+from snanalys.presentation import ROUNDED_FOOTNOTE_SV, format_decimal_sv, format_number, is_missing
 from snanalys.suppression import FOOTNOTE_SV, ROUNDED, SECONDARY, SHOWN, FlaggedTable
 from snanalys.tables import html_table
 from snanalys.trends import comparison_years
@@ -92,8 +92,7 @@ def _row(ctx: PageContext, measure: str, year: int) -> pd.Series | None:
 
 def _rounded(row: pd.Series) -> bool:
     """Whether the public key figure is printed rounded ("ca 800")."""
-    value = row.get("rounded_value")
-    return value is not None and value == value
+    return not is_missing(row.get("rounded_value"))
 
 
 def public_value(ctx: PageContext, measure: str, year: int) -> tuple[float | None, bool]:

@@ -13,14 +13,14 @@ from pathlib import Path
 import pandas as pd
 
 from snanalys.cells import format_value, safe_cell, safe_csv_writer
-from snanalys.presentation import ROUNDED_FOOTNOTE_SV, ROUNDED_MARK, SUPPRESSED_MARK
+from snanalys.presentation import ROUNDED_FOOTNOTE_SV, ROUNDED_MARK, SUPPRESSED_MARK, is_missing
 from snanalys.suppression import FOOTNOTE_SV
 
 SHEET = "Nyckeltal"
 HEADER = ("Mått (id)", "Beskrivning", "Värde", "Enhet", "Anmärkning")
 
 
-def _marked(table: pd.DataFrame) -> list[tuple]:
+def marked_rows(table: pd.DataFrame) -> list[tuple]:
     """(measure, value, unit, mark) per row: a hidden figure has no value and the mark X, a
     rounded one its rounded value and the mark "avrundat" (:func:`snanalys.disclosure.report.public_key_figures`)."""
     n = len(table)
@@ -28,7 +28,7 @@ def _marked(table: pd.DataFrame) -> list[tuple]:
     rounded = table["rounded_value"] if "rounded_value" in table else pd.Series([None] * n, index=table.index)
     out = []
     for measure, value, unit, h, r in zip(table["measure"], table["value"], table["unit"], hidden, rounded):
-        if r is not None and r == r:
+        if not is_missing(r):
             out.append((measure, r, unit, ROUNDED_MARK))
         elif h:
             out.append((measure, None, unit, SUPPRESSED_MARK))
@@ -37,8 +37,8 @@ def _marked(table: pd.DataFrame) -> list[tuple]:
     return out
 
 
-def _notes(marks) -> list[str]:
-    """The footnote of each mark used, once."""
+def mark_notes(marks) -> list[str]:
+    """The footnote of each mark used, once (the workbook's, the command line's)."""
     return [
         note for mark, note in ((SUPPRESSED_MARK, FOOTNOTE_SV), (ROUNDED_MARK, ROUNDED_FOOTNOTE_SV)) if mark in marks
     ]
@@ -50,7 +50,7 @@ def key_figures_csv(table, *, synthetic: bool, period_label: str, preliminary: b
     out = io.StringIO()
     writer = safe_csv_writer(out)
     writer.writerow(["measure", "value", "unit", "mark"])
-    for measure, value, unit, mark in _marked(table):
+    for measure, value, unit, mark in marked_rows(table):
         writer.writerow([measure, format_value(value), unit, mark])
     writer.writerow(["period", period_label, "", ""])
     writer.writerow(["data_source", "synthetic" if synthetic else "real", "", ""])
@@ -69,7 +69,7 @@ def key_figures_xlsx(
     """
     import openpyxl
 
-    marked = _marked(public)
+    marked = marked_rows(public)
     rows = [
         (
             measure,
@@ -87,7 +87,7 @@ def key_figures_xlsx(
     rows.append(
         ("data_source", "syntetiska exempeldata – inga verkliga personer" if synthetic else "verkliga data", None, "")
     )
-    rows += [("", note, None, "") for note in _notes({SUPPRESSED_MARK} | {mark for *_, mark in marked})]
+    rows += [("", note, None, "") for note in mark_notes({SUPPRESSED_MARK} | {mark for *_, mark in marked})]
 
     book = openpyxl.Workbook()
     sheet = book.active
