@@ -21,3 +21,45 @@ def test_no_margin_no_page_prints_is_published(sample):
     own = cells.loc[(cells["period"] == "2025-T2") & cells["start"].notna()]  # declared measures, not tables
     assert set(own["by"]) <= set(OWN_PERIOD_SPLITS)
     assert "provider_type" not in set(own["by"]) and "target_group" not in set(own["by"])
+
+
+class _Recording:
+    """A protection that hides nothing and notes which split of which measure a page asks about."""
+
+    def __init__(self) -> None:
+        self.asked: set[tuple[str, str]] = set()
+
+    def hides(self, measure, period, by="", key=""):
+        self.asked.add((measure, by))
+        return False
+
+    def rounded_value(self, measure, period, by="", key=""):
+        self.asked.add((measure, by))
+        return None
+
+    def hides_table_cell(self, measure, label, key):
+        return False
+
+
+def test_the_pages_print_exactly_the_declared_splits(sample_data_dir):
+    """Every split a page prints a measure by is declared (``Measure.printed_by``), so it is
+    published and protected; and every declared one is printed (else it is published for
+    nothing: found 2026-12-03, placements started by form were in ``tabelldata.csv`` only,
+    and T2 − T1 gave back placements of one to four children)."""
+    from snanalys.measures.catalog import CARE_COST_ROWS, MEASURES
+    from snanalys.pages import care_costs, comparison, economic_assistance, economy, open_page, placements, summary
+
+    recording = _Recording()
+    for tertial in (2, 3):
+        ctx = open_page(year=2025, tertial=tertial, kommun="0480", data_dir=sample_data_dir)
+        ctx.__dict__["protection"] = recording
+        for module in (summary, economic_assistance, placements, care_costs, economy, comparison):
+            for name in dir(module):
+                if name.endswith("_section") and callable(getattr(module, name)):
+                    getattr(module, name)(ctx)
+    asked = {(m, by) for m, by in recording.asked if by}
+    declared = {(m.id, by) for m in MEASURES for by in m.printed_by}
+    assert asked <= declared
+    # the monthly table asks for each calendar month as a number of its own (by ""); the
+    # care-cost table's kronor are its tkr × 1000, declared so its kr per care day is linked
+    assert declared - asked == {("eb_households_in_month", "month"), ("care_cost_kr", CARE_COST_ROWS[0])}

@@ -12,6 +12,7 @@ it may be printed.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from snanalys.data import MunicipalityData
@@ -28,9 +29,12 @@ CELL_COLUMNS = ["measure", "period", "by", "key", "value", "unit", "base", "star
 _DERIVED_UNITS = {"procentenheter": "procent"}  # a change in points prints as a share does
 
 
-def declared_cells(data: MunicipalityData, period: Period, only: tuple[str, ...] | None = None) -> list[pd.DataFrame]:
+def declared_cells(
+    data: MunicipalityData, period: Period, only: tuple[str, ...] | None = None, *, printed: bool = False
+) -> list[pd.DataFrame]:
     """Every computed measure of ``period``: its total and each split it declares (and reason × sex);
-    with ``only``, the total and those of the splits it names ("sex", "reason × sex" …)."""
+    with ``only``, the total and those of the splits it names ("sex", "reason × sex" …); with
+    ``printed``, each measure by those of them its pages print (``Measure.printed_by``)."""
     full_year = is_full_year(period)
     measures = [m for m in MEASURES if m.kind != "table" and (full_year or not m.full_year_only)]
     splits: list[tuple[str, ...]] = [()] + sorted({(d,) for m in measures for d in m.dims}) + list(PAGE_SPLITS)
@@ -39,6 +43,8 @@ def declared_cells(data: MunicipalityData, period: Period, only: tuple[str, ...]
     out = []
     for by in splits:
         ids = [m.id for m in measures if set(by) <= split_dims(m)]
+        if printed and by:
+            ids = [m for m in ids if " × ".join(by) in BY_ID[m].printed_by]
         if not ids:
             continue
         frame = cells(data, period, ids, by=list(by))
@@ -186,12 +192,12 @@ def report_cells(data: MunicipalityData, year: int, tertial: int, *, printed: bo
     own, same, total = (OWN_PERIOD_SPLITS, FIVE_YEAR_SPLITS, ()) if printed else (None, None, None)
     frames: list[pd.DataFrame] = []
     for y in years:
-        frames += declared_cells(data, year_to_date(y, tertial), own if y == year else same)
+        frames += declared_cells(data, year_to_date(y, tertial), own if y == year else same, printed=printed)
         if y < year and tertial != 3:  # full-year tables (long-term, indicators)
-            frames += declared_cells(data, year_to_date(y, 3), total)
+            frames += declared_cells(data, year_to_date(y, 3), total, printed=printed)
     for y in (year - 1, year):
         for t in range(1, tertial + 1):
-            frames += declared_cells(data, tertial_alone(y, t), total)
+            frames += declared_cells(data, tertial_alone(y, t), total, printed=printed)
     declared = pd.concat(frames, ignore_index=True)
     totals = declared.loc[declared["by"] == ""].drop_duplicates(["measure", "period"])
     same_period = totals.loc[totals["period"].isin([year_to_date(y, tertial).label for y in years])]
@@ -229,15 +235,18 @@ def published_cells(cells: pd.DataFrame, year: int, tertial: int) -> pd.DataFram
     """The cells of :func:`report_cells` the pages print: the report's period by the splits the
     pages print (:data:`OWN_PERIOD_SPLITS`), the same period of earlier years by the five-year
     tables' splits, other periods (full years, tertials alone) by their totals, and every
-    table, change, target and comparison cell.
+    table, change, target and comparison cell; a measure by a split only where its pages print
+    it by that split (``Measure.printed_by``).
     What disclosure control links and protects (:mod:`snanalys.disclosure`)."""
     own = year_to_date(year, tertial).label
     same = {year_to_date(y, tertial).label for y in range(year - 10, year + 1)}
     declared = cells["start"].notna()
+    printed_by = {m.id: m.printed_by for m in MEASURES}
+    split_printed = np.array([by in printed_by.get(m, ()) for m, by in zip(cells["measure"], cells["by"])], dtype=bool)
     keep = (
         ~declared
-        | ((cells["period"] == own) & cells["by"].isin(OWN_PERIOD_SPLITS))
-        | (cells["period"].isin(same) & cells["by"].isin(("", *FIVE_YEAR_SPLITS)))
+        | ((cells["period"] == own) & cells["by"].isin(OWN_PERIOD_SPLITS) & split_printed)
+        | (cells["period"].isin(same) & cells["by"].isin(FIVE_YEAR_SPLITS) & split_printed)
         | (cells["by"] == "")
     )
     return cells.loc[keep].reset_index(drop=True)

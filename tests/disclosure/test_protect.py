@@ -134,6 +134,29 @@ def test_t2_minus_t1_of_a_cumulative_count_is_a_protected_increment():
     assert protection.hidden or protection.rounded
 
 
+def test_placements_started_are_counts_of_placements_resting_on_their_children():
+    """Found 2026-12-03 in the public files: placements started (a count of placements, with the
+    children they rest on as its base) were not protected at all, and T2 − T1 by form gave back
+    one to four new placements. One placement of one child, six placements of three children
+    and the three placements started between T1 and T2 are each hidden or kept unknown."""
+    measure = "children_placements_started"
+    one = f"{measure}|2025-01-01|2025-08-31|form|SIS"
+    six = f"{measure}|2025-01-01|2025-08-31|form|HVB"
+    cells = frame(
+        cell(measure, 20, base=18),
+        cell(measure, 1, by="form", key="SIS", base=1),
+        cell(measure, 6, by="form", key="HVB", base=3),
+        cell(measure, 13, by="form", key="FAMILJEHEM_EGET", base=12),
+        cell(measure, 10, span=T1, by="form", key="FAMILJEHEM_EGET", base=10),
+    )
+    assert {f.quantity.why for f in worked_back(cells, [])} >= {"rest/ökning"}  # 13 − 10 new placements
+    protection = protect_report(cells, 2025, 2)
+    assert {one, six} <= set(protection.hidden)
+    assert all(f.passed for f in protection.findings)
+    increment = next(f for f in protection.findings if f.quantity.why == "rest/ökning")
+    assert increment.low <= 1 and increment.high >= 5
+
+
 def test_795_797_the_later_count_is_rounded_not_hidden():
     """T1 published 795 households; T2 has 797: "ca 800" keeps the 2 new households unknown."""
     cells = frame(cell("eb_households", 795, span=T1), cell("eb_households", 797, span=T2))

@@ -164,3 +164,27 @@ def test_the_key_figure_files_hide_every_economy_row_the_cost_table_hides(built_
                 checked += 1
                 assert row["value"] == "" and row["mark"] == "X", (label, row)
     assert checked > 0  # the sample's placement areas rest on rows of few persons
+
+
+def test_a_later_tertial_minus_an_earlier_of_any_published_count_gives_no_small_count(built_reports):
+    """Read from ``tabelldata.csv`` alone, every count (households, persons, placements,
+    interventions) of any year and split printed year-to-date by two reports of 2025: the
+    later minus the earlier is not 1–4 (found 2026-12-03 on placements started by form)."""
+    from snanalys.measures.catalog import BY_ID, COUNT_UNITS
+
+    runs = built_reports[1]
+    reports = [_published(runs[label]) for label in ("2025-T1", "2025-T2", "2025-T3")]
+    shown = {k: float(v) for r in reports for k, v in r.shown.items() if v not in ("", None)}
+    tried = 0
+    for cell_id, earlier in shown.items():
+        measure, start, end, *split = cell_id.split("|")
+        m = BY_ID.get(measure)
+        if m is None or m.kind != "aggregate" or m.unit not in COUNT_UNITS or not start.endswith("-01-01"):
+            continue
+        for months_before, months_after in (("04-30", "08-31"), ("08-31", "12-31")):
+            if end.endswith(months_before):
+                later = shown.get("|".join([measure, start, end[:5] + months_after, *split]))
+                if later is not None:
+                    tried += 1
+                    assert not 1 <= later - earlier <= 4, (cell_id, earlier, later)
+    assert tried > 100

@@ -449,7 +449,7 @@ def quantities(
         v, kind = value[var], kinds[var]
         if np.isnan(v) or v == 0 or kind not in (COUNT, AMOUNT, MEAN, TABLE):
             continue
-        small = (kind == COUNT and v < MIN_COUNT) or (kind != COUNT and 0 < base[var] < MIN_COUNT)
+        small = (kind == COUNT and v < MIN_COUNT) or 0 < base[var] < MIN_COUNT  # placements of 1–4 persons
         if not small and int(var) not in primary:
             continue
         if kind == MEAN and var in ratio_of:

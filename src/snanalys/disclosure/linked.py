@@ -138,7 +138,7 @@ def cell_kind(measure_id: str, unit: str) -> str:
         return CONSTANT
     if m.kind == "aggregate" and "quantile" in m.value:
         return PERCENTILE
-    if m.kind == "aggregate" and m.individuals is None and unit in COUNT_UNITS:
+    if m.kind == "aggregate" and unit in COUNT_UNITS:  # placements started: placements, of persons
         return COUNT
     if m.kind == "aggregate" and unit in AMOUNT_UNITS:
         return AMOUNT
@@ -401,7 +401,8 @@ def _time(b: _Builder, at: dict[tuple, int]) -> None:
             for (s2, e2), v2 in spans.items():
                 if (s1, e1) != (s2, e2) and s2 <= s1 and e1 <= e2:
                     b.add([(v1, 1.0), (v2, -1.0)], equal=False, why=f"{m} {s1}–{e1} inom {s2}–{e2}")
-                    if kind == "cumulative" and s1 == s2 and s1.month == 1 and s1.day == 1 and b.known(v1, v2):
+                    counted = kind == "cumulative" or BY_ID[m].unit in COUNT_UNITS
+                    if counted and s1 == s2 and s1.month == 1 and s1.day == 1 and b.known(v1, v2):
                         if e1.month in (4, 8) and e2.month == e1.month + 4:
                             inc = b.value[v2] - b.value[v1]
                             aux = b.new_aux(f"{m} {by} {key} {e1:%Y-%m}→{e2:%Y-%m}", inc, COUNT, inc)

@@ -123,7 +123,7 @@ def _primary(table: LinkedTable, base: np.ndarray, year: int, tertial: int) -> d
     for i, kind in enumerate(kinds):
         v, b = value[i], base[i]
         if (
-            (kind == COUNT and 0 < v < MIN_COUNT)
+            (kind == COUNT and (0 < v < MIN_COUNT or 0 < b < MIN_COUNT))
             or (kind in (AMOUNT, MEAN) and 0 < b < MIN_COUNT)
             or (kind == PERCENTILE and 0 < b < MIN_SPREAD)
         ):

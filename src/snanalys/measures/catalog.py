@@ -45,6 +45,11 @@ class Measure:
     scale: float = 1.0
     base: str | None = None  # ratio: the measure whose individuals it rests on
     dims: tuple[str, ...] = ()
+    #: The splits the report's pages print it by ("sex", "reason × sex" …; see
+    #: :func:`snanalys.report_cells.published_cells`): only these are published and protected.
+    #: Its other splits are computed for the analyst, never published: a split no page shows
+    #: would only give a reader more to subtract.
+    printed_by: tuple[str, ...] = ()
     key_figure: bool = True
     full_year_only: bool = False
     zero_when_empty: bool = True  # no rows: 0 (a count or sum), or missing (a percentile, the population)
@@ -113,6 +118,7 @@ PLACED = "count(DISTINCT person) FILTER (WHERE care_days > 0 AND {w})"
 PLACED_OR_INVOICED = "count(DISTINCT person) FILTER (WHERE {w})"
 PRICED = "(care_days > 0 AND cost_kr > 0)"  # a placement with a price per care day in the period
 SPELL_DIMS = ("target_group", "form", "provider_type", "sex")
+CARE_COST_ROWS = ("target_group × form × provider_type",)  # the care-cost table's rows
 
 
 def _percentile(scope: str, q: float, name: str, label: str) -> Measure:
@@ -133,7 +139,7 @@ def _percentile(scope: str, q: float, name: str, label: str) -> Measure:
 MEASURES: tuple[Measure, ...] = (
     # --- economic assistance: households -------------------------------------------------------
     aggregate("eb_households", "Ekonomiskt bistånd, antal hushåll", "hushåll", "v_households", HOUSEHOLDS,
-              dims=("applicant_sex",),
+              dims=("applicant_sex",), printed_by=("applicant_sex",),
               sections=("summary.key_figures", "economic_assistance.overview", "economic_assistance.by_sex")),
     aggregate("eb_households_with_children", "varav antal hushåll med barn", "hushåll", "v_households", HOUSEHOLDS,
               where="with_children",
@@ -146,7 +152,7 @@ MEASURES: tuple[Measure, ...] = (
                      "hushåll/månad", "eb_households_in_month",
                      sections=("summary.key_figures", "economic_assistance.overview", "economic_assistance.monthly")),
     aggregate("eb_households_in_month", "Hushåll med utbetalning under månaden", "hushåll", "v_household_months",
-              COUNT, dims=("month",), key_figure=False, sections=("economic_assistance.monthly",)),
+              COUNT, dims=("month",), printed_by=("month",), key_figure=False, sections=("economic_assistance.monthly",)),
     aggregate("eb_paid_kr", "Utbetalt ekonomiskt bistånd", "kr", "v_households", "sum(kr) FILTER (WHERE {w})",
               individuals="count(*) FILTER (WHERE counted AND {w})",
               sections=("economic_assistance.overview",)),
@@ -155,7 +161,8 @@ MEASURES: tuple[Measure, ...] = (
     # --- economic assistance: persons ----------------------------------------------------------
     aggregate("eb_persons", "Personer i hushåll med ekonomiskt bistånd", "personer", "v_persons", COUNT,
               sections=("economic_assistance.overview",)),
-    aggregate("eb_adults", "varav vuxna", "personer", "v_persons", COUNT, where="adult", dims=("sex",), sections=("economic_assistance.overview", "economic_assistance.by_sex")),
+    aggregate("eb_adults", "varav vuxna", "personer", "v_persons", COUNT, where="adult", dims=("sex",), printed_by=("sex",),
+              sections=("economic_assistance.overview", "economic_assistance.by_sex")),
     aggregate("eb_adults_women", "Vuxna, kvinnor", "personer", "v_persons", COUNT, where="adult AND sex = 'K'"),
     aggregate("eb_adults_men", "Vuxna, män", "personer", "v_persons", COUNT, where="adult AND sex = 'M'"),
     aggregate("eb_children", "varav barn", "personer", "v_persons", COUNT, where="NOT adult",
@@ -165,7 +172,8 @@ MEASURES: tuple[Measure, ...] = (
               "v_persons", COUNT, where="adult AND unemployed",
               sections=("summary.key_figures", "economic_assistance.by_sex")),
     aggregate("eb_adults_by_reason", "Vuxna efter försörjningshinder", "personer", "v_adult_reasons", COUNT,
-              dims=("reason", "sex"), key_figure=False, sections=("economic_assistance.by_sex",)),
+              dims=("reason", "sex"), printed_by=("reason", "reason × sex"), key_figure=False,
+              sections=("economic_assistance.by_sex",)),
     aggregate("eb_adults_long_term", "Vuxna med bistånd 10–12 månader av kalenderåret", "personer", "v_persons",
               COUNT, where="bit_count(coalesce(adult_months, 0)) >= 10", full_year_only=True, key_figure=False, sections=("economic_assistance.long_term",)),
     aggregate("eb_adult_recipients_year", "Vuxna biståndsmottagare (18+) under kalenderåret", "personer",
@@ -177,10 +185,10 @@ MEASURES: tuple[Measure, ...] = (
     # --- placements ---------------------------------------------------------------------------
     aggregate("care_days_children", "Institution/familjehem barn och unga interna/externa, antal vårddygn",
               "vårddygn", "f_spells", CARE_DAYS, where=_scope("children"), individuals=PLACED, dims=SPELL_DIMS,
-              sections=("summary.key_figures", "placements.overview", "placements.children")),
+              printed_by=("form",), sections=("summary.key_figures", "placements.overview", "placements.children")),
     aggregate("care_days_adults_external", "Institution/familjehem vuxna externa, antal vårddygn", "vårddygn",
               "f_spells", CARE_DAYS, where=_scope("adults_external"), individuals=PLACED, dims=SPELL_DIMS,
-              sections=("summary.key_figures", "placements.overview", "placements.adults")),
+              printed_by=("sex",), sections=("summary.key_figures", "placements.overview", "placements.adults")),
     ratio("kr_per_care_day_children_external",
           "Institution/upphandlade familjehem barn och unga externa, kronor/vårddygn", "kr/vårddygn",
           "care_cost_kr_children_external", "care_days_children_external",
@@ -191,13 +199,15 @@ MEASURES: tuple[Measure, ...] = (
     aggregate("care_days_protected_housing", "Skyddat boende, antal vårddygn", "vårddygn", "f_spells", CARE_DAYS,
               where=_scope("protected_housing"), individuals=PLACED, sections=("placements.overview",)),
     aggregate("children_placed", "Placerade barn och unga", "personer", "f_spells", PLACED,
-              where=_scope("children"), dims=SPELL_DIMS, sections=("placements.overview", "placements.children")),
+              where=_scope("children"), dims=SPELL_DIMS, printed_by=("sex",),
+              sections=("placements.overview", "placements.children")),
     aggregate("children_placements_started", "Påbörjade placeringar av barn och unga under perioden", "placeringar",
               "f_spells", "count(*) FILTER (WHERE started_in_period AND {w})", where=_scope("children"),
               individuals="count(DISTINCT person) FILTER (WHERE started_in_period AND {w})", dims=SPELL_DIMS,
               sections=("placements.overview",)),
     aggregate("adults_placed_external", "Vuxna i externa placeringar", "personer", "f_spells", PLACED,
-              where=_scope("adults_external"), dims=SPELL_DIMS, key_figure=False, sections=("placements.adults",)),
+              where=_scope("adults_external"), dims=SPELL_DIMS, printed_by=("sex",), key_figure=False,
+              sections=("placements.adults",)),
     aggregate("children_interventions_placements", "Placeringar av barn och unga (biståndsbedömda insatser)",
               "insatser", "f_interventions", COUNT, where=f"kind = {literal(codes.INTERVENTION_PLACEMENT)}", sections=("placements.overview",)),
     aggregate("children_interventions_open_care", "Öppenvårdsinsatser för barn och unga (biståndsbedömda)",
@@ -230,14 +240,15 @@ MEASURES: tuple[Measure, ...] = (
               "f_spells", COST_KR, where=_scope("adults_external_institutions"), individuals=PLACED_OR_INVOICED,
               key_figure=False),
     aggregate("care_days", "Vårddygn", "vårddygn", "f_spells", CARE_DAYS, individuals=PLACED, dims=SPELL_DIMS,
-              key_figure=False, sections=("care_costs.by_form",)),
+              printed_by=CARE_COST_ROWS, key_figure=False, sections=("care_costs.by_form",)),
     aggregate("care_cost_tkr", "Kostnad för vård under perioden, tkr", "tkr", "f_spells",
               "sum(cost_kr) FILTER (WHERE {w}) / 1000", individuals=PLACED_OR_INVOICED, dims=SPELL_DIMS,
-              key_figure=False, sections=("care_costs.by_form",)),
+              printed_by=CARE_COST_ROWS, key_figure=False, sections=("care_costs.by_form",)),
+    # the care-cost table's kronor (its tkr are these / 1000): the numerator of its kr per care day
     aggregate("care_cost_kr", "Kostnad för vård under perioden", "kr", "f_spells", COST_KR,
-              individuals=PLACED_OR_INVOICED, dims=SPELL_DIMS, key_figure=False),
+              individuals=PLACED_OR_INVOICED, dims=SPELL_DIMS, printed_by=CARE_COST_ROWS, key_figure=False),
     ratio("kr_per_care_day", "Kronor per vårddygn", "kr/vårddygn", "care_cost_kr", "care_days", base="care_cost_kr",
-          dims=SPELL_DIMS, key_figure=False, sections=("care_costs.by_form",)),
+          dims=SPELL_DIMS, printed_by=CARE_COST_ROWS, key_figure=False, sections=("care_costs.by_form",)),
     # --- the economy's volume-driven cost areas (snanalys.economy.drivers.AREAS) --------------
     aggregate("care_days_area_hvb_children", "Vårddygn, barn och unga i HVB, SiS och stödboende", "vårddygn",
               "f_spells", CARE_DAYS, where=_scope("area_hvb_children"), individuals=PLACED, key_figure=False,
