@@ -133,3 +133,23 @@ def test_every_care_cost_row_hidden_as_a_partner_is_needed(year_of_reports, tert
     assert partners or tertial == 1
     for row in partners:
         assert _needed(protection, row), f"{cells['key'].iat[row[0]]} is hidden though no protection needs it"
+
+
+@pytest.mark.parametrize("tertial", [1, 2, 3])
+def test_every_economy_area_hidden_as_a_partner_is_needed(year_of_reports, tertial):
+    """The same for the economy's cost table: an area's volume, price and cost hidden only as
+    partners (and with them its change and volume/price split) are needed by some protection.
+    On the sample none is left hidden (2026-12-03: all three placement areas were, at every
+    tertial, before the release pass)."""
+    from snanalys.disclosure.protect import _cost_rows
+
+    _, protection = year_of_reports[tertial]
+    table = protection.table
+    ids = table.cells["id"].to_numpy()
+    hidden_areas = 0
+    for inputs, _functions in _cost_rows(table):
+        hidden = [v for v in inputs if ids[v] in protection.hidden]
+        if hidden and all(protection.hidden[ids[v]] == "secondary" for v in hidden):
+            hidden_areas += 1
+            assert _needed(protection, hidden), f"{ids[hidden[0]]} is hidden though no protection needs it"
+    assert hidden_areas == 0

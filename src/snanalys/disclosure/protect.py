@@ -211,6 +211,13 @@ def _cost_flags(table: LinkedTable) -> tuple[list, list, list, list]:
     key_figure = np.array([m is not None and m.key_figure for m in measures], dtype=bool) & total & not_table
     published = np.array([m is not None and m.id in PUBLISHED_MEASURES for m in measures], dtype=bool) & total
     cascade = (cells["kind"] == TABLE).to_numpy() & cells["measure"].isin(COST_INPUTS).to_numpy()
+    # and the same number under another name (an area's care days as a declared measure): hiding
+    # it hides the cost-table cell, and with it the area's change and volume/price split
+    for row in table.linear:
+        if row.equal and len(row.terms) == 2 and row.rhs == 0:
+            (a, _), (b, _) = row.terms
+            if a < len(cascade) and b < len(cascade) and (cascade[a] or cascade[b]):
+                cascade[a] = cascade[b] = True
     out = (published.tolist(), key_figure.tolist(), total.tolist(), cascade.tolist())
     object.__setattr__(table, "_cost_flags_cache", out)
     return out
@@ -475,9 +482,10 @@ RELEASED_SPLIT = " × ".join(next(split for split in PAGE_SPLITS if "provider_ty
 
 
 def _release_rows(state: _State, base: np.ndarray, primary: set[int]) -> None:
-    """Show again the headline figures and the rows of :data:`RELEASED_SPLIT` the choice hid
-    only as partners, where every quantity of their group still passes without them (headline
-    figures first, then the largest row first).
+    """Show again what the choice hid only as partners, where every quantity of its group still
+    passes without it: the headline figures first, then each area of the economy's cost table
+    (its volume, price and cost with the change and volume/price split they carry), then the
+    rows of :data:`RELEASED_SPLIT`, the largest first.
 
     The greedy choice hides one partner per failing quantity, round by round; a partner chosen
     early may not be needed once later ones are hidden (a table's primary rows protecting each
@@ -489,16 +497,21 @@ def _release_rows(state: _State, base: np.ndarray, primary: set[int]) -> None:
         rows.setdefault((cells["start"].iat[var], cells["end"].iat[var], cells["key"].iat[var]), []).append(int(var))
     order = sorted(rows.values(), key=lambda row: -max(abs(np.nan_to_num(table.value[v])) for v in row))
     # the headline figures first: each one hidden as a partner (the board reads them first)
-    headline = [[int(v)] for v in np.flatnonzero(state.headline & state.unknown)]
+    units = [([int(v)], []) for v in np.flatnonzero(state.headline & state.unknown)]
+    for inputs, functions in _cost_rows(table):  # an area's inputs, and what is computed from them
+        hidden = [v for v in inputs if state.unknown[v]]
+        if hidden:
+            units.append((hidden, [v for v in functions if state.hidden.get(v) == "derived"]))
+    units += [(row, []) for row in order]
     know = None
-    for unit in headline + order:
+    for unit, carried in units:
         row = {t for v in unit for t in state._twins.get(v, {v})}
         if any(state.hidden.get(v) != "secondary" or state.frozen[v] for v in row):
             continue  # a row with a small cell of its own, or hidden by an earlier report
         know = know or state.knowledge()  # built again only once a row is shown
         touched = set(know.group(sorted(row))[0])
         saved_unknown, saved_hidden = state.unknown.copy(), dict(state.hidden)
-        for v in row:
+        for v in (*row, *carried):
             state.unknown[v] = False
             del state.hidden[v]
         trial = state.knowledge()
