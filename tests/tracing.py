@@ -516,6 +516,16 @@ def _pdf_page_number(n: Number) -> bool:
     )
 
 
+def _file_size(n: Number) -> bool:
+    # the index's downloads: "rapport.pdf (244 kB)", "(1,2 MB)"
+    return n.file.endswith(".html") and "Ladda ner" in n.where and n.after.lstrip().startswith(("kB", "MB"))
+
+
+def _contents_page(n: Number) -> bool:
+    # the PDF's contents: "Ekonomiskt bistånd ........ 6"
+    return n.file.endswith(".pdf") and _bare_int(n) and re.search(r"\.{3,}\s?$", n.before) is not None
+
+
 ALLOWED: tuple[Allow, ...] = (
     Allow(
         "date",
@@ -555,6 +565,8 @@ ALLOWED: tuple[Allow, ...] = (
     Allow("software version", "'snanalys 0.1.0', 'CC BY 4.0'", _software_version),
     Allow("per thousand", "the 1000 of a rate's denominator ('antal/1000 inv', '× 1 000 /')", _per_thousand),
     Allow("PDF page number", "page numbers in the PDF ('sida 3 av 12')", _pdf_page_number),
+    Allow("contents page number", "the PDF contents' page numbers ('Ekonomi ..... 18')", _contents_page),
+    Allow("file size", "the size of a download on the index ('rapport.pdf (244 kB)')", _file_size),
 )
 
 

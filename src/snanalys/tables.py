@@ -19,12 +19,15 @@ def html_table(
     row_header: str = "",
     footnotes: list[str] | tuple[str, ...] = (),
     css_class: str = "data",
+    classes: pd.DataFrame | None = None,
 ) -> str:
-    """Render a frame of display strings (already formatted) as an accessible table."""
+    """Render a frame of display strings (already formatted) as an accessible table; ``classes``
+    (the same rows and columns) gives a cell a CSS class of its own (e.g. a goal's status colour)."""
     head = "".join(f"<th scope='col'>{html.escape(str(c))}</th>" for c in display.columns)
     rows = []
     for index, row in display.iterrows():
-        cells = "".join(f"<td class='num'>{html.escape(str(v))}</td>" for v in row)
+        extra = [""] * len(row) if classes is None else [f" {c}" if c else "" for c in classes.loc[index]]
+        cells = "".join(f"<td class='num{e}'>{html.escape(str(v))}</td>" for v, e in zip(row, extra))
         rows.append(f"<tr><th scope='row'>{html.escape(str(index))}</th>{cells}</tr>")
     notes = "".join(f"<p class='footnote'>{html.escape(n)}</p>" for n in footnotes if n)
     return (

@@ -99,3 +99,34 @@ def test_pages_load_nothing_from_the_network_and_pass_axe(built_reports, browser
     print(f"\nscreenshots (1024×768): {shots}")
     assert outside == [], f"requests outside file:/data: {outside}"
     assert sorted(visited) == sorted(links)
+
+
+OVERFLOW = """() => {
+  const out = [];
+  if (document.documentElement.scrollWidth > window.innerWidth + 1) out.push('the page itself');
+  for (const w of document.querySelectorAll('.table-wrap, figure')) {
+    if (w.scrollWidth > w.clientWidth + 1)
+      out.push((w.getAttribute('aria-label') || w.tagName) + ': ' + w.scrollWidth + ' > ' + w.clientWidth);
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("width", [768, 1280])
+def test_no_table_needs_sideways_scrolling_on_a_tablet_or_a_desktop(built_reports, browser_context, width):
+    """A tablet in portrait (768 px) and a desktop (1280 px): no page and no table is wider than
+    the screen; the goals' status cells carry their colour (and keep their shape)."""
+    _, runs = built_reports
+    page = browser_context.new_page()
+    page.set_viewport_size({"width": width, "height": 1024})
+    for label in ("2025-T2", "2026-T2"):
+        for html_page in sorted(runs[label].glob("*.html")):
+            page.goto(html_page.as_uri())
+            assert page.evaluate(OVERFLOW) == [], (label, html_page.name, width)
+    page.goto((runs["2026-T2"] / "index.html").as_uri())
+    colours = page.eval_on_selector_all(
+        "td.status", "els => els.map(e => [e.textContent.trim()[0], getComputedStyle(e).backgroundColor])"
+    )
+    assert colours and all(c not in ("rgba(0, 0, 0, 0)", "transparent") for _, c in colours)
+    assert {shape for shape, _ in colours} <= {"●", "▲", "■", "○"}
+    page.close()

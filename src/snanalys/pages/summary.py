@@ -17,6 +17,13 @@ TITLE = "Sammanfattning"
 CONTEXT_MEASURES = ["eb_households_per_month", "eb_adults_unemployed", "children_interventions_placement_share"]
 
 STATUS_SYMBOLS = {targets.GREEN: "●", targets.YELLOW: "▲", targets.RED: "■", targets.NOT_JUDGED: "○"}
+#: The status cell's colour (style.css; the shape stays, for greyscale print and colour blindness)
+STATUS_CLASSES = {
+    targets.GREEN: "status status-green",
+    targets.YELLOW: "status status-yellow",
+    targets.RED: "status status-red",
+    targets.NOT_JUDGED: "status status-none",
+}
 
 
 def key_figures_section(ctx: PageContext) -> str:
@@ -50,7 +57,7 @@ def targets_section(ctx: PageContext) -> str:
     units = ctx.key_figures_by_year.drop_duplicates("measure").set_index("measure")["unit"]
     tables = []
     for goal in goals:
-        rows = {}
+        rows, classes = {}, {}
         for r in (r for r in results if r.goal.id == goal.id):
             unit = units.get(r.indicator.measure, "")
             rows[r.indicator.title] = {
@@ -58,6 +65,7 @@ def targets_section(ctx: PageContext) -> str:
                 "Målvärde för perioden": format_number(r.target, unit),
                 "Status": f"{STATUS_SYMBOLS[r.status]} {targets.STATUS_LABELS_SV[r.status]}",
             }
+            classes[r.indicator.title] = {"Utfall": "", "Målvärde för perioden": "", "Status": STATUS_CLASSES[r.status]}
         sources = sorted({r.indicator.source for r in results if r.goal.id == goal.id})
         tables.append(
             f"<h3>{html.escape(goal.title)}</h3>"
@@ -66,6 +74,7 @@ def targets_section(ctx: PageContext) -> str:
                 caption=f"Indikatorer, {period_text(ctx)}",
                 row_header="Indikator",
                 footnotes=[f"Källa: {'; '.join(sources)}."],
+                classes=pd.DataFrame.from_dict(classes, orient="index"),
             )
         )
     table = "".join(tables) + (

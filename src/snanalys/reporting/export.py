@@ -7,9 +7,9 @@ CSS, a navigation, the synthetic-data banner and a footer, and no script at all.
 
 from __future__ import annotations
 
+import html
 import re
 import threading
-from concurrent.futures import Future
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -94,70 +94,128 @@ def export_page(nb: nbformat.NotebookNode, page: Page, *, page_context: dict) ->
 
 
 _MAIN = re.compile(r"<main[^>]*>(.*)</main>", re.S)
+_H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
+_H2 = re.compile(r"<h2[^>]*>(.*?)</h2>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class Cover:
+    """What the PDF's title page says (Swedish, for the meeting papers)."""
+
+    committee: str  # "Socialnämnden"
+    title: str  # "Tertialuppföljning T2 2025"
+    municipality: str  # "Exempelkommun (0480)"
+    period: str  # "januari–augusti 2025"
+    made: str  # "Skapad 2026-12-03 med snanalys 0.x"
+    synthetic: bool
+
+
+def _text(fragment: str) -> str:
+    return html.unescape(_TAG.sub("", fragment)).strip()
+
+
+def _numbered_h2(body: str, prefix: str) -> str:
+    """Each h2 of a page with an id of its own in the book ("sida-2-0" …): pages reuse ids."""
+    counter = iter(range(10_000))
+    return _H2.sub(lambda m: f"<h2 id='{prefix}-{next(counter)}'>{m.group(1)}</h2>", body)
+
+
+def _quoted(text: str) -> str:
+    """A CSS string literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
 
 
 class PdfBook:
-    """The whole report as one PDF for the meeting papers, laid out page by page.
+    """The whole report as one PDF for the meeting papers: a title page, the contents with page
+    numbers, then every page of the report on new sheets, "Sida 3 av 24" and the report's
+    title on every sheet but the first; tagged (PDF/UA structure) with its fonts embedded.
 
-    Each page is laid out (the costly part) as soon as its HTML exists, in whatever order
-    the pages finish, so the layout runs while other notebooks still execute; :meth:`write`
-    then joins the pages in report order into one file. The first page carries the
-    synthetic-data banner, the last the footer; every page starts on a new sheet.
-
-    With a :class:`~snanalys.reporting.pdf.LayoutProcess` the pages are laid out in that
-    process (see there why); without one, in the calling thread.
+    The pages are collected as their HTML exists, in whatever order they finish, and laid
+    out together in :meth:`write`: one document, so that the contents' page numbers and
+    "av 24" are WeasyPrint's own (``target-counter``, ``counter(pages)``), not guessed.
+    With a :class:`~snanalys.reporting.pdf.LayoutProcess` the layout runs in that process
+    (see there why); without one, in the calling thread.
     """
 
-    def __init__(self, count: int, *, title: str, layout: LayoutProcess | None = None) -> None:
+    def __init__(
+        self, count: int, *, title: str, layout: LayoutProcess | None = None, cover: Cover | None = None
+    ) -> None:
         self.title = title
+        self.cover = cover
         self._count = count
         self._layout = layout
         self._book = layout.new_book() if layout is not None else None
-        self._documents: list = [None] * count  # laid out here, without a layout process
-        self._pending: dict[int, Future] = {}  # laid out in the layout process
+        self._sections: list[str | None] = [None] * count
         self._written = False
         self._lock = threading.Lock()
 
-    def _document(self, index: int, page_html: str) -> str:
-        match = _MAIN.search(page_html)
-        banner = re.search(r"<p class=\"banner\".*?</p>", page_html, re.S) if index == 0 else None
-        footer = re.search(r"<footer class=\"site\">.*?</footer>", page_html, re.S)
-        footer = footer if index == self._count - 1 else None
-        return (
-            f"<!DOCTYPE html><html lang='sv'><head><meta charset='utf-8'><title>{self.title}</title>"
-            f"<style>{css()}</style></head><body>{banner.group(0) if banner else ''}"
-            f"<section class='page'>{match.group(1) if match else page_html}</section>"
-            f"{footer.group(0) if footer else ''}</body></html>"
-        )
-
     def add(self, index: int, page_html: str) -> None:
-        document = self._document(index, page_html)
-        if self._layout is None:
-            rendered = pdf.render(document)
-            with self._lock:
-                self._documents[index] = rendered
-            return
-        future = self._layout.add(self._book, self._count, index, document)
+        match = _MAIN.search(page_html)
+        body = match.group(1) if match else page_html
         with self._lock:
-            self._pending[index] = future
+            self._sections[index] = body
 
-    def write(self, output: Path) -> None:
-        if self._layout is None:
-            pdf.write(self._documents, output)
-            return
-        missing = [i for i in range(self._count) if i not in self._pending]
+    def document(self) -> str:
+        """The book's one HTML document (title page, contents, the pages)."""
+        missing = [i for i, s in enumerate(self._sections) if s is None]
         if missing:
             raise ValueError(f"the PDF lacks pages {missing}")
-        for index in sorted(self._pending):
-            self._pending[index].result()  # a page that could not be laid out fails the PDF
-        self._layout.write(self._book, self._count, output)
+        entries, sections = [], []
+        for i, body in enumerate(self._sections):
+            h1 = _H1.search(body)
+            heading = _text(h1.group(1)) if h1 else f"Sida {i + 1}"
+            subs = "".join(
+                f"<li class='toc-sub'><a href='#sida-{i}-{j}'>{html.escape(_text(h2))}</a></li>"
+                for j, h2 in enumerate(_H2.findall(body))
+            )
+            entries.append(
+                f"<li><a href='#sida-{i}'>{html.escape(heading)}</a>{f'<ul>{subs}</ul>' if subs else ''}</li>"
+            )
+            body = _numbered_h2(body, f"sida-{i}")
+            sections.append(f"<section class='page' id='sida-{i}'>{body}</section>")
+        contents = f"<nav class='toc' aria-label='Innehåll'><h1>Innehåll</h1><ul>{''.join(entries)}</ul></nav>"
+        running = _quoted(self.title)
+        page_css = (
+            f"@page {{ @top-left {{ content: {running}; }} "
+            "@bottom-right { content: 'Sida ' counter(page) ' av ' counter(pages); } }"
+        )
+        return (
+            f"<!DOCTYPE html><html lang='sv'><head><meta charset='utf-8'><title>{html.escape(self.title)}</title>"
+            f"<style>{css()}\n@media print {{ {page_css} }}</style></head><body>"
+            f"{self._cover_html()}{contents}{''.join(sections)}</body></html>"
+        )
+
+    def _cover_html(self) -> str:
+        c = self.cover
+        if c is None:
+            return f"<section class='cover'><p class='cover-title'>{html.escape(self.title)}</p></section>"
+        notice = (
+            "<p class='cover-notice'><strong>Syntetiska exempeldata.</strong> Rapporten bygger på "
+            "syntetiska exempeldata – inga verkliga personer.</p>"
+            if c.synthetic
+            else ""
+        )
+        return (
+            "<section class='cover'>"
+            f"<p class='cover-committee'>{html.escape(c.committee)}</p>"
+            f"<p class='cover-title'>{html.escape(c.title)}</p>"
+            f"<p class='cover-municipality'>{html.escape(c.municipality)}</p>"
+            f"<p class='cover-period'>Period: {html.escape(c.period)}, ackumulerat</p>"
+            f"{notice}<p class='cover-made'>{html.escape(c.made)}</p></section>"
+        )
+
+    def write(self, output: Path) -> None:
+        document = self.document()
+        if self._layout is None:
+            pdf.write_document(document, output)
+        else:
+            self._layout.write_document(document, output)
         self._written = True
 
     def close(self) -> None:
-        """Free the pages the layout process holds for a book that was not written (a failed run)."""
-        if self._layout is not None and not self._written:
-            self._layout.drop(self._book)
-            self._written = True
+        """Nothing is held for a book that was not written (a failed run): kept for the runner."""
+        self._written = True
 
 
 def pdf_from_pages(pages_html: list[str], *, title: str, output: Path) -> None:

@@ -21,46 +21,35 @@ import threading
 from concurrent.futures import Future
 from pathlib import Path
 
-# In the layout process: every book being laid out, its pages (rendered documents) by index.
-_BOOKS: dict[int, list] = {}
-
 
 def render(document_html: str):
-    """One page's HTML document laid out (a WeasyPrint document)."""
+    """An HTML document laid out (a WeasyPrint document)."""
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
     # only data: URIs may be read (the images); anything else is a fault in the page
     fetcher = URLFetcher(allowed_protocols=("data",), fail_on_errors=True)
-    return HTML(string=document_html, base_url=".", url_fetcher=fetcher).render()
+    return HTML(string=document_html, base_url=".", url_fetcher=fetcher).render(pdf_tags=True)
 
 
-def write(documents: list, output: Path) -> None:
-    """The laid-out pages, in order, as one PDF."""
-    missing = [i for i, d in enumerate(documents) if d is None]
-    if missing:
-        raise ValueError(f"the PDF lacks pages {missing}")
-    pages = [page for document in documents for page in document.pages]
-    documents[0].copy(pages).write_pdf(str(output))
+def write_document(document_html: str, output: Path) -> None:
+    """The book's one document laid out and written as a tagged PDF (PDF/UA structure, fonts
+    embedded), atomically: a failed layout leaves no file."""
+    output = Path(output)
+    tmp = output.with_suffix(".pdf.tmp")
+    render(document_html).write_pdf(str(tmp), pdf_tags=True)
+    tmp.replace(output)
 
 
 def _warm_up() -> None:
-    import weasyprint  # noqa: F401 - imported while the kernels start, not on the first page
+    import weasyprint  # noqa: F401 - imported while the kernels start, not when the book is written
 
 
-def _add(book: int, count: int, index: int, document_html: str) -> None:
-    _BOOKS.setdefault(book, [None] * count)[index] = render(document_html)
+def _write_document(document_html: str, output: str) -> None:
+    write_document(document_html, Path(output))
 
 
-def _write(book: int, count: int, output: str) -> None:
-    write(_BOOKS.pop(book, [None] * count), Path(output))
-
-
-def _drop(book: int) -> None:
-    _BOOKS.pop(book, None)
-
-
-_CALLS = {"warm_up": _warm_up, "add": _add, "write": _write, "drop": _drop}
+_CALLS = {"warm_up": _warm_up, "write_document": _write_document}
 
 
 def _serve() -> None:
@@ -169,14 +158,8 @@ class LayoutProcess:
         with self._lock:
             return next(self._ids)
 
-    def add(self, book: int, count: int, index: int, document_html: str) -> Future:
-        return self._call("add", book, count, index, document_html)
-
-    def write(self, book: int, count: int, output: Path) -> None:
-        self._call("write", book, count, str(output)).result()
-
-    def drop(self, book: int) -> None:
-        self._call("drop", book)
+    def write_document(self, document_html: str, output: Path) -> None:
+        self._call("write_document", document_html, str(output)).result()
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import html
 import json
 import os
 import shutil
@@ -39,7 +40,8 @@ from snanalys.data import load_municipality
 from snanalys.disclosure.published import FILE_NAME as PUBLISHED_FILE
 from snanalys.disclosure.published import PublishedFileError, read_published, write_published
 from snanalys.disclosure.report import report_protection
-from snanalys.periods import latest_closed_tertial, require_covered, year_to_date
+from snanalys.narrative import period_phrase
+from snanalys.periods import TERTIAL_LAST_MONTH, latest_closed_tertial, require_covered, year_to_date
 from snanalys.reporting import export
 from snanalys.reporting.errors import ReportError
 from snanalys.reporting.inputs_check import check_report_inputs
@@ -449,7 +451,17 @@ def _build_report(
         audit.to_csv(internal_dir / "rojandekontroll.csv", index=False)  # internal only, kept on failure too
         _require_protected(protection, label)
         with _layout_process(layout) as layouts, _kernel_pool(pool, notebooks_dir, workers) as kernels:
-            book = export.PdfBook(len(page_context["pages"]), title=page_context["report_title"], layout=layouts)
+            cover = export.Cover(
+                committee="Socialnämnden",
+                title=f"Tertialuppföljning T{tertial} {year}",
+                municipality=f"{extract.municipality_name} ({extract.municipality_code})",
+                period=period_phrase(1, TERTIAL_LAST_MONTH[tertial], year),
+                made=page_context["generated"],
+                synthetic=extract.synthetic,
+            )
+            book = export.PdfBook(
+                len(page_context["pages"]), title=page_context["report_title"], layout=layouts, cover=cover
+            )
             try:
                 _execute_pages(
                     kernels,
@@ -470,6 +482,7 @@ def _build_report(
         progress("rapport.pdf … klar")
         write_key_figure_tables(data, year, tertial, public_dir, internal_dir)
         write_published(protection, public_dir / PUBLISHED_FILE, label, synthetic=extract.synthetic)
+        link_downloads(public_dir / "index.html", public_dir)
         write_manifest(
             internal_dir,
             label=label,
@@ -517,6 +530,40 @@ def _build_report(
         round(time.perf_counter() - started, 2),
         durations,
     )
+
+
+#: The report's files the index offers for download, with what they are (Swedish).
+DOWNLOADS = (
+    ("rapport.pdf", "Rapporten som PDF (för handlingarna)"),
+    ("nyckeltal.xlsx", "Nyckeltalen i Excel"),
+    ("nyckeltal.csv", "Nyckeltalen som CSV (maskinläsbar, UTF-8, punkt som decimaltecken)"),
+    (PUBLISHED_FILE, "Alla publicerade tal som CSV (maskinläsbar)"),
+)
+
+
+def _size_sv(n: int) -> str:
+    if n >= 1_000_000:
+        return f"{n / 1_000_000:.1f} MB".replace(".", ",")
+    return f"{max(1, round(n / 1000))} kB"
+
+
+def link_downloads(index: Path, public_dir: Path) -> None:
+    """The index's block of downloads (the PDF, the workbook, the CSV files, with their sizes),
+    after the page's main content: on the web page only, not in the PDF, which is made from
+    the pages' main content before these files exist."""
+    items = "".join(
+        f"<li><a href='{name}'>{html.escape(what)}</a> ({_size_sv((public_dir / name).stat().st_size)})</li>"
+        for name, what in DOWNLOADS
+        if (public_dir / name).exists()
+    )
+    block = (
+        "<aside class='downloads' aria-labelledby='ladda-ner'><h2 id='ladda-ner'>Ladda ner</h2>"
+        f"<ul>{items}</ul></aside>"
+    )
+    page = index.read_text(encoding="utf-8")
+    if "</main>" not in page:
+        raise ReportError(f"{index.name} has no main content to put the downloads after")
+    index.write_text(page.replace("</main>", "</main>" + block, 1), encoding="utf-8")
 
 
 def _require_protected(protection, label: str) -> None:
