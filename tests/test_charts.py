@@ -73,3 +73,14 @@ def test_tick_labels_keep_the_asked_decimals_and_swedish_thousands():
     assert formatter(0.5) == "0,5" and formatter(1.0) == "1,0"
     formatter.set_locs([1.0, 1.25, 1.5])
     assert [formatter(v) for v in (1.0, 1.25)] == ["1,00", "1,25"]
+
+
+def test_a_target_is_a_dashed_line_of_its_own_in_the_legend():
+    data = pd.DataFrame({"2024": [640.0, 655.0], "2025": [690.0, 700.0]}, index=["jan", "feb"])
+    fig = charts.line_chart(data, title="t", ylabel="hushåll", target=("Mål: under 600", 600.0))
+    ax = fig.axes[0]
+    target = [line for line in ax.get_lines() if line.get_label() == "Mål: under 600"]
+    assert len(target) == 1 and set(target[0].get_ydata()) == {600.0}
+    assert target[0].get_color() == charts.TARGET_COLOUR and target[0].get_linestyle() != "-"
+    assert "Mål: under 600" in [t.get_text() for t in ax.get_legend().get_texts()]
+    plt.close(fig)

@@ -497,11 +497,12 @@ def _software_version(n: Number) -> bool:
 
 
 def _per_thousand(n: Number) -> bool:
-    # the denominator of a rate: "antal/1000 inv", "N31857 × 1 000 / N01951" (plain space: "1", "000")
+    # the denominator of a rate: "antal/1000 inv", "per 1000" (a unit in the workbook),
+    # "N31857 × 1 000 / N01951" (plain space: "1", "000")
     if not _bare_int(n):
         return False
     if n.text == "1000":
-        return re.search(r"/\s?$", n.before) is not None or re.match(r"\s?inv", n.after) is not None
+        return re.search(r"(/|\bper)\s?$", n.before) is not None or re.match(r"\s?inv", n.after) is not None
     return (n.text == "1" and re.match(r" 000\s?/", n.after) is not None) or (
         n.text == "000" and re.search(r"×\s?1 $", n.before) is not None
     )

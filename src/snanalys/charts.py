@@ -81,10 +81,24 @@ def _swedish_axis(ax, decimals: int = 0) -> None:
     ax.yaxis.set_major_formatter(SwedishTicks(decimals))
 
 
-def line_chart(data: pd.DataFrame, *, title: str, ylabel: str, decimals: int = 0, ylim_zero: bool = True) -> plt.Figure:
-    """One line per column of ``data`` over its index (years or months); NaN leaves a gap."""
+TARGET_COLOUR = "#a4161a"  # dark red, dashed: the committee's target, apart from every series
+
+
+def line_chart(
+    data: pd.DataFrame,
+    *,
+    title: str,
+    ylabel: str,
+    decimals: int = 0,
+    ylim_zero: bool = True,
+    target: tuple[str, float] | None = None,
+) -> plt.Figure:
+    """One line per column of ``data`` over its index (years or months); NaN leaves a gap;
+    ``target`` (label, value): the committee's target as a dashed line across the chart."""
     apply_style()
     fig, ax = plt.subplots()
+    if target is not None:
+        ax.axhline(target[1], color=TARGET_COLOUR, linestyle=(0, (6, 3)), linewidth=1.6, label=target[0], zorder=1)
     for i, column in enumerate(data.columns):
         ax.plot(
             [str(x) for x in data.index],
@@ -100,8 +114,8 @@ def line_chart(data: pd.DataFrame, *, title: str, ylabel: str, decimals: int = 0
     if ylim_zero:
         ax.set_ylim(bottom=0)
     _swedish_axis(ax, decimals)
-    if len(data.columns) > 1:
-        ax.legend(loc="lower left", ncols=min(len(data.columns), 3))
+    if len(data.columns) > 1 or target is not None:
+        ax.legend(loc="lower left", ncols=min(len(data.columns) + (target is not None), 3))
     return fig
 
 

@@ -31,6 +31,11 @@ _DECIMALS_BY_UNIT = {
 }
 
 
+def decimals_of(unit: str) -> int:
+    """The decimals a value of ``unit`` is shown with (the pages', the workbook's)."""
+    return _DECIMALS_BY_UNIT.get(unit, 0)
+
+
 def is_missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
@@ -68,4 +73,4 @@ def format_number(value, unit: str = "", *, suppressed: bool = False, rounded: b
         return format_percent(value)
     if unit == "kr":
         return format_mnkr(value)
-    return format_decimal_sv(value, _DECIMALS_BY_UNIT.get(unit, 0))
+    return format_decimal_sv(value, decimals_of(unit))

@@ -74,6 +74,15 @@ def targets_path() -> Path:
     return Path(str(resources.files("snanalys").joinpath("targets.toml")))
 
 
+def ceiling(measure: str, goals: list[Goal] | None = None) -> float | None:
+    """The level a measure must stay below, where an indicator sets one (kind "ceiling")."""
+    for goal in goals if goals is not None else load_goals():
+        for indicator in goal.indicators:
+            if indicator.measure == measure and indicator.kind == "ceiling":
+                return indicator.target
+    return None
+
+
 def load_goals(path: Path | None = None) -> list[Goal]:
     text = Path(path or targets_path()).read_text(encoding="utf-8")
     goals = []

@@ -43,3 +43,17 @@ def test_a_rounded_month_reads_ca(sample_data_dir):
     ctx = hiding(ctx, rounded={"eb_households_in_month|2025-06-01|2025-06-30||": 700.0})
     months = table_rows(monthly_section(ctx), "Hushåll per månad</caption>")
     assert months["2025"][5] == "ca\u00a0700"
+
+
+def test_the_monthly_chart_shows_the_committees_target_from_its_configuration(sample_data_dir):
+    """The caption and the text alternative give the ceiling of targets.toml (600 a month), built
+    from the configuration, not typed in."""
+    from snanalys import targets
+    from snanalys.presentation import format_number
+
+    ceiling = targets.ceiling("eb_households_per_month")
+    assert ceiling is not None
+    page = monthly_section(hiding(open_page(year=2025, tertial=2, kommun="0480", data_dir=sample_data_dir)))
+    said = f"nämndens mål, under {format_number(ceiling, 'hushåll')} hushåll i genomsnitt per månad"
+    assert f"Streckad linje: {said}." in page  # the caption
+    assert f"streckad linje: {said}'" in page  # the end of the image's text alternative

@@ -6,7 +6,7 @@ import html
 
 import pandas as pd
 
-from snanalys import charts, codes
+from snanalys import charts, codes, targets
 from snanalys.measures.tables import cells, value
 from snanalys.narrative import MONTHS_SV
 from snanalys.pages import PageContext
@@ -97,15 +97,24 @@ def monthly_section(ctx: PageContext) -> str:
 
     flagged = protected(ctx, flag_counts(monthly), month_cells)
     public = flagged.public_values()
-    fig = charts.line_chart(public, title="Hushåll med utbetalning per månad", ylabel="hushåll")
+    ceiling = targets.ceiling("eb_households_per_month")
+    limit = None if ceiling is None else f"under {format_number(ceiling, 'hushåll')} hushåll i genomsnitt per månad"
+    fig = charts.line_chart(
+        public,
+        title="Hushåll med utbetalning per månad",
+        ylabel="hushåll",
+        target=None if ceiling is None else (f"Mål: under {format_number(ceiling, 'hushåll')}", ceiling),
+    )
     alt = "Linjediagram: hushåll med ekonomiskt bistånd per månad, " + "; ".join(
         f"{col}: " + ", ".join(f"{m} {format_number(v, 'hushåll')}" for m, v in public[col].items())
         for col in public.columns
     )
+    alt += f"; streckad linje: nämndens mål, {limit}" if limit else ""
     chart = charts.figure_html(
         fig,
         alt=alt,
-        caption="Unika hushåll med minst en utbetalning under månaden (utbetalningsdatum).",
+        caption="Unika hushåll med minst en utbetalning under månaden (utbetalningsdatum)."
+        + (f" Streckad linje: nämndens mål, {limit}." if limit else ""),
         table_html=flagged_html(flagged.transpose(), caption="Hushåll per månad", row_header="År", unit="hushåll"),
     )
     rows, hidden_any = {}, False

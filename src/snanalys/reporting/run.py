@@ -38,7 +38,7 @@ from snanalys import __version__
 from snanalys.commentary import check_commentary, commentary_path
 from snanalys.data import load_municipality
 from snanalys.disclosure.published import FILE_NAME as PUBLISHED_FILE
-from snanalys.disclosure.published import PublishedFileError, read_published, write_published
+from snanalys.disclosure.published import PublishedFileError, published_rows, read_published, write_published
 from snanalys.disclosure.report import report_protection
 from snanalys.narrative import period_phrase
 from snanalys.periods import TERTIAL_LAST_MONTH, latest_closed_tertial, require_covered, year_to_date
@@ -480,7 +480,14 @@ def _build_report(
             finally:
                 book.close()
         progress("rapport.pdf … klar")
-        write_key_figure_tables(data, year, tertial, public_dir, internal_dir)
+        write_key_figure_tables(
+            data,
+            year,
+            tertial,
+            public_dir,
+            internal_dir,
+            tables=published_rows(protection, label, synthetic=extract.synthetic),
+        )
         write_published(protection, public_dir / PUBLISHED_FILE, label, synthetic=extract.synthetic)
         link_downloads(public_dir / "index.html", public_dir)
         write_manifest(

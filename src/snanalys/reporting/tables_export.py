@@ -13,11 +13,56 @@ from pathlib import Path
 import pandas as pd
 
 from snanalys.cells import format_value, safe_cell, safe_csv_writer
-from snanalys.presentation import ROUNDED_FOOTNOTE_SV, ROUNDED_MARK, SUPPRESSED_MARK, is_missing
+from snanalys.presentation import ROUNDED_FOOTNOTE_SV, ROUNDED_MARK, SUPPRESSED_MARK, decimals_of, is_missing
 from snanalys.suppression import FOOTNOTE_SV
 
 SHEET = "Nyckeltal"
 HEADER = ("Mått (id)", "Beskrivning", "Värde", "Enhet", "Anmärkning")
+
+
+#: The workbook's number format by unit: thousands separated, decimals as on the pages
+#: (:func:`snanalys.presentation.decimals_of`), shares with their per cent sign.
+def number_format(unit: str, decimals: int | None = None) -> str:
+    """``decimals``: the measure's own (``Measure.decimals``), else the unit's."""
+    decimals = decimals_of(unit) if decimals is None else decimals
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return pattern + '" %"' if unit == "procent" else pattern
+
+
+#: One sheet per kind of table the report prints (its split), named in Swedish.
+SPLIT_SHEETS = {
+    "": "Totaler och månader",
+    "applicant_sex": "Efter sökandens kön",
+    "sex": "Efter kön",
+    "reason": "Försörjningshinder",
+    "reason × sex": "Försörjningshinder och kön",
+    "form": "Efter placeringsform",
+    "target_group × form × provider_type": "Målgrupp, form och regi",
+    "key": "Ekonomins tabeller",
+    "series": "Jämförelser (Kolada)",
+    "indicator": "Mål",
+}
+SPLIT_HEADER = ("Mått (id)", "Beskrivning", "Från", "Till", "Grupp", "Värde", "Enhet", "Anmärkning")
+ABOUT_SHEET = "Om rapporten"
+
+
+def _style(sheet, header: tuple[str, ...], value_column: int | None, units: list[tuple[str, int | None]]) -> None:
+    """Bold, frozen header with a filter; each value its unit's number format; widths that fit."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(sheet.max_row, 1)}"
+    if value_column is not None:
+        for row, (unit, decimals) in enumerate(units, start=2):
+            cell = sheet.cell(row, value_column)
+            if isinstance(cell.value, (int, float)):
+                cell.number_format = number_format(unit, decimals)
+    for column in range(1, len(header) + 1):
+        texts = [str(c.value) for c in sheet[get_column_letter(column)] if c.value is not None]
+        sheet.column_dimensions[get_column_letter(column)].width = min(60, max(8, *(len(t) + 2 for t in texts)))
 
 
 def marked_rows(table: pd.DataFrame) -> list[tuple]:
@@ -60,12 +105,22 @@ def key_figures_csv(table, *, synthetic: bool, period_label: str, preliminary: b
 
 
 def key_figures_xlsx(
-    public: pd.DataFrame, path: Path, *, synthetic: bool, period_label: str, municipality: str | None = None
+    public: pd.DataFrame,
+    path: Path,
+    *,
+    synthetic: bool,
+    period_label: str,
+    municipality: str | None = None,
+    tables: list[list] | None = None,
 ) -> None:
-    """The same rows as ``nyckeltal.csv``; suppressed values as the mark, with the footnote.
+    """The workbook for people: a first sheet saying what it is (period, municipality, source,
+    the synthetic-data notice, the suppression rule), the key figures (the rows of
+    ``nyckeltal.csv``) and, with ``tables`` (the rows of ``tabelldata.csv``), one sheet per
+    kind of table the report prints (:data:`SPLIT_SHEETS`). Headers bold and frozen, values
+    numeric with their unit's format, hidden values ``X`` with the footnote saying why.
 
-    ``municipality`` (e.g. ``Exempelkommun (0480)``) is named in a row below the table and
-    in the workbook's title.
+    ``municipality`` (e.g. ``Exempelkommun (0480)``) is named on the first sheet, below the
+    key figures and in the workbook's title.
     """
     import openpyxl
 
@@ -80,21 +135,69 @@ def key_figures_xlsx(
         )
         for (measure, value, unit, mark), label in zip(marked, public["label_sv"])
     ]
-    rows.append(("", "", None, ""))
-    rows.append(("period", period_label, None, ""))
-    if municipality:
-        rows.append(("municipality", municipality, None, ""))
-    rows.append(
-        ("data_source", "syntetiska exempeldata – inga verkliga personer" if synthetic else "verkliga data", None, "")
-    )
-    rows += [("", note, None, "") for note in mark_notes({SUPPRESSED_MARK} | {mark for *_, mark in marked})]
+    units = [(unit, _decimals(measure)) for measure, _, unit, _ in marked]
+    notes = mark_notes({SUPPRESSED_MARK} | {mark for *_, mark in marked})
+    source = "syntetiska exempeldata – inga verkliga personer" if synthetic else "verkliga data"
 
     book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = SHEET
+    about = book.active
+    about.title = ABOUT_SHEET
+    about.append(["Uppgift", "Värde"])
+    for row in (
+        ("Rapport", f"Socialnämndens tertialuppföljning {period_label}"),
+        ("Kommun", municipality or ""),
+        ("Period", period_label),
+        ("Källa", "Verksamhetssystemens uttag (ekonomiskt bistånd, placeringar), ekonomisystemet, Kolada"),
+        ("Data", source),
+        *(("Röjandeskydd", note) for note in notes),
+        ("Flikar", "; ".join([SHEET, *(SPLIT_SHEETS[b] for b in _splits_of(tables or []))])),
+    ):
+        about.append([safe_cell(v) if v else None for v in row])
+    _style(about, ("Uppgift", "Värde"), None, [])
+
+    sheet = book.create_sheet(SHEET)
     sheet.append(list(HEADER))
     for row in rows:
         sheet.append([None if isinstance(v, str) and v == "" else safe_cell(v) for v in row])
+    _style(sheet, HEADER, 3, units)
+    sheet.auto_filter.ref = f"A1:E{len(rows) + 1}"
+    sheet.append([])
+    sheet.append(["period", period_label])
+    if municipality:
+        sheet.append(["municipality", safe_cell(municipality)])
+    sheet.append(["data_source", source])
+    for note in notes:
+        sheet.append([None, note])
+
+    by_split: dict[str, list[list]] = {}
+    for row in tables or []:
+        by_split.setdefault(row[6], []).append(row)
+    for split in _splits_of(tables or []):
+        split_sheet = book.create_sheet(SPLIT_SHEETS[split])
+        split_sheet.append(list(SPLIT_HEADER))
+        split_units = []
+        for _report, _id, measure, label, start, end, _by, key, value, unit, mark, _source in by_split[split]:
+            shown = SUPPRESSED_MARK if mark == SUPPRESSED_MARK else (float(value) if value != "" else None)
+            split_sheet.append(
+                [
+                    safe_cell(v) if v not in ("", None) else None
+                    for v in (
+                        measure,
+                        label,
+                        str(start),
+                        str(end),
+                        _group_label(key),
+                        shown,
+                        unit,
+                        "" if mark == SUPPRESSED_MARK else mark,
+                    )
+                ]  # fmt: skip
+            )
+            split_units.append((unit, _decimals(measure)))
+        _style(split_sheet, SPLIT_HEADER, 6, split_units)
+        for note in notes:
+            split_sheet.append([None, note])
+
     book.properties.title = safe_cell(f"Nyckeltal {period_label}" + (f" – {municipality}" if municipality else ""))
     book.properties.creator = "snanalys"
     tmp = Path(path).with_suffix(".xlsx.tmp")
@@ -102,7 +205,31 @@ def key_figures_xlsx(
     tmp.replace(path)
 
 
-def write_key_figure_tables(data, year: int, tertial: int, public_dir: Path, internal_dir: Path) -> None:
+def _decimals(measure: str) -> int | None:
+    from snanalys.measures.catalog import BY_ID
+
+    m = BY_ID.get(str(measure).split(":", 1)[0])
+    return None if m is None else m.decimals
+
+
+def _splits_of(tables: list[list]) -> list[str]:
+    present = {row[6] for row in tables}
+    return [split for split in SPLIT_SHEETS if split in present]
+
+
+def _group_label(key: str) -> str:
+    """A split's key as the pages name it ("Barn och unga, HVB, extern"), else the key itself."""
+    from snanalys.pages.care_costs import PROVIDER_LABELS_SV, TARGET_LABELS_SV
+    from snanalys.pages.economic_assistance import REASON_LABELS_SV
+    from snanalys.pages.placements import FORM_LABELS_SV, SEX_LABELS_SV
+
+    labels = {**SEX_LABELS_SV, **FORM_LABELS_SV, **REASON_LABELS_SV, **TARGET_LABELS_SV, **PROVIDER_LABELS_SV}
+    return ", ".join(labels.get(part, part) for part in str(key).split(" × ")) if key else ""
+
+
+def write_key_figure_tables(
+    data, year: int, tertial: int, public_dir: Path, internal_dir: Path, tables: list[list] | None = None
+) -> None:
     """The report's tables: ``nyckeltal.csv`` and ``nyckeltal.xlsx`` (suppressed) in ``public_dir``,
     ``nyckeltal_unsuppressed.csv`` in ``internal_dir``."""
     from snanalys.disclosure.report import public_key_figures, report_protection
@@ -122,6 +249,7 @@ def write_key_figure_tables(data, year: int, tertial: int, public_dir: Path, int
         synthetic=synthetic,
         period_label=period.label,
         municipality=f"{data.extract.municipality_name} ({data.extract.municipality_code})",
+        tables=tables,
     )
     (internal_dir / "nyckeltal_unsuppressed.csv").write_text(
         key_figures_csv(table, synthetic=synthetic, period_label=period.label, preliminary=False), encoding="utf-8"
