@@ -460,12 +460,12 @@ def _long_term(n: Number) -> bool:
 
 
 def _suppression_rule(n: Number) -> bool:
-    # the suppression footnote: "färre än 5 personer", "1–4"
+    # the suppression footnote: "färre än 5 personer", "1–4"; "minst 5" (the summary's changes)
     from snanalys.suppression import MIN_COUNT
 
     if not _bare_int(n):
         return False
-    if int(n.text) == MIN_COUNT and re.search(r"färre än\s$", n.before):
+    if int(n.text) == MIN_COUNT and re.search(r"(färre än|minst)\s$", n.before):
         return True
     return (
         n.in_range

@@ -119,6 +119,33 @@ def line_chart(
     return fig
 
 
+def small_multiples(panels: list[tuple[str, pd.Series, int]], *, ncols: int = 2) -> plt.Figure:
+    """One small line chart per figure (title, values over years, decimals), the latest period
+    a larger point of its own colour: the summary's key figures at a glance."""
+    import math
+    import textwrap
+
+    apply_style()
+    rows = max(1, math.ceil(len(panels) / ncols))
+    fig, axes = plt.subplots(rows, ncols, figsize=(7.5, 2.0 * rows), squeeze=False)
+    for ax, (title, values, decimals) in zip(axes.flat, panels):
+        x = [str(i) for i in values.index]
+        y = values.astype(float)
+        ax.plot(x, y, color=OKABE_ITO[0], marker="o", markersize=4, linewidth=2)
+        shown = y.dropna()
+        if len(shown):
+            ax.plot([str(shown.index[-1])], [shown.iloc[-1]], marker="o", markersize=9, color=OKABE_ITO[1],
+                    linestyle="none", zorder=3)  # fmt: skip
+        ax.set_title("\n".join(textwrap.wrap(title, 40)), loc="left", fontsize=9)
+        ax.set_ylim(bottom=0)
+        ax.tick_params(labelsize=8)
+        _swedish_axis(ax, decimals)
+    for ax in list(axes.flat)[len(panels) :]:
+        ax.axis("off")
+    fig.tight_layout()
+    return fig
+
+
 def bar_chart(data: pd.DataFrame, *, title: str, ylabel: str, decimals: int = 0) -> plt.Figure:
     """Grouped bars: one group per index value, one bar per column, hatched for print."""
     apply_style()

@@ -163,8 +163,17 @@ def key_figures_over_years(ctx: PageContext, measures: list[str], caption: str) 
     return html_table(frame, caption=caption, row_header="Mått", footnotes=notes)
 
 
-def trend_chart(ctx: PageContext, measures: dict[str, str], *, title: str, ylabel: str, alt_subject: str) -> str:
-    """A line chart of public key figures over years, with its data table and a text alternative."""
+def trend_chart(
+    ctx: PageContext,
+    measures: dict[str, str],
+    *,
+    title: str,
+    ylabel: str,
+    alt_subject: str,
+    target: tuple[str, float] | None = None,
+) -> str:
+    """A line chart of public key figures over years, with its data table and a text alternative;
+    ``target`` (what it says, the level): the committee's target as a dashed line."""
     long = ctx.public_key_figures_by_year
     years = sorted(long["year"].unique())
     data = pd.DataFrame(
@@ -172,16 +181,17 @@ def trend_chart(ctx: PageContext, measures: dict[str, str], *, title: str, ylabe
         index=[year_label(ctx, y) for y in years],
     ).astype(float)
     unit = _row(ctx, next(iter(measures)), ctx.year)["unit"]
-    fig = charts.line_chart(data, title=title, ylabel=ylabel)
+    fig = charts.line_chart(data, title=title, ylabel=ylabel, target=target)
     table_display = data.apply(lambda col: col.map(lambda v: format_number(v, unit)))
     points = "; ".join(
         f"{label}: " + ", ".join(f"{idx} {format_number(v, unit)}" for idx, v in data[label].items())
         for label in data.columns
     )
-    alt = f"Linjediagram: {alt_subject}. {points}."
+    goal = f" Streckad linje: {target[0].lower()}." if target else ""
+    alt = f"Linjediagram: {alt_subject}. {points}.{goal}"
     return charts.figure_html(
         fig,
         alt=alt,
-        caption=f"{title}. Samma period varje år.",
+        caption=f"{title}. Samma period varje år.{goal}",
         table_html=html_table(table_display.T, caption=title, row_header=""),
     )

@@ -7,6 +7,7 @@ import html
 import pandas as pd
 
 from snanalys import charts, codes, targets
+from snanalys.measures.catalog import BY_ID
 from snanalys.measures.tables import cells, value
 from snanalys.narrative import MONTHS_SV
 from snanalys.pages import PageContext
@@ -16,6 +17,7 @@ from snanalys.pages.common import (
     key_figures_over_years,
     period_text,
     protected,
+    public_value,
     section,
     trend_chart,
     year_label,
@@ -75,7 +77,38 @@ def overview_section(ctx: PageContext) -> str:
         ylabel="hushåll",
         alt_subject="antal hushåll med ekonomiskt bistånd, samma period varje år",
     )
+    body += trend_chart(
+        ctx,
+        {"eb_kr_per_household": "Kronor per hushåll"},
+        title="Ekonomiskt bistånd per hushåll",
+        ylabel="kr/hushåll",
+        alt_subject="utbetalt ekonomiskt bistånd per hushåll, samma period varje år",
+    )
+    body += trend_chart(
+        ctx,
+        {"eb_kr_per_inhabitant": "Kronor per invånare"},
+        title="Utbetalt ekonomiskt bistånd per invånare",
+        ylabel="kr/invånare",
+        alt_subject="utbetalt ekonomiskt bistånd per invånare, samma period varje år",
+        target=_reference_target(ctx, "eb_kr_per_inhabitant"),
+    )
     return section("Hushåll och utbetalt bistånd", body, "oversikt")
+
+
+def _reference_target(ctx: PageContext, measure: str) -> tuple[str, float] | None:
+    """A "below the same period of year R" target (targets.toml) as a level: R's public value."""
+    for goal in targets.load_goals():
+        for indicator in goal.indicators:
+            if indicator.measure == measure and indicator.kind == "below_reference":
+                value, hidden = public_value(ctx, measure, indicator.reference_year)
+                if value is None or hidden:
+                    return None
+                unit = BY_ID[measure].unit
+                return (
+                    f"Mål: under {format_number(value, unit)} {unit} (samma period {indicator.reference_year})",
+                    value,
+                )
+    return None
 
 
 def _per_month(ctx: PageContext, period) -> pd.Series:

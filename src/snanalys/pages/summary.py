@@ -6,11 +6,21 @@ import html
 
 import pandas as pd
 
-from snanalys import targets
-from snanalys.measures.catalog import PUBLISHED_MEASURES
+from snanalys import charts, targets
+from snanalys.measures.catalog import BY_ID, PUBLISHED_MEASURES
+from snanalys.measures.engine import change_on_last_year
+from snanalys.narrative import change_phrase
 from snanalys.pages import PageContext
-from snanalys.pages.common import key_figure_sentence, key_figures_over_years, period_text, section
-from snanalys.presentation import format_number
+from snanalys.pages.common import (
+    key_figure_sentence,
+    key_figures_over_years,
+    period_text,
+    public_value,
+    section,
+    year_label,
+)
+from snanalys.presentation import decimals_of, format_number
+from snanalys.suppression import MIN_COUNT
 from snanalys.tables import html_table
 
 TITLE = "Sammanfattning"
@@ -26,6 +36,54 @@ STATUS_CLASSES = {
 }
 
 
+#: At most this many changes open the summary, one per area of the report.
+LARGEST_CHANGES = 5
+MIN_BASE = MIN_COUNT  # a change of a figure resting on fewer individuals is not singled out
+
+
+def largest_changes(ctx: PageContext) -> list[tuple[str, float, float, str, float]]:
+    """The key figures that changed most against the same period last year, in per cent, from
+    the public values alone (both years shown, each resting on at least :data:`MIN_BASE`
+    individuals), at most one per area of the report (its first page section):
+    (measure, this year, last year, unit, change in per cent), the largest first."""
+    rows = ctx.public_rows
+    best: dict[str, tuple] = {}
+    for m in BY_ID.values():
+        area = next((sec.split(".")[0] for sec in m.sections if not sec.startswith("summary.")), None)
+        this, last = rows.get((m.id, ctx.year)), rows.get((m.id, ctx.year - 1))
+        if not m.key_figure or area is None or this is None or last is None:
+            continue
+        if this["suppressed"] or last["suppressed"] or this["unit"] == "procent":
+            continue  # a share changes in points, not in per cent
+        if not (this["base"] >= MIN_BASE and last["base"] >= MIN_BASE):
+            continue
+        change, _ = change_on_last_year(this["value"], last["value"], this["unit"])
+        if change is None:
+            continue
+        candidate = (m.id, float(this["value"]), float(last["value"]), this["unit"], change)
+        if area not in best or abs(change) > abs(best[area][4]):
+            best[area] = candidate
+    return sorted(best.values(), key=lambda c: -abs(c[4]))[:LARGEST_CHANGES]
+
+
+def changes_summary(ctx: PageContext) -> str:
+    """ "Störst förändring mot samma period i fjol": a list worded from the public values."""
+    items = []
+    for measure, this, last, unit, _change in largest_changes(ctx):
+        label = ctx.public_rows[(measure, ctx.year)]["label_sv"]
+        unit_word = "" if unit in ("kr", "") else f"\u00a0{unit}"
+        items.append(
+            f"<li><strong>{html.escape(label)}</strong>: {format_number(this, unit)}{unit_word}, "
+            f"{html.escape(change_phrase(this, last, unit))} än samma period {ctx.year - 1}.</li>"
+        )
+    if not items:
+        return ""
+    return (
+        f"<p>Störst förändring mot samma period {ctx.year - 1}, en per område (bland nyckeltal som bygger på "
+        f"minst {MIN_BASE} personer eller hushåll):</p><ul class='changes'>{''.join(items)}</ul>"
+    )
+
+
 def key_figures_section(ctx: PageContext) -> str:
     sentences = [
         key_figure_sentence(ctx, "eb_households", "Antalet hushåll med ekonomiskt bistånd"),
@@ -33,13 +91,42 @@ def key_figures_section(ctx: PageContext) -> str:
         key_figure_sentence(ctx, "care_days_children", "Antalet vårddygn för barn och unga"),
         key_figure_sentence(ctx, "care_days_adults_external", "Antalet externa vårddygn för vuxna"),
     ]
-    body = "".join(f"<p>{html.escape(s)}</p>" for s in sentences)
+    body = changes_summary(ctx) + "".join(f"<p>{html.escape(s)}</p>" for s in sentences)
     body += key_figures_over_years(
         ctx,
         list(PUBLISHED_MEASURES) + CONTEXT_MEASURES,
         f"Volymer och nyckeltal, {period_text(ctx)} jämfört med samma period tidigare år",
     )
+    body += trends_at_a_glance(ctx, list(PUBLISHED_MEASURES))
     return section("Volymer och nyckeltal", body, "nyckeltal")
+
+
+def trends_at_a_glance(ctx: PageContext, measures: list[str]) -> str:
+    """A small trend chart per key figure (public values, the same period of each year), with
+    its data table and a text alternative; the latest period stands out."""
+    years = sorted(int(y) for y in ctx.public_key_figures_by_year["year"].unique())
+    labels = [year_label(ctx, y) for y in years]
+    panels, table, points = [], {}, []
+    for measure in measures:
+        row = ctx.public_rows.get((measure, ctx.year))
+        if row is None:
+            continue
+        values = pd.Series([public_value(ctx, measure, y)[0] for y in years], index=labels, dtype="float64")
+        panels.append((row["label_sv"], values, decimals_of(row["unit"])))
+        shown = [format_number(v, row["unit"], suppressed=pd.isna(v)) for v in values]
+        table[row["label_sv"]] = dict(zip(labels, shown))
+        points.append(f"{row['label_sv']}: " + ", ".join(f"{lab} {v}" for lab, v in zip(labels, shown)))
+    if not panels:
+        return ""
+    fig = charts.small_multiples(panels)
+    return charts.figure_html(
+        fig,
+        alt="Små linjediagram, ett per nyckeltal, samma period varje år. " + "; ".join(points) + ".",
+        caption=f"Nyckeltalen {period_text(ctx)} och samma period tidigare år; den större punkten är {labels[-1]}.",
+        table_html=html_table(
+            pd.DataFrame.from_dict(table, orient="index"), caption="Nyckeltalen över år", row_header="Nyckeltal"
+        ),
+    )
 
 
 def same_period_values(ctx: PageContext) -> dict[str, dict[int, float | None]]:
