@@ -57,3 +57,19 @@ def test_the_monthly_chart_shows_the_committees_target_from_its_configuration(sa
     said = f"nämndens mål, under {format_number(ceiling, 'hushåll')} hushåll i genomsnitt per månad"
     assert f"Streckad linje: {said}." in page  # the caption
     assert f"streckad linje: {said}'" in page  # the end of the image's text alternative
+
+
+def test_kronor_per_inhabitant_is_charted_against_its_reference_year(sample_data_dir):
+    """targets.toml: below the same period of 2024. The chart's dashed line is 2024's public
+    value, said in the caption from that value."""
+    from snanalys.pages.common import public_value
+    from snanalys.pages.economic_assistance import overview_section
+    from snanalys.presentation import format_number
+
+    ctx = hiding(open_page(year=2025, tertial=2, kommun="0480", data_dir=sample_data_dir))
+    reference, hidden = public_value(ctx, "eb_kr_per_inhabitant", 2024)
+    assert reference is not None and not hidden
+    page = overview_section(ctx)
+    said = f"nämndens mål: under {format_number(reference, 'kr/invånare')} kr/invånare (samma period 2024)"
+    assert f"Streckad linje: {said}." in page
+    assert page.count("<figure") == 3

@@ -187,7 +187,7 @@ def trend_chart(
         f"{label}: " + ", ".join(f"{idx} {format_number(v, unit)}" for idx, v in data[label].items())
         for label in data.columns
     )
-    goal = f" Streckad linje: {target[0].lower()}." if target else ""
+    goal = f" Streckad linje: nämndens {target[0][:1].lower()}{target[0][1:]}." if target else ""
     alt = f"Linjediagram: {alt_subject}. {points}.{goal}"
     return charts.figure_html(
         fig,

@@ -47,6 +47,17 @@ def flagged_html(flagged, *, caption: str, row_header: str, unit: str) -> str:
     return html_table(display, caption=caption, row_header=row_header, footnotes=notes)
 
 
+#: The overview's charts: (measures and their legend, title, y label, what the text alternative says)
+OVERVIEW_CHARTS = (
+    ({"eb_households": "Hushåll under perioden", "eb_households_per_month": "Hushåll i genomsnitt per månad"},
+     "Hushåll med ekonomiskt bistånd", "hushåll", "antal hushåll med ekonomiskt bistånd"),
+    ({"eb_kr_per_household": "Kronor per hushåll"}, "Ekonomiskt bistånd per hushåll", "kr/hushåll",
+     "utbetalt ekonomiskt bistånd per hushåll"),
+    ({"eb_kr_per_inhabitant": "Kronor per invånare"}, "Utbetalt ekonomiskt bistånd per invånare", "kr/invånare",
+     "utbetalt ekonomiskt bistånd per invånare"),
+)  # fmt: skip
+
+
 def overview_section(ctx: PageContext) -> str:
     sentences = [
         key_figure_sentence(ctx, "eb_households", "Antalet hushåll med ekonomiskt bistånd"),
@@ -70,28 +81,15 @@ def overview_section(ctx: PageContext) -> str:
     body += key_figures_over_years(
         ctx, measures, f"Ekonomiskt bistånd, {period_text(ctx)} och samma period tidigare år"
     )
-    body += trend_chart(
-        ctx,
-        {"eb_households": "Hushåll under perioden", "eb_households_per_month": "Hushåll i genomsnitt per månad"},
-        title="Hushåll med ekonomiskt bistånd",
-        ylabel="hushåll",
-        alt_subject="antal hushåll med ekonomiskt bistånd, samma period varje år",
-    )
-    body += trend_chart(
-        ctx,
-        {"eb_kr_per_household": "Kronor per hushåll"},
-        title="Ekonomiskt bistånd per hushåll",
-        ylabel="kr/hushåll",
-        alt_subject="utbetalt ekonomiskt bistånd per hushåll, samma period varje år",
-    )
-    body += trend_chart(
-        ctx,
-        {"eb_kr_per_inhabitant": "Kronor per invånare"},
-        title="Utbetalt ekonomiskt bistånd per invånare",
-        ylabel="kr/invånare",
-        alt_subject="utbetalt ekonomiskt bistånd per invånare, samma period varje år",
-        target=_reference_target(ctx, "eb_kr_per_inhabitant"),
-    )
+    for measures_shown, title, ylabel, subject in OVERVIEW_CHARTS:
+        body += trend_chart(
+            ctx,
+            measures_shown,
+            title=title,
+            ylabel=ylabel,
+            alt_subject=f"{subject}, samma period varje år",
+            target=_reference_target(ctx, next(iter(measures_shown))),
+        )
     return section("Hushåll och utbetalt bistånd", body, "oversikt")
 
 
