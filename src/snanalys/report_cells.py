@@ -231,22 +231,34 @@ FIVE_YEAR_SPLITS = ("sex", "form", "applicant_sex", "month")
 OWN_PERIOD_SPLITS = ("", *FIVE_YEAR_SPLITS, "reason", *(" × ".join(split) for split in PAGE_SPLITS))
 
 
+def _period_kind(label: str) -> str:
+    """ "tertial" for a tertial on its own ("2025-T2 (4 mån)"), else "year" (an earlier full year,
+    "2024-T3"; the report's own period and the same period of earlier years are kept apart)."""
+    return "tertial" if str(label).endswith("mån)") else "year"
+
+
 def published_cells(cells: pd.DataFrame, year: int, tertial: int) -> pd.DataFrame:
     """The cells of :func:`report_cells` the pages print: the report's period by the splits the
     pages print (:data:`OWN_PERIOD_SPLITS`), the same period of earlier years by the five-year
-    tables' splits, other periods (full years, tertials alone) by their totals, and every
+    tables' splits, other periods (earlier full years, tertials alone) by their totals, and every
     table, change, target and comparison cell; a measure by a split only where its pages print
-    it by that split (``Measure.printed_by``).
+    it by that split (``Measure.printed_by``), and for another period only where they print it
+    for that kind of period (``Measure.printed_periods``).
     What disclosure control links and protects (:mod:`snanalys.disclosure`)."""
     own = year_to_date(year, tertial).label
     same = {year_to_date(y, tertial).label for y in range(year - 10, year + 1)}
     declared = cells["start"].notna()
     printed_by = {m.id: m.printed_by for m in MEASURES}
     split_printed = np.array([by in printed_by.get(m, ()) for m, by in zip(cells["measure"], cells["by"])], dtype=bool)
+    printed_periods = {m.id: m.printed_periods for m in MEASURES}
+    period_printed = np.array(
+        [_period_kind(p) in printed_periods.get(m, ()) for m, p in zip(cells["measure"], cells["period"])], dtype=bool
+    )
+    same_period = cells["period"].isin(same)
     keep = (
         ~declared
         | ((cells["period"] == own) & cells["by"].isin(OWN_PERIOD_SPLITS) & split_printed)
-        | (cells["period"].isin(same) & cells["by"].isin(FIVE_YEAR_SPLITS) & split_printed)
-        | (cells["by"] == "")
+        | (same_period & cells["by"].isin(FIVE_YEAR_SPLITS) & split_printed)
+        | ((cells["by"] == "") & (same_period | period_printed))
     )
     return cells.loc[keep].reset_index(drop=True)

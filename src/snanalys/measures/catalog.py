@@ -50,6 +50,10 @@ class Measure:
     #: Its other splits are computed for the analyst, never published: a split no page shows
     #: would only give a reader more to subtract.
     printed_by: tuple[str, ...] = ()
+    #: The periods beyond the report's and the same period of earlier years its pages print
+    #: it for: "tertial" (each tertial on its own), "year" (earlier full years). Only these are
+    #: published; a total of another period no page prints would only give more to subtract.
+    printed_periods: tuple[str, ...] = ()
     key_figure: bool = True
     full_year_only: bool = False
     zero_when_empty: bool = True  # no rows: 0 (a count or sum), or missing (a percentile, the population)
@@ -150,7 +154,7 @@ MEASURES: tuple[Measure, ...] = (
               where="applicant_sex = 'M'"),
     mean_over_months("eb_households_per_month", "Hushåll med ekonomiskt bistånd i genomsnitt per månad",
                      "hushåll/månad", "eb_households_in_month",
-                     sections=("summary.key_figures", "economic_assistance.overview", "economic_assistance.monthly")),
+                     sections=("summary.key_figures", "economic_assistance.overview", "economic_assistance.monthly"), printed_periods=("tertial",)),
     aggregate("eb_households_in_month", "Hushåll med utbetalning under månaden", "hushåll", "v_household_months",
               COUNT, dims=("month",), printed_by=("month",), key_figure=False, sections=("economic_assistance.monthly",)),
     aggregate("eb_paid_kr", "Utbetalt ekonomiskt bistånd", "kr", "v_households", "sum(kr) FILTER (WHERE {w})",
@@ -160,7 +164,7 @@ MEASURES: tuple[Measure, ...] = (
           sections=("summary.key_figures", "economic_assistance.overview")),
     # --- economic assistance: persons ----------------------------------------------------------
     aggregate("eb_persons", "Personer i hushåll med ekonomiskt bistånd", "personer", "v_persons", COUNT,
-              sections=("economic_assistance.overview",)),
+              sections=("economic_assistance.overview",), printed_periods=("year",)),
     aggregate("eb_adults", "varav vuxna", "personer", "v_persons", COUNT, where="adult", dims=("sex",), printed_by=("sex",),
               sections=("economic_assistance.overview", "economic_assistance.by_sex")),
     aggregate("eb_adults_women", "Vuxna, kvinnor", "personer", "v_persons", COUNT, where="adult AND sex = 'K'"),
@@ -175,13 +179,13 @@ MEASURES: tuple[Measure, ...] = (
               dims=("reason", "sex"), printed_by=("reason", "reason × sex"), key_figure=False,
               sections=("economic_assistance.by_sex",)),
     aggregate("eb_adults_long_term", "Vuxna med bistånd 10–12 månader av kalenderåret", "personer", "v_persons",
-              COUNT, where="bit_count(coalesce(adult_months, 0)) >= 10", full_year_only=True, key_figure=False, sections=("economic_assistance.long_term",)),
+              COUNT, where="bit_count(coalesce(adult_months, 0)) >= 10", full_year_only=True, key_figure=False, sections=("economic_assistance.long_term",), printed_periods=("year",)),
     aggregate("eb_adult_recipients_year", "Vuxna biståndsmottagare (18+) under kalenderåret", "personer",
               "v_persons", COUNT, where="coalesce(adult_months, 0) > 0", full_year_only=True, key_figure=False,
-              sections=("economic_assistance.long_term",)),
+              sections=("economic_assistance.long_term",), printed_periods=("year",)),
     ratio("eb_long_term_share", "Långvarigt ekonomiskt bistånd, andel av vuxna biståndsmottagare", "procent",
           "eb_adults_long_term", "eb_adult_recipients_year", scale=100.0, full_year_only=True,
-          sections=("economic_assistance.long_term", "comparison.indicators")),
+          sections=("economic_assistance.long_term", "comparison.indicators"), printed_periods=("year",)),
     # --- placements ---------------------------------------------------------------------------
     aggregate("care_days_children", "Institution/familjehem barn och unga interna/externa, antal vårddygn",
               "vårddygn", "f_spells", CARE_DAYS, where=_scope("children"), individuals=PLACED, dims=SPELL_DIMS,
@@ -220,12 +224,12 @@ MEASURES: tuple[Measure, ...] = (
           sections=("summary.key_figures", "placements.overview")),
     # --- population and per inhabitant --------------------------------------------------------
     aggregate("population", "Antal invånare 31 december", "invånare", "f_population", "sum(inhabitants)",
-              individuals="NULL", zero_when_empty=False),
+              individuals="NULL", zero_when_empty=False, printed_periods=("year",)),
     ratio("eb_kr_per_inhabitant", "Utbetalt ekonomiskt bistånd, kronor per invånare", "kr/invånare", "eb_paid_kr",
           "population", base="eb_households", sections=("economic_assistance.overview",)),
     ratio("eb_persons_share_of_inhabitants", "Andel invånare i hushåll med ekonomiskt bistånd", "procent",
           "eb_persons", "population", scale=100.0, base="eb_persons",
-          sections=("economic_assistance.overview", "comparison.indicators")),
+          sections=("economic_assistance.overview", "comparison.indicators"), printed_periods=("year",)),
     # --- the parts of the ratios and the page tables (not rows of the key-figure table) ---------
     aggregate("care_days_children_external", "Vårddygn, barn och unga externa (institution/upphandlade familjehem)",
               "vårddygn", "f_spells", CARE_DAYS, where=_scope("children_external"), individuals=PLACED,
