@@ -74,13 +74,24 @@ def targets_path() -> Path:
     return Path(str(resources.files("snanalys").joinpath("targets.toml")))
 
 
-def ceiling(measure: str, goals: list[Goal] | None = None) -> float | None:
-    """The level a measure must stay below, where an indicator sets one (kind "ceiling")."""
+def _indicator(measure: str, kind: str, goals: list[Goal] | None) -> Indicator | None:
     for goal in goals if goals is not None else load_goals():
         for indicator in goal.indicators:
-            if indicator.measure == measure and indicator.kind == "ceiling":
-                return indicator.target
+            if indicator.measure == measure and indicator.kind == kind:
+                return indicator
     return None
+
+
+def ceiling(measure: str, goals: list[Goal] | None = None) -> float | None:
+    """The level a measure must stay below, where an indicator sets one (kind "ceiling")."""
+    indicator = _indicator(measure, "ceiling", goals)
+    return None if indicator is None else indicator.target
+
+
+def reference_year(measure: str, goals: list[Goal] | None = None) -> int | None:
+    """The year whose same period a measure must stay below (kind "below_reference")."""
+    indicator = _indicator(measure, "below_reference", goals)
+    return None if indicator is None else indicator.reference_year
 
 
 def load_goals(path: Path | None = None) -> list[Goal]:

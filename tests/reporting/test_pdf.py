@@ -43,7 +43,6 @@ def test_a_page_that_cannot_be_laid_out_fails_the_book_not_the_process(tmp_path)
         bad.add(0, _page("Fel", "<img src='https://example.org/x.png' alt=''>"))
         with pytest.raises(BaseException, match="example.org"):  # WeasyPrint: a fatal URL error
             bad.write(tmp_path / "bad.pdf")
-        bad.close()
         good = PdfBook(1, title="Rapport", layout=layout)
         good.add(0, _page("Rätt"))
         good.write(tmp_path / "good.pdf")
@@ -57,7 +56,6 @@ def test_a_book_missing_a_page_is_refused(tmp_path):
         book.add(0, _page("Sammanfattning"))
         with pytest.raises(ValueError, match=r"lacks pages \[1\]"):
             book.write(tmp_path / "r.pdf")
-        book.close()
 
 
 def test_a_layout_process_that_dies_fails_the_calls_instead_of_hanging(tmp_path):

@@ -95,18 +95,14 @@ def overview_section(ctx: PageContext) -> str:
 
 def _reference_target(ctx: PageContext, measure: str) -> tuple[str, float] | None:
     """A "below the same period of year R" target (targets.toml) as a level: R's public value."""
-    for goal in targets.load_goals():
-        for indicator in goal.indicators:
-            if indicator.measure == measure and indicator.kind == "below_reference":
-                value, hidden = public_value(ctx, measure, indicator.reference_year)
-                if value is None or hidden:
-                    return None
-                unit = BY_ID[measure].unit
-                return (
-                    f"Mål: under {format_number(value, unit)} {unit} (samma period {indicator.reference_year})",
-                    value,
-                )
-    return None
+    year = targets.reference_year(measure)
+    if year is None:
+        return None
+    value, hidden = public_value(ctx, measure, year)
+    if value is None or hidden:
+        return None
+    unit = BY_ID[measure].unit
+    return (f"Mål: under {format_number(value, unit)} {unit} (samma period {year})", value)
 
 
 def _per_month(ctx: PageContext, period) -> pd.Series:

@@ -145,9 +145,7 @@ class PdfBook:
         self.cover = cover
         self._count = count
         self._layout = layout
-        self._book = layout.new_book() if layout is not None else None
         self._sections: list[str | None] = [None] * count
-        self._written = False
         self._lock = threading.Lock()
 
     def add(self, index: int, page_html: str) -> None:
@@ -211,11 +209,6 @@ class PdfBook:
             pdf.write_document(document, output)
         else:
             self._layout.write_document(document, output)
-        self._written = True
-
-    def close(self) -> None:
-        """Nothing is held for a book that was not written (a failed run): kept for the runner."""
-        self._written = True
 
 
 def pdf_from_pages(pages_html: list[str], *, title: str, output: Path) -> None:

@@ -3,7 +3,8 @@
 Why: laying out the pages (WeasyPrint, pure Python) is over half of the runner's own CPU.
 In the runner's threads it holds the interpreter lock that the notebook clients need to
 feed the kernels their next cell, so in a county run the kernels waited on the PDF. A
-process of its own lays the pages out in parallel and leaves the runner free.
+process of its own lays each book out (one document, when its last page is in) and leaves
+the runner free.
 
 This module imports nothing heavy: the layout process imports it (and WeasyPrint) only.
 """
@@ -11,7 +12,6 @@ This module imports nothing heavy: the layout process imports it (and WeasyPrint
 from __future__ import annotations
 
 import collections
-import itertools
 import os
 import pickle
 import queue
@@ -88,7 +88,6 @@ class LayoutProcess:
     """
 
     def __init__(self) -> None:
-        self._ids = itertools.count()
         self._lock = threading.Lock()
         self._requests: queue.Queue = queue.Queue()
         self._waiting: collections.deque[Future] = collections.deque()
@@ -153,10 +152,6 @@ class LayoutProcess:
             self._ended = True
             while self._waiting:
                 self._waiting.popleft().set_exception(RuntimeError("the PDF layout process ended unexpectedly"))
-
-    def new_book(self) -> int:
-        with self._lock:
-            return next(self._ids)
 
     def write_document(self, document_html: str, output: Path) -> None:
         self._call("write_document", document_html, str(output)).result()

@@ -462,23 +462,20 @@ def _build_report(
             book = export.PdfBook(
                 len(page_context["pages"]), title=page_context["report_title"], layout=layouts, cover=cover
             )
-            try:
-                _execute_pages(
-                    kernels,
-                    pages,
-                    notebooks_dir,
-                    internal_dir,
-                    public_dir,
-                    parameters,
-                    page_context,
-                    synthetic=extract.synthetic,
-                    durations=durations,
-                    progress=progress,
-                    book=book,
-                )
-                book.write(public_dir / "rapport.pdf")
-            finally:
-                book.close()
+            _execute_pages(
+                kernels,
+                pages,
+                notebooks_dir,
+                internal_dir,
+                public_dir,
+                parameters,
+                page_context,
+                synthetic=extract.synthetic,
+                durations=durations,
+                progress=progress,
+                book=book,
+            )
+            book.write(public_dir / "rapport.pdf")
         progress("rapport.pdf … klar")
         write_key_figure_tables(
             data,
