@@ -60,7 +60,15 @@ CONTENT = {
         "Comparison with similar municipalities and the country (Kolada), and the committee's indicators.",
         ["indicators_section", "kolada_section"],
     ),
+    "06_definitioner": (
+        "Definitions and method: what each figure counts, its source and protection, from the measure declarations.",
+        ["method_section", "measures_section"],
+    ),
 }
+
+
+#: Pages with no commentary of the committee's (the appendix says how the report counts).
+NO_COMMENTARY = ("definitions",)
 
 
 def build(page: ReportPage, about: str, sections: list[str]) -> nbformat.NotebookNode:
@@ -77,7 +85,8 @@ def build(page: ReportPage, about: str, sections: list[str]) -> nbformat.Noteboo
         new_code_cell(f"from snanalys.pages import {module} as page\n\nshow(page_heading(ctx, page.TITLE))"),
     ]
     cells += [new_code_cell(f"show(page.{name}(ctx))") for name in sections]
-    cells.append(new_code_cell("show(ctx.commentary(page.TITLE))"))
+    if page.module not in NO_COMMENTARY:
+        cells.append(new_code_cell("show(ctx.commentary(page.TITLE))"))
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "snanalys", "display_name": "Python (snanalys)", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}

@@ -18,6 +18,7 @@ PUBLIC_FILES = [
     "vardkostnader.html",
     "ekonomi.html",
     "jamforelser.html",
+    "definitioner.html",
     "nyckeltal.csv",
     "nyckeltal.xlsx",
     "rapport.pdf",

@@ -17,7 +17,7 @@ import toy_notebooks as toy
 
 PUBLIC_FILES = {
     "index.html", "ekonomiskt_bistand.html", "placeringar.html", "vardkostnader.html", "ekonomi.html",
-    "jamforelser.html",
+    "jamforelser.html", "definitioner.html",
     "rapport.pdf", "nyckeltal.csv", "nyckeltal.xlsx", "tabelldata.csv",
 }  # fmt: skip
 PERIODS = ["2025-T1", "2025-T2", "2025-T3", "2026-T2"]

@@ -48,6 +48,7 @@ PAGES: tuple[ReportPage, ...] = (
     ReportPage("03_vardkostnader", "care_costs", "Kostnad per vårddygn"),
     ReportPage("04_ekonomi", "economy", "Ekonomi"),
     ReportPage("05_jamforelser", "comparison", "Jämförelser"),
+    ReportPage("06_definitioner", "definitions", "Definitioner och metod"),
 )
 
 
