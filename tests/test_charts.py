@@ -84,3 +84,15 @@ def test_a_target_is_a_dashed_line_of_its_own_in_the_legend():
     assert target[0].get_color() == charts.TARGET_COLOUR and target[0].get_linestyle() != "-"
     assert "Mål: under 600" in [t.get_text() for t in ax.get_legend().get_texts()]
     plt.close(fig)
+
+
+def test_a_target_path_is_drawn_past_the_data_to_the_target_year():
+    import pandas as pd
+
+    from snanalys import charts
+
+    data = pd.DataFrame({"Vuxna": [10.0, 9.0]}, index=["2023", "2024"])
+    fig = charts.line_chart(data, title="t", ylabel="p", target=("Mål", pd.Series({"2023": 10.0, "2026": 5.0})))
+    ax = fig.axes[0]
+    path = next(line for line in ax.get_lines() if line.get_label() == "Mål")
+    assert list(path.get_ydata()) == [10.0, 5.0] and len(ax.get_xticks()) == 3

@@ -72,3 +72,11 @@ def test_a_bad_configuration_is_refused(tmp_path):
     )
     with pytest.raises(t.TargetConfigError, match="needs target"):
         t.load_goals(path)
+
+
+def test_the_reduction_target_s_path_is_straight_from_the_baseline_to_the_target_year():
+    from snanalys.targets import reduction_path
+
+    path = reduction_path("eb_adults_unemployed", 900.0)
+    assert path == pytest.approx({2023: 900.0, 2024: 750.0, 2025: 600.0, 2026: 450.0})
+    assert reduction_path("eb_households_per_month", 900.0) is None  # a ceiling, no path

@@ -91,14 +91,17 @@ def line_chart(
     ylabel: str,
     decimals: int = 0,
     ylim_zero: bool = True,
-    target: tuple[str, float] | None = None,
+    target: tuple[str, float | pd.Series] | None = None,
 ) -> plt.Figure:
     """One line per column of ``data`` over its index (years or months); NaN leaves a gap;
-    ``target`` (label, value): the committee's target as a dashed line across the chart."""
+    ``target`` (label, value): the committee's target as a dashed line across the chart, or
+    (label, series): its path, the value to reach at each point of the series' index (which may
+    go on past the data's, to the target year)."""
     apply_style()
     fig, ax = plt.subplots()
-    if target is not None:
-        ax.axhline(target[1], color=TARGET_COLOUR, linestyle=(0, (6, 3)), linewidth=1.6, label=target[0], zorder=1)
+    dashed = {"color": TARGET_COLOUR, "linestyle": (0, (6, 3)), "linewidth": 1.6, "label": None, "zorder": 1}
+    if target is not None and not isinstance(target[1], pd.Series):
+        ax.axhline(target[1], **{**dashed, "label": target[0]})
     for i, column in enumerate(data.columns):
         ax.plot(
             [str(x) for x in data.index],
@@ -109,6 +112,9 @@ def line_chart(
             color=OKABE_ITO[i % len(OKABE_ITO)],
             linewidth=2,
         )
+    if target is not None and isinstance(target[1], pd.Series):
+        path = target[1].astype(float)
+        ax.plot([str(x) for x in path.index], path, **{**dashed, "label": target[0]}, marker="x")
     ax.set_title(title, loc="left")
     ax.set_ylabel(ylabel)
     if ylim_zero:

@@ -145,13 +145,14 @@ def _kolada_cells(data: MunicipalityData) -> list[pd.DataFrame]:
     return out
 
 
-def _target_cells(same_period: dict, year: int) -> pd.DataFrame:
+def _target_cells(same_period: dict, year: int, tertial: int) -> pd.DataFrame:
     """The targets of the period and the numbers of their rules (config of ``targets.toml``)."""
     from snanalys import targets
 
     goals = targets.load_goals()
     results = targets.evaluate(goals, same_period, year)
     rows = [("target_value", r.indicator.id, r.target, "") for r in results]
+    paths: list[tuple[Period, str, float]] = []  # (the same period of a year, indicator, the value to reach)
     for goal in goals:
         greens = targets.green_count(goal, results)
         rows += [
@@ -168,14 +169,19 @@ def _target_cells(same_period: dict, year: int) -> pd.DataFrame:
                 ]
             if ind.reduction is not None:
                 rows.append(("target_reduction", ind.id, 100 * ind.reduction, ""))
+                baseline = same_period.get(ind.measure, {}).get(ind.baseline_year)
+                path = targets.reduction_path(ind.measure, baseline, goals) if baseline is not None else None
+                paths += [(year_to_date(y, tertial), ind.id, v) for y, v in (path or {}).items()]
     return pd.DataFrame(
         {
-            "measure": [r[0] for r in rows],
-            "period": str(year),
+            "measure": [r[0] for r in rows] + ["target_path"] * len(paths),
+            "period": [str(year)] * len(rows) + [p[0].label for p in paths],
             "by": "indicator",
-            "key": [r[1] for r in rows],
-            "value": [r[2] for r in rows],
-            "unit": [r[3] for r in rows],
+            "key": [r[1] for r in rows] + [p[1] for p in paths],
+            "value": [r[2] for r in rows] + [p[2] for p in paths],
+            "unit": [r[3] for r in rows] + [""] * len(paths),
+            "start": [None] * len(rows) + [p[0].start for p in paths],
+            "end": [None] * len(rows) + [p[0].end for p in paths],
         }
     )
 
@@ -214,7 +220,7 @@ def report_cells(data: MunicipalityData, year: int, tertial: int, *, printed: bo
         m: {int(p[:4]): v for p, v in zip(group["period"], group["value"])}
         for m, group in same_period.groupby("measure")
     }
-    frames.append(_target_cells(values, year))
+    frames.append(_target_cells(values, year, tertial))
     out = pd.concat([f for f in frames if len(f)], ignore_index=True)
     for column in ("base", "start", "end"):  # a table, a change or a target has no base or period of its own
         if column not in out:
@@ -247,7 +253,8 @@ def published_cells(cells: pd.DataFrame, year: int, tertial: int) -> pd.DataFram
     What disclosure control links and protects (:mod:`snanalys.disclosure`)."""
     own = year_to_date(year, tertial).label
     same = {year_to_date(y, tertial).label for y in range(year - 10, year + 1)}
-    declared = cells["start"].notna()
+    tables = {m.id for m in MEASURES if m.kind == "table"}  # a target's path has days, but is a table's
+    declared = cells["start"].notna() & ~cells["measure"].isin(tables)
     printed_by = {m.id: m.printed_by for m in MEASURES}
     split_printed = np.array([by in printed_by.get(m, ()) for m, by in zip(cells["measure"], cells["by"])], dtype=bool)
     printed_periods = {m.id: m.printed_periods for m in MEASURES}

@@ -94,6 +94,22 @@ def reference_year(measure: str, goals: list[Goal] | None = None) -> int | None:
     return None if indicator is None else indicator.reference_year
 
 
+def reduction_path(measure: str, baseline: float, goals: list[Goal] | None = None) -> dict[int, float] | None:
+    """The straight path of a "reduce by a share" target of ``measure`` (targets.toml), from
+    ``baseline`` (its value in the baseline year) to the target year: year → the value to reach."""
+    indicator = _indicator(measure, "reduce_by_share", goals)
+    if indicator is None or is_missing(baseline):
+        return None
+    same_period = {indicator.baseline_year: baseline}
+    years = range(indicator.baseline_year, indicator.target_year + 1)
+    return {year: period_target(indicator, same_period, year) for year in years}
+
+
+def reduction_target(measure: str, goals: list[Goal] | None = None) -> Indicator | None:
+    """The "reduce by a share" indicator of ``measure``, if targets.toml has one."""
+    return _indicator(measure, "reduce_by_share", goals)
+
+
 def load_goals(path: Path | None = None) -> list[Goal]:
     text = Path(path or targets_path()).read_text(encoding="utf-8")
     goals = []

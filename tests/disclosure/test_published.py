@@ -108,3 +108,27 @@ def test_a_value_revised_beyond_its_rounding_is_free():
                Published("2025-T2", rounded={t2_id: "800"})]  # fmt: skip
     later = protect_report(cells, 2025, 3, earlier)
     assert t2_id not in later.rounded  # 822 is not "ca 800": a revision, a number of its own
+
+
+def test_a_figure_printed_with_another_value_than_the_replaced_report_is_a_revision(tmp_path):
+    import dataclasses
+
+    from snanalys.disclosure.published import revisions
+
+    cells = frame(
+        cell("eb_households", 40),
+        cell("eb_households", 20, by="applicant_sex", key="K"),
+        cell("eb_households", 20, by="applicant_sex", key="M"),
+    )
+    protection = protect_report(cells, 2025, 2)
+    total, women, men = (
+        f"eb_households|2025-01-01|2025-08-31|{b}" for b in ("|", "applicant_sex|K", "applicant_sex|M")
+    )
+    previous = Published("2025-T2", {total: "41", women: "20"}, frozenset({men}))
+    revised = revisions(protection, previous, "2025-T2")
+    assert revised == {total: ("41", "40")}  # same value: no revision; hidden before: nothing to revise
+    write_published(dataclasses.replace(protection, revised=revised), tmp_path / FILE_NAME, "2025-T2", synthetic=True)
+    rows = (tmp_path / FILE_NAME).read_text(encoding="utf-8").splitlines()
+    assert rows[0].endswith(",revised_from")
+    assert next(r for r in rows if r.startswith(f"2025-T2,{total},")).endswith(",41")
+    assert read_published_file(tmp_path / FILE_NAME).shown[total] == "40"

@@ -25,6 +25,9 @@ def public_csv(folder) -> dict[str, float | None]:
 
 
 def test_the_protection_is_kept_and_read_back(sample):
+    from snanalys.disclosure import report
+
+    report._MEMORY.clear()  # another test may have removed the kept file of a choice still in memory
     first = report_protection(sample, 2025, 2)
     kept = list((sample.directory / CACHE_FOLDER).glob("2025-T2-*.json"))
     assert kept, "the run keeps the protection beside the processed data"
@@ -197,3 +200,15 @@ def test_a_later_tertial_minus_an_earlier_of_any_published_count_gives_no_small_
                     tried += 1
                     assert not 1 <= later - earlier <= 4, (cell_id, earlier, later)
     assert tried > 100
+
+
+def test_a_target_worked_out_from_a_hidden_figure_is_hidden_with_it():
+    from snanalys.disclosure.protect import Protection
+    from snanalys.disclosure.report import _targets_of_hidden
+
+    base_2023 = "eb_adults_unemployed|2023-01-01|2023-08-31||"
+    hidden = _targets_of_hidden(Protection(None, {base_2023: "primary"}, {}), 2025, 2)
+    assert hidden["target_value|2025|indicator|arbetsloshet"] == "derived"
+    assert {f"target_path|{y}-01-01|{y}-08-31|indicator|arbetsloshet" for y in range(2023, 2027)} <= set(hidden)
+    assert not any("hushall_per_manad" in c for c in hidden)  # a level of its own
+    assert _targets_of_hidden(Protection(None, {}, {}), 2025, 2) == {}

@@ -73,3 +73,17 @@ def test_kronor_per_inhabitant_is_charted_against_its_reference_year(sample_data
     said = f"nämndens mål: under {format_number(reference, 'kr/invånare')} kr/invånare (samma period 2024)"
     assert f"Streckad linje: {said}." in page
     assert page.count("<figure") == 3
+
+
+def test_the_unemployment_chart_shows_the_target_path_from_the_public_baseline(sample_data_dir):
+    from page_sections import hiding
+
+    from snanalys.pages import open_page
+    from snanalys.pages.economic_assistance import unemployment_chart
+
+    ctx = open_page(year=2025, tertial=2, kommun="0480", data_dir=sample_data_dir)
+    chart = unemployment_chart(ctx).replace("\u00a0", " ")
+    assert "Mål: 50 % färre 2026 än 2023" in chart and "Målets bana: 2023 T2" in chart and "2026 T2" in chart
+    fresh = open_page(year=2025, tertial=2, kommun="0480", data_dir=sample_data_dir)
+    hidden = unemployment_chart(hiding(fresh, "eb_adults_unemployed|2023-01-01|2023-08-31||"))
+    assert "Mål" not in hidden  # no path from a hidden baseline

@@ -31,3 +31,20 @@ def test_a_figure_the_protection_hides_is_never_singled_out(sample_data_dir):
     )
     assert first not in [m for m, *_ in largest_changes(ctx)]
     assert BY_ID[first].label_sv not in changes_summary(ctx)
+
+
+def test_the_summary_lists_the_figures_revised_since_the_replaced_report(sample_data_dir):
+    import html
+
+    from page_sections import hiding
+
+    from snanalys.pages import open_page
+    from snanalys.pages.summary import key_figures_section, revisions_list
+
+    ctx = open_page(year=2025, tertial=2, kommun="0480", data_dir=sample_data_dir)
+    assert revisions_list(hiding(ctx)) == ""
+    ctx.protection.revised.update({"eb_households|2025-01-01|2025-08-31|applicant_sex|K": ("1205", "1210")})
+    text = html.unescape(key_figures_section(ctx)).replace("\u00a0", " ")
+    assert "Reviderat sedan förra rapporten" in text and "En uppgift är reviderad" in text
+    assert "Ekonomiskt bistånd, antal hushåll, sökande kvinna" in text and "januari–augusti 2025" in text
+    assert "1 205" in text and "1 210" in text

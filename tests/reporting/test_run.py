@@ -218,3 +218,38 @@ def test_the_data_quality_page_is_internal_only(built_reports):
     assert (reports_dir / "_internal" / "2025-T3" / "rojandekontroll.csv").exists()
     assert not (runs["2025-T3"] / "rojandekontroll.csv").exists()
     assert not (runs["2025-T3"] / "datakvalitet.html").exists()
+
+
+def test_a_rerun_marks_what_changed_since_the_report_it_replaces(built_reports, sample_data_dir, tmp_path):
+    """The report of a period run again (here: against a planted earlier version whose total of
+    households was one higher) lists the revision on the summary and marks it in the files."""
+    import csv
+    import shutil
+
+    import openpyxl
+    from conftest import ROOT
+
+    _, runs = built_reports
+    replaced = tmp_path / "2025-T1"
+    replaced.mkdir()
+    rows = list(csv.DictReader((runs["2025-T1"] / "tabelldata.csv").open(encoding="utf-8")))
+    total = next(r for r in rows if r["id"] == "eb_households|2025-01-01|2025-04-30||")
+    now = total["value"]
+    total["value"] = str(int(now) + 1)
+    with (replaced / "tabelldata.csv").open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    shutil.copy(runs["2025-T1"] / "index.html", replaced / "index.html")
+    args = ["--data-dir", str(sample_data_dir), "report", "--year", "2025", "--tertial", "1"]
+    args += ["--notebooks", str(ROOT / "notebooks"), "--reports-dir", str(tmp_path)]
+    args += ["--commentary", str(ROOT / "commentary")]
+    assert main(args) == 0
+    new_rows = {r["id"]: r for r in csv.DictReader((replaced / "tabelldata.csv").open(encoding="utf-8"))}
+    assert new_rows[total["id"]]["value"] == now and new_rows[total["id"]]["revised_from"] == str(int(now) + 1)
+    assert [i for i, r in new_rows.items() if r["revised_from"]] == [total["id"]]
+    index = (replaced / "index.html").read_text(encoding="utf-8").replace("\u00a0", " ")
+    assert "Reviderat sedan förra rapporten" in index and "En uppgift är reviderad" in index
+    book = openpyxl.load_workbook(replaced / "nyckeltal.xlsx")
+    marks = [row[-1] for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)]
+    assert sum(1 for m in marks if isinstance(m, str) and m.startswith("reviderad, tidigare")) == 1

@@ -49,6 +49,9 @@ class Protection:
     #: The ids the report itself prints (empty: every cell of the table); the others are
     #: earlier reports' numbers, linked so that the audit knows them.
     printed: frozenset[str] = frozenset()
+    #: The figures the previous report of the same period printed with another value (a revision,
+    #: :func:`.published.revisions`): id → (the value it printed, the value printed now).
+    revised: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def unresolved(self) -> list[Finding]:

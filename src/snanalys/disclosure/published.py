@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +32,13 @@ from snanalys.presentation import ROUNDED_MARK, SUPPRESSED_MARK
 
 FILE_NAME = "tabelldata.csv"
 HIDDEN_MARK = SUPPRESSED_MARK
-COLUMNS = ("report", "id", "measure", "label", "start", "end", "by", "key", "value", "unit", "mark", "data_source")
+COLUMNS = (
+    "report", "id", "measure", "label", "start", "end", "by", "key", "value", "unit", "mark", "data_source",
+    "revised_from",
+)  # fmt: skip
+_YEAR = re.compile(r"\d{4}")
+#: The mark beside a figure the previous report of the same period printed with another value.
+REVISED_SV = "reviderad"
 
 
 class PublishedFileError(ValueError):
@@ -64,12 +71,15 @@ def published_rows(protection, report: str, *, synthetic: bool) -> list[list]:
     cells = protection.table.cells
     rows = []
     source = "synthetic" if synthetic else "real"
-    for cell_id, measure, start, end, by, key, value, unit in zip(
+    for cell_id, measure, start, end, by, key, value, unit, period in zip(
         cells["id"], cells["measure"], cells["start"], cells["end"], cells["by"], cells["key"],
-        cells["value"], cells["unit"],
+        cells["value"], cells["unit"], cells["period"],
     ):  # fmt: skip
         if value is None or (isinstance(value, float) and np.isnan(value)):
             continue
+        kolada = measure in BY_ID and BY_ID[measure].source == "kolada"  # real public statistics, per calendar year
+        if kolada and _YEAR.fullmatch(str(period)):
+            start, end = f"{period}-01-01", f"{period}-12-31"
         if protection.printed and cell_id not in protection.printed:  # an earlier report's number
             continue
         if cell_id in protection.hidden:
@@ -79,8 +89,25 @@ def published_rows(protection, report: str, *, synthetic: bool) -> list[list]:
         else:
             shown, mark = format_value(value), ""
         label = BY_ID[measure].label_sv if measure in BY_ID else measure
-        rows.append([report, cell_id, measure, label, start or "", end or "", by, key, shown, unit, mark, source])
+        origin = "real" if kolada else source
+        before = protection.revised.get(cell_id, ("", ""))[0] if mark == "" else ""
+        rows.append(
+            [report, cell_id, measure, label, start or "", end or "", by, key, shown, unit, mark, origin, before]
+        )
     return rows
+
+
+def revisions(protection, previous: Published, report: str) -> dict[str, tuple[str, str]]:
+    """The figures ``previous`` (the last report of the same period) printed that this report prints
+    with another value: id → (then, now), as the files write them. Only figures shown in both: one
+    hidden in either has no published value to revise."""
+    out = {}
+    for row in published_rows(protection, report, synthetic=False):
+        cell_id, value, mark = row[1], row[8], row[10]
+        before = previous.shown.get(cell_id)
+        if mark == "" and before is not None and before != value:
+            out[cell_id] = (before, value)
+    return out
 
 
 def write_published(protection, path: Path, report: str, *, synthetic: bool) -> None:

@@ -29,7 +29,7 @@ import pandas as pd
 from snanalys.data import MunicipalityData
 from snanalys.disclosure.linked import cell_ids
 from snanalys.disclosure.protect import Protection, protect_report
-from snanalys.disclosure.published import Published
+from snanalys.disclosure.published import Published, revisions
 from snanalys.periods import Period, year_to_date
 from snanalys.report_cells import declared_cells, published_cells, report_cells
 from snanalys.suppression import suppress_key_figures
@@ -51,7 +51,8 @@ def _load(path) -> Protection | None:
         kept = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return Protection(None, dict(kept["hidden"]), {k: float(v) for k, v in kept["rounded"].items()})
+    revised = {k: (v[0], v[1]) for k, v in kept.get("revised", {}).items()}
+    return Protection(None, dict(kept["hidden"]), {k: float(v) for k, v in kept["rounded"].items()}, revised=revised)
 
 
 def _store(path, protection: Protection) -> None:
@@ -60,7 +61,8 @@ def _store(path, protection: Protection) -> None:
     path.parent.mkdir(exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
     with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump({"hidden": protection.hidden, "rounded": protection.rounded}, f, ensure_ascii=False)
+        kept = {"hidden": protection.hidden, "rounded": protection.rounded, "revised": protection.revised}
+        json.dump(kept, f, ensure_ascii=False)
     os.replace(tmp, path)
 
 
@@ -72,6 +74,7 @@ def report_protection(
     full: bool = False,
     published: Sequence[Published] | None = None,
     keep: bool = True,
+    previous: Published | None = None,
 ) -> Protection:
     """The protection of ``year`` T``tertial``'s report, given what is already published.
 
@@ -81,12 +84,18 @@ def report_protection(
     Without it: the kept choice — the last run's for this data, whatever its reports folder
     (a page in the run's kernels) — or, where nothing is kept or
     ``full``, computed as the runs of the year's reports in order (T1, T2 against T1 …) on the
-    same data would make it."""
+    same data would make it.
+
+    ``previous`` (with ``published``): the report of the same period this run replaces; the
+    figures it printed with another value are the protection's ``revised``."""
     state = _state(data)
     key = (str(data.directory.resolve()), state, year, tertial)
     path = data.directory / CACHE_FOLDER / f"{year}-T{tertial}-{state}.json"
     if published is not None:
         protection = _computed(data, year, tertial, published)
+        if previous is not None:
+            label = year_to_date(year, tertial).label
+            protection = dataclasses.replace(protection, revised=revisions(protection, previous, label))
         if keep:
             _MEMORY[key] = protection
             _keep(path, protection)
@@ -113,7 +122,33 @@ def _computed(data: MunicipalityData, year: int, tertial: int, published: Sequen
     printed = published_cells(universe, year, tertial)
     cells = with_published_cells(data, printed, universe, published)
     protection = protect_report(cells, year, tertial, published)
-    return dataclasses.replace(protection, printed=frozenset(cell_ids(printed)))
+    hidden = {**protection.hidden, **_targets_of_hidden(protection, year, tertial)}
+    return dataclasses.replace(protection, hidden=hidden, printed=frozenset(cell_ids(printed)))
+
+
+def _targets_of_hidden(protection: Protection, year: int, tertial: int) -> dict[str, str]:
+    """The target cells worked out from a figure the protection hides or rounds: a target "below
+    2024" is 2024's value, a path "50 % fewer than 2023" is 2023's value times a constant. Hidden
+    with it (``derived``), as the summary, which judges the targets on public values, leaves them out."""
+    from snanalys import targets
+
+    out = {}
+    for goal in targets.load_goals():
+        for ind in goal.indicators:
+            source_year = {"below_reference": ind.reference_year, "reduce_by_share": ind.baseline_year}.get(
+                ind.kind, year - 1 if ind.kind in ("decrease", "increase") else None
+            )
+            if source_year is None:
+                continue
+            source = year_to_date(source_year, tertial)
+            if not protection.hides(ind.measure, source):
+                continue
+            out[f"target_value|{year}|indicator|{ind.id}"] = "derived"
+            if ind.kind == "reduce_by_share":
+                for y in range(ind.baseline_year, ind.target_year + 1):
+                    days = year_to_date(y, tertial)
+                    out[f"target_path|{days.start}|{days.end}|indicator|{ind.id}"] = "derived"
+    return out
 
 
 def _keep(path, protection: Protection) -> None:

@@ -105,7 +105,7 @@ TABLE_SOURCES = {
     "cumulative": "snanalys.economy.ledger.cumulative_by_month (per month, the committee's net)",
     "account_groups": "snanalys.economy.ledger.account_group_table (per account group)",
     "kolada": "snanalys.kolada.extract.comparison (per year: the municipality, similar municipalities, the country)",
-    "targets": "snanalys.targets.evaluate (per indicator)",
+    "targets": "snanalys.targets.evaluate (per indicator), snanalys.targets.reduction_path (per year)",
 }
 TKR = 0.001
 
@@ -345,6 +345,8 @@ MEASURES: tuple[Measure, ...] = (
     table("kolada_N33802", "Invånare 0-20 år som var föremål för individuellt biståndsbedömda öppna insatser, andel (%)", "procent", "kolada", "N33802", decimals=1),
     # --- the committee's targets -------------------------------------------------------------------
     table("target_value", "Målvärde för perioden", "", "targets", "target"),
+    # the straight path of a "reduce by a share" target, year by year (snanalys.targets.reduction_path)
+    table("target_path", "Målets bana", "", "targets", "path"),
 )  # fmt: skip
 
 BY_ID: dict[str, Measure] = {m.id: m for m in MEASURES}

@@ -11,7 +11,7 @@ from snanalys.measures.engine import change_on_last_year
 from snanalys.narrative import compare_sentence, period_phrase
 from snanalys.pages import PageContext
 from snanalys.periods import TERTIAL_LAST_MONTH, Period, year_to_date
-from snanalys.presentation import ROUNDED_FOOTNOTE_SV, format_decimal_sv, format_number, is_missing
+from snanalys.presentation import MISSING_MARK, ROUNDED_FOOTNOTE_SV, format_decimal_sv, format_number, is_missing
 from snanalys.suppression import FOOTNOTE_SV, ROUNDED, SECONDARY, SHOWN, FlaggedTable
 from snanalys.tables import html_table
 from snanalys.trends import comparison_years
@@ -33,6 +33,16 @@ def page_heading(ctx: PageContext, title: str) -> str:
         f"<p class='lead'>{html.escape(extract.municipality_name)} · tertialuppföljning "
         f"T{ctx.tertial} {ctx.year} · {html.escape(period_text(ctx))}, ackumulerat. {source}</p>"
     )
+
+
+def group_label(key: str) -> str:
+    """A split's key as the pages name it ("Barn och unga, HVB, extern"), else the key itself."""
+    from snanalys.pages.care_costs import PROVIDER_LABELS_SV, TARGET_LABELS_SV
+    from snanalys.pages.economic_assistance import REASON_LABELS_SV
+    from snanalys.pages.placements import FORM_LABELS_SV, SEX_LABELS_SV
+
+    labels = {**SEX_LABELS_SV, **FORM_LABELS_SV, **REASON_LABELS_SV, **TARGET_LABELS_SV, **PROVIDER_LABELS_SV}
+    return ", ".join(labels.get(part, part) for part in str(key).split(" × ")) if key else ""
 
 
 def section(title: str, body: str, anchor: str) -> str:
@@ -170,10 +180,11 @@ def trend_chart(
     title: str,
     ylabel: str,
     alt_subject: str,
-    target: tuple[str, float] | None = None,
+    target: tuple[str, float | dict[int, float]] | None = None,
 ) -> str:
     """A line chart of public key figures over years, with its data table and a text alternative;
-    ``target`` (what it says, the level): the committee's target as a dashed line."""
+    ``target`` (what it says, the level or the path year → value): the committee's target as a
+    dashed line (a path: a row of the data table too)."""
     long = ctx.public_key_figures_by_year
     years = sorted(long["year"].unique())
     data = pd.DataFrame(
@@ -181,14 +192,23 @@ def trend_chart(
         index=[year_label(ctx, y) for y in years],
     ).astype(float)
     unit = _row(ctx, next(iter(measures)), ctx.year)["unit"]
+    path = None
+    if target is not None and isinstance(target[1], dict):
+        path = pd.Series({year_label(ctx, y): v for y, v in sorted(target[1].items())}, dtype=float)
+        target = (target[0], path)
     fig = charts.line_chart(data, title=title, ylabel=ylabel, target=target)
     table_display = data.apply(lambda col: col.map(lambda v: format_number(v, unit)))
+    if path is not None:
+        table_display = table_display.reindex(data.index.union(path.index, sort=False)).fillna(MISSING_MARK)
+        table_display[target[0]] = [format_number(path.get(i), unit) for i in table_display.index]
     points = "; ".join(
         f"{label}: " + ", ".join(f"{idx} {format_number(v, unit)}" for idx, v in data[label].items())
         for label in data.columns
     )
     goal = f" Streckad linje: nämndens {target[0][:1].lower()}{target[0][1:]}." if target else ""
     alt = f"Linjediagram: {alt_subject}. {points}.{goal}"
+    if path is not None:
+        alt += " Målets bana: " + ", ".join(f"{i} {format_number(v, unit)}" for i, v in path.items()) + "."
     return charts.figure_html(
         fig,
         alt=alt,

@@ -23,7 +23,7 @@ from snanalys.pages.common import (
     year_label,
 )
 from snanalys.periods import calendar_month, tertial_alone, year_to_date
-from snanalys.presentation import ROUNDED_FOOTNOTE_SV, format_number
+from snanalys.presentation import ROUNDED_FOOTNOTE_SV, format_decimal_sv, format_number
 from snanalys.suppression import FOOTNOTE_SV, flag_counts
 from snanalys.tables import html_table
 from snanalys.trends import comparison_years
@@ -242,8 +242,39 @@ def by_sex_section(ctx: PageContext) -> str:
     )
     return section(
         "Kvinnor och män",
-        households_table + adults_table + f"<p>{html.escape(sentence)}</p>" + reasons_table + note,
+        households_table
+        + adults_table
+        + f"<p>{html.escape(sentence)}</p>"
+        + unemployment_chart(ctx)
+        + reasons_table
+        + note,
         "kon",
+    )
+
+
+def _reduction_target(ctx: PageContext, measure: str) -> tuple[str, dict[int, float]] | None:
+    """A "reduce by a share" target (targets.toml) as its path from the baseline year's public value."""
+    indicator = targets.reduction_target(measure)
+    if indicator is None:
+        return None
+    baseline, hidden = public_value(ctx, measure, indicator.baseline_year)
+    if baseline is None or hidden:
+        return None
+    path = targets.reduction_path(measure, baseline)
+    share = format_decimal_sv(indicator.reduction * 100, 0)
+    return (f"Mål: {share} % färre {indicator.target_year} än {indicator.baseline_year}", path)
+
+
+def unemployment_chart(ctx: PageContext) -> str:
+    """Adults with unemployment among their reasons, the same period each year, against the target's path."""
+    measure = "eb_adults_unemployed"
+    return trend_chart(
+        ctx,
+        {measure: "Vuxna med bistånd på grund av arbetslöshet"},
+        title="Vuxna med ekonomiskt bistånd på grund av arbetslöshet",
+        ylabel="personer",
+        alt_subject="vuxna med ekonomiskt bistånd på grund av arbetslöshet, samma period varje år",
+        target=_reduction_target(ctx, measure),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 
 import pandas as pd
@@ -9,9 +10,10 @@ import pandas as pd
 from snanalys import charts, targets
 from snanalys.measures.catalog import BY_ID, PUBLISHED_MEASURES
 from snanalys.measures.engine import change_on_last_year
-from snanalys.narrative import change_phrase
+from snanalys.narrative import change_phrase, period_phrase
 from snanalys.pages import PageContext
 from snanalys.pages.common import (
+    group_label,
     key_figure_sentence,
     key_figures_over_years,
     period_text,
@@ -35,6 +37,8 @@ STATUS_CLASSES = {
     targets.NOT_JUDGED: "status status-none",
 }
 
+
+APPLICANT_LABELS_SV = {"K": "sökande kvinna", "M": "sökande man", "okänt": "sökandes kön saknas"}
 
 #: At most this many changes open the summary, one per area of the report.
 LARGEST_CHANGES = 5
@@ -84,6 +88,36 @@ def changes_summary(ctx: PageContext) -> str:
     )
 
 
+def revisions_list(ctx: PageContext) -> str:
+    """ "Reviderat sedan förra rapporten": the figures the replaced report of this period printed with
+    another value (the protection's ``revised``; both values public), or nothing."""
+    revised = ctx.protection.revised
+    if not revised:
+        return ""
+    rows = []
+    for cell_id, (then, now) in sorted(revised.items()):
+        measure, start, end, by, key = cell_id.split("|")
+        m = BY_ID.get(measure)
+        if m is None:
+            continue
+        group = APPLICANT_LABELS_SV.get(key, key) if by == "applicant_sex" else group_label(key)
+        what = m.label_sv + (f", {group}" if key else "")
+        first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+        period = period_phrase(first.month, last.month, last.year)
+        rows.append((what, period, format_number(float(then), m.unit), format_number(float(now), m.unit)))
+    frame = pd.DataFrame(rows, columns=["Uppgift", "Period", "Tidigare", "Nu"]).set_index("Uppgift")
+    count = "En uppgift är reviderad" if len(rows) == 1 else f"{len(rows)} uppgifter är reviderade"
+    intro = (
+        f"{count} sedan förra rapporten för perioden, till exempel efter rättade registreringar. "
+        "De är markerade ”reviderad” i tabelldata och Excel-filen."
+    )
+    return (
+        f"<div class='revisions'><h3>Reviderat sedan förra rapporten</h3><p>{html.escape(intro)}</p>"
+        + html_table(frame, caption="Reviderade uppgifter", row_header="Uppgift")
+        + "</div>"
+    )
+
+
 def key_figures_section(ctx: PageContext) -> str:
     sentences = [
         key_figure_sentence(ctx, "eb_households", "Antalet hushåll med ekonomiskt bistånd"),
@@ -91,7 +125,7 @@ def key_figures_section(ctx: PageContext) -> str:
         key_figure_sentence(ctx, "care_days_children", "Antalet vårddygn för barn och unga"),
         key_figure_sentence(ctx, "care_days_adults_external", "Antalet externa vårddygn för vuxna"),
     ]
-    body = changes_summary(ctx) + "".join(f"<p>{html.escape(s)}</p>" for s in sentences)
+    body = changes_summary(ctx) + revisions_list(ctx) + "".join(f"<p>{html.escape(s)}</p>" for s in sentences)
     body += key_figures_over_years(
         ctx,
         list(PUBLISHED_MEASURES) + CONTEXT_MEASURES,

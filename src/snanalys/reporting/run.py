@@ -38,7 +38,13 @@ from snanalys import __version__
 from snanalys.commentary import check_commentary, commentary_path
 from snanalys.data import load_municipality
 from snanalys.disclosure.published import FILE_NAME as PUBLISHED_FILE
-from snanalys.disclosure.published import PublishedFileError, published_rows, read_published, write_published
+from snanalys.disclosure.published import (
+    PublishedFileError,
+    published_rows,
+    read_published,
+    read_published_file,
+    write_published,
+)
 from snanalys.disclosure.report import report_protection
 from snanalys.narrative import period_phrase
 from snanalys.periods import TERTIAL_LAST_MONTH, latest_closed_tertial, require_covered, year_to_date
@@ -410,13 +416,15 @@ def _build_report(
     through = data.extract.covered_through if as_of is None else min(data.extract.covered_through, as_of)
     require_covered(period, data.extract.data_from, through)
     # once, before the pages (which read it), against what the municipality's reports published
+    label = period_label(year, tertial)
     try:
         published = read_published(reports_dir)
+        replaced = reports_dir / label / PUBLISHED_FILE  # the report of the period this run replaces
+        previous = read_published_file(replaced) if replaced.is_file() else None
     except PublishedFileError as exc:
         raise ReportError(f"an earlier report's published numbers cannot be read: {exc}") from exc
-    protection = report_protection(data, year, tertial, published=published)
+    protection = report_protection(data, year, tertial, published=published, previous=previous)
     check_commentary(commentary_path(commentary_dir, year, tertial), _hidden_values(protection))
-    label = period_label(year, tertial)
     pages = discover_pages(notebooks_dir)
 
     reports_dir.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,16 @@ from pathlib import Path
 import pandas as pd
 
 from snanalys.cells import format_value, safe_cell, safe_csv_writer
-from snanalys.presentation import ROUNDED_FOOTNOTE_SV, ROUNDED_MARK, SUPPRESSED_MARK, decimals_of, is_missing
+from snanalys.disclosure.published import REVISED_SV
+from snanalys.pages.common import group_label
+from snanalys.presentation import (
+    ROUNDED_FOOTNOTE_SV,
+    ROUNDED_MARK,
+    SUPPRESSED_MARK,
+    decimals_of,
+    format_decimal_sv,
+    is_missing,
+)
 from snanalys.suppression import FOOTNOTE_SV
 
 SHEET = "Nyckeltal"
@@ -176,8 +185,12 @@ def key_figures_xlsx(
         split_sheet = book.create_sheet(SPLIT_SHEETS[split])
         split_sheet.append(list(SPLIT_HEADER))
         split_units = []
-        for _report, _id, measure, label, start, end, _by, key, value, unit, mark, _source in by_split[split]:
+        for _report, _id, measure, label, start, end, _by, key, value, unit, mark, _source, before in by_split[split]:
             shown = SUPPRESSED_MARK if mark == SUPPRESSED_MARK else (float(value) if value != "" else None)
+            if before:  # a revision of the previous report of the period
+                places = _decimals(measure)
+                then = format_decimal_sv(float(before), decimals_of(unit) if places is None else places)
+                mark = f"{REVISED_SV}, tidigare {then}"
             split_sheet.append(
                 [
                     safe_cell(v) if v not in ("", None) else None
@@ -186,7 +199,7 @@ def key_figures_xlsx(
                         label,
                         str(start),
                         str(end),
-                        _group_label(key),
+                        group_label(key),
                         shown,
                         unit,
                         "" if mark == SUPPRESSED_MARK else mark,
@@ -215,16 +228,6 @@ def _decimals(measure: str) -> int | None:
 def _splits_of(tables: list[list]) -> list[str]:
     present = {row[6] for row in tables}
     return [split for split in SPLIT_SHEETS if split in present]
-
-
-def _group_label(key: str) -> str:
-    """A split's key as the pages name it ("Barn och unga, HVB, extern"), else the key itself."""
-    from snanalys.pages.care_costs import PROVIDER_LABELS_SV, TARGET_LABELS_SV
-    from snanalys.pages.economic_assistance import REASON_LABELS_SV
-    from snanalys.pages.placements import FORM_LABELS_SV, SEX_LABELS_SV
-
-    labels = {**SEX_LABELS_SV, **FORM_LABELS_SV, **REASON_LABELS_SV, **TARGET_LABELS_SV, **PROVIDER_LABELS_SV}
-    return ", ".join(labels.get(part, part) for part in str(key).split(" × ")) if key else ""
 
 
 def write_key_figure_tables(
