@@ -4,6 +4,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -227,8 +228,8 @@ def test_a_rerun_marks_what_changed_since_the_report_it_replaces(built_reports, 
     import shutil
 
     import openpyxl
-    from conftest import ROOT
 
+    root = Path(__file__).resolve().parents[2]
     _, runs = built_reports
     replaced = tmp_path / "2025-T1"
     replaced.mkdir()
@@ -242,8 +243,8 @@ def test_a_rerun_marks_what_changed_since_the_report_it_replaces(built_reports, 
         writer.writerows(rows)
     shutil.copy(runs["2025-T1"] / "index.html", replaced / "index.html")
     args = ["--data-dir", str(sample_data_dir), "report", "--year", "2025", "--tertial", "1"]
-    args += ["--notebooks", str(ROOT / "notebooks"), "--reports-dir", str(tmp_path)]
-    args += ["--commentary", str(ROOT / "commentary")]
+    args += ["--notebooks", str(root / "notebooks"), "--reports-dir", str(tmp_path)]
+    args += ["--commentary", str(root / "commentary")]
     assert main(args) == 0
     new_rows = {r["id"]: r for r in csv.DictReader((replaced / "tabelldata.csv").open(encoding="utf-8"))}
     assert new_rows[total["id"]]["value"] == now and new_rows[total["id"]]["revised_from"] == str(int(now) + 1)

@@ -35,16 +35,6 @@ def page_heading(ctx: PageContext, title: str) -> str:
     )
 
 
-def group_label(key: str) -> str:
-    """A split's key as the pages name it ("Barn och unga, HVB, extern"), else the key itself."""
-    from snanalys.pages.care_costs import PROVIDER_LABELS_SV, TARGET_LABELS_SV
-    from snanalys.pages.economic_assistance import REASON_LABELS_SV
-    from snanalys.pages.placements import FORM_LABELS_SV, SEX_LABELS_SV
-
-    labels = {**SEX_LABELS_SV, **FORM_LABELS_SV, **REASON_LABELS_SV, **TARGET_LABELS_SV, **PROVIDER_LABELS_SV}
-    return ", ".join(labels.get(part, part) for part in str(key).split(" × ")) if key else ""
-
-
 def section(title: str, body: str, anchor: str) -> str:
     return f"<section aria-labelledby='{anchor}'><h2 id='{anchor}'>{html.escape(title)}</h2>{body}</section>"
 

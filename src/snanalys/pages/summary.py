@@ -13,7 +13,6 @@ from snanalys.measures.engine import change_on_last_year
 from snanalys.narrative import change_phrase, period_phrase
 from snanalys.pages import PageContext
 from snanalys.pages.common import (
-    group_label,
     key_figure_sentence,
     key_figures_over_years,
     period_text,
@@ -21,6 +20,7 @@ from snanalys.pages.common import (
     section,
     year_label,
 )
+from snanalys.pages.group_labels import group_label
 from snanalys.presentation import decimals_of, format_number
 from snanalys.suppression import MIN_COUNT
 from snanalys.tables import html_table

@@ -14,7 +14,7 @@ import pandas as pd
 
 from snanalys.cells import format_value, safe_cell, safe_csv_writer
 from snanalys.disclosure.published import REVISED_SV
-from snanalys.pages.common import group_label
+from snanalys.pages.group_labels import group_label
 from snanalys.presentation import (
     ROUNDED_FOOTNOTE_SV,
     ROUNDED_MARK,
