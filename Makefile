@@ -14,6 +14,7 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name snanalys --display-name "Python (snanalys)"
+	$(BIN)/python -m snanalys.reporting.templates   # nbconvert --template snanalys_page (README)
 	touch $(STAMP)
 
 # `snanalys report` never writes the sample (an unmounted data folder must stop a scheduled

@@ -5,6 +5,11 @@ and every series also differs by marker or line style, so a chart printed in gre
 still reads. A chart reaches the page as a ``<figure>`` with the PNG embedded as a
 ``data:`` URI, a text alternative, and the table behind it (WCAG 2.1 AA: the data of
 a chart must be available as text).
+
+Importing this module never chooses matplotlib's backend: in JupyterLab the analyst's own
+``df.plot()`` shows inline as usual. The report's kernels run with ``MPLBACKEND=Agg``
+(``snanalys.reporting.kernels``), and every chart here is drawn to a PNG and closed, so no
+figure of the package's reaches a page by the backend's display.
 """
 
 from __future__ import annotations
@@ -15,16 +20,13 @@ import io
 import math
 
 import matplotlib
+import matplotlib.image
+import matplotlib.pyplot as plt
+import matplotlib.ticker as mticker
+import numpy as np
+import pandas as pd
 
-matplotlib.use("Agg")
-
-import matplotlib.image  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import matplotlib.ticker as mticker  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from snanalys.presentation import format_decimal_sv  # noqa: E402
+from snanalys.presentation import format_decimal_sv
 
 OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
 MARKERS = ["o", "s", "^", "D", "v", "P", "X"]

@@ -227,7 +227,9 @@ def cmd_scan(args: argparse.Namespace) -> int:
     if missing:
         _err(f"snanalys: error: no such file or folder to scan: {', '.join(str(p) for p in missing)}")
         return EXIT_USAGE
-    paths = args.paths or [p for p in (args.data_dir / "processed", Path("reports")) if p.exists()]
+    # notebooks/: an analyst's copy saved with outputs (notebooks/utforska shows unprotected figures)
+    defaults = (args.data_dir / "processed", Path("reports"), Path("notebooks"))
+    paths = args.paths or [p for p in defaults if p.exists()]
     identifiers = raw_identifiers(args.data_dir / "raw")
     result = scan_files(paths, identifiers)
     for hit in result.hits[:50]:
@@ -332,7 +334,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="privacy scan: personal identities or raw identifiers in processed data, reports (HTML, PDF, "
         "XLSX, CSV), notebooks and logs",
     )
-    p.add_argument("paths", nargs="*", type=Path, help="files or folders (default: data/processed and reports)")
+    p.add_argument(
+        "paths", nargs="*", type=Path, help="files or folders (default: data/processed, reports and notebooks)"
+    )
     p.set_defaults(func=cmd_scan)
 
     p = sub.add_parser("kolada-check", help="data-quality log of the Kolada extract in data/external")

@@ -192,3 +192,15 @@ def test_a_failing_cell_is_named_as_committed_when_the_kernel_was_used(sample_da
     executed = nbformat.read(tmp_path / "r" / "_internal" / "2025-T3-failed" / "01_sida.ipynb", as_version=4)
     assert any("snanalys-reset" in c.metadata.get("tags", []) for c in executed.cells)  # ran in the used kernel
     assert executed.metadata.papermill.input_path == str(notebooks / "01_sida.ipynb")  # set right on failure too
+
+
+def test_the_reports_kernels_draw_with_agg_and_show_no_stray_figure(tmp_path, monkeypatch):
+    monkeypatch.delenv("MPLBACKEND", raising=False)  # chosen by the pool, not inherited
+    path = _notebook(
+        tmp_path,
+        "00_a",
+        "import matplotlib, matplotlib.pyplot as plt\nprint(matplotlib.get_backend().lower())\nplt.plot([1, 2])",
+    )
+    (nb,) = _run(tmp_path, [path], workers=1)
+    assert "agg" in _text(nb).split()
+    assert not [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]

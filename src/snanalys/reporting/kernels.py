@@ -15,6 +15,11 @@ would change it for the whole process, which threads cannot share). On Linux the
 talk over Unix sockets in a private folder rather than TCP ports: a port chosen free can be
 taken by another process before the kernel binds it ("Address already in use"), which a
 scheduled run on a shared server must not stumble on.
+
+The kernels run with matplotlib's Agg backend (:data:`KERNEL_ENV`): the report chooses its
+backend here, where it runs, and not on import of the package, so that in JupyterLab the
+analyst's kernel keeps its inline backend. A figure a page leaves open is then never shown
+as an output of the page (it would reach the board unprotected and without a text alternative).
 """
 
 from __future__ import annotations
@@ -47,6 +52,9 @@ def _snanalys_reset():
     import matplotlib.pyplot
     matplotlib.pyplot.close("all")
 _snanalys_reset()"""
+#: What the report's kernels get on top of the runner's environment.
+KERNEL_ENV = {"MPLBACKEND": "Agg"}
+
 #: The tag of the reset cell put first in a notebook that runs in a used kernel; the cell
 #: is also tagged "remove-cell", so no page shows it.
 RESET_TAG = "snanalys-reset"
@@ -131,7 +139,7 @@ class _Worker(threading.Thread):
         if self.pool.socket_dir is not None:
             self.km.transport = "ipc"
             self.km.ip = os.path.join(self.pool.socket_dir, str(self.number))  # sockets <dir>/<number>-<port>
-        run_sync(self.km.start_kernel)(cwd=str(self.pool.cwd))
+        run_sync(self.km.start_kernel)(cwd=str(self.pool.cwd), env={**os.environ, **KERNEL_ENV})
 
     def _execute(self, job: NotebookJob):
         import papermill as pm
