@@ -175,3 +175,14 @@ def test_the_pages_say_which_counting_basis_they_use_and_which_months_are_prelim
     )
     note = basis_note(ctx)
     assert "den kalendermånad biståndet avser" in note and "Preliminära i denna rapport: aug 2017." in note
+
+
+def test_per_inhabitant_figures_note_scbs_noise_where_they_use_population_from_2025(sample_data_dir):
+    from snanalys.pages.economic_assistance import overview_section, scb_noise_note
+
+    ctx = hiding(open_page(year=2025, tertial=2, kommun="0480", data_dir=sample_data_dir))
+    note = scb_noise_note(ctx)
+    assert "cell-key-metoden" in note and "för 2025 bygger" in note
+    assert note in overview_section(ctx)
+    earlier = hiding(open_page(year=2024, tertial=2, kommun="0480", data_dir=sample_data_dir))
+    assert scb_noise_note(earlier) == ""  # no SCB figure from 2025 on among the years shown
