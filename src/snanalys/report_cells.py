@@ -184,11 +184,12 @@ def _official_cells(data: MunicipalityData, year: int, tertial: int) -> list[pd.
 def _own_beside_official(declared: pd.DataFrame, data: MunicipalityData, year: int, tertial: int) -> pd.DataFrame:
     """``declared`` with the own households by the month the assistance is for only where the page
     prints them: for real data, the report's months that Socialstyrelsen does not mark X (an own total
-    there, less the official parts shown, would give back their hidden part), never their total."""
+    there, less the official parts shown, would give back their hidden part), never their total; none
+    where the counting basis is the month paid for (the page prints the monthly section's own cells)."""
     from snanalys import socialstyrelsen
 
     own = declared["measure"] == "eb_households_for_month"
-    if data.extract.synthetic:
+    if data.extract.synthetic or data.extract.counting_basis == "for_month":  # the page prints none of them
         return declared.loc[~own]
     period = year_to_date(year, tertial)
     shown = socialstyrelsen.shown_series(

@@ -186,3 +186,19 @@ def test_per_inhabitant_figures_note_scbs_noise_where_they_use_population_from_2
     assert note in overview_section(ctx)
     earlier = hiding(open_page(year=2024, tertial=2, kommun="0480", data_dir=sample_data_dir))
     assert scb_noise_note(earlier) == ""  # no SCB figure from 2025 on among the years shown
+
+
+def test_on_the_basis_of_the_month_paid_for_the_own_series_is_the_monthly_sections_cells(tmp_path):
+    """One number, one cell: where the municipality counts by the month paid for, the own months beside
+    the official ones are the monthly section's, hidden where the protection hides those."""
+    import dataclasses
+
+    from snanalys.pages.economic_assistance import official_section
+
+    ctx, external = _real_municipality(tmp_path, "1282", 590)
+    ctx.data.extract = dataclasses.replace(ctx.data.extract, counting_basis="for_month")
+    ctx = hiding(ctx, "eb_households_in_month|2017-05-01|2017-05-31||")
+    rows = table_rows(
+        official_section(ctx, external), "Egna uppgifter och Socialstyrelsens statistik per månad</caption>"
+    )
+    assert rows["maj 2017"][0] == "X" and rows["jun 2017"][0] == "590"

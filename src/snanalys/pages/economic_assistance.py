@@ -422,18 +422,25 @@ def _example_series(official: pd.DataFrame, source: str) -> str:
     return f"<p>{html.escape(why)}</p>" + chart
 
 
+def own_for_month_measure(counting_basis: str) -> str:
+    """The measure of the own households per month beside the official ones: on the basis of the month
+    paid for, the monthly section's own (the same numbers: one cell each, not two unlinked ones)."""
+    return "eb_households_in_month" if counting_basis == "for_month" else "eb_households_for_month"
+
+
 def _own_beside_official(ctx: PageContext, months: list, official: pd.DataFrame, source: str) -> str:
     """Real data: own households by the month the assistance is for beside the official figures, the
     difference flagged above the limit; an own month the statistics mark X is hidden too (the own total
     less the official parts shown would give their hidden part back)."""
-    own = cells(ctx.data, ctx.period, ["eb_households_for_month"], by=["month"]).sort_values("month")["value"]
+    measure = own_for_month_measure(ctx.data.extract.counting_basis)
+    own = cells(ctx.data, ctx.period, [measure], by=["month"]).sort_values("month")["value"]
     labels = [_month_label(m) for m in months]
     of_month = dict(zip(labels, months))
     by_month = {(int(y), int(m)): r for (_, r), y, m in zip(official.iterrows(), official["year"], official["month"])}
     frame = pd.DataFrame({"Egna uppgifter": own.to_numpy()}, index=labels)
 
     def own_cells(row: str, column: str):
-        return [("eb_households_for_month", calendar_month(of_month[row]), "", "")]
+        return [(measure, calendar_month(of_month[row]), "", "")]
 
     flagged = protected(ctx, flag_counts(frame), own_cells)
     flags = flagged.flags.copy()
