@@ -403,9 +403,7 @@ def _example_series(official: pd.DataFrame, source: str) -> str:
     index = [_month_label(pd.Timestamp(year=y, month=m, day=1)) for y, m in zip(official["year"], official["month"])]
     values = pd.DataFrame({"Socialstyrelsen, Nyköping": official["households"].to_numpy()}, index=index)
     display = pd.DataFrame({"Hushåll": [_official_display(r) for _, r in official.iterrows()]}, index=index)
-    fig = charts.line_chart(
-        values, title="Hushåll med ekonomiskt bistånd per månad, Nyköping (officiell statistik)", ylabel="hushåll"
-    )
+    fig = charts.line_chart(values, title="Hushåll per månad, Nyköping (officiell statistik)", ylabel="hushåll")
     alt = (
         "Linjediagram: Socialstyrelsens officiella statistik, hushåll med ekonomiskt bistånd per månad i Nyköping: "
         + ", ".join(f"{label} {text}" for label, text in zip(index, display["Hushåll"]))
