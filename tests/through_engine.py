@@ -27,7 +27,9 @@ CODE = "0999"
 EXTRACT = dt.date(2026, 11, 5)
 
 COLUMNS = {
-    "payments": {"household_key": "str", "payment_date": "datetime64[us]", "amount_kr": "float64"},
+    "payments": {
+        "household_key": "str", "payment_date": "datetime64[us]", "for_month": "datetime64[us]", "amount_kr": "float64",
+    },
     "household_members": {
         "household_key": "str", "person_key": "str", "role": "str", "legal_sex": "str",
         "birth_date": "datetime64[us]", "reason": "str", "valid_from": "datetime64[us]", "valid_to": "datetime64[us]",
@@ -55,10 +57,22 @@ DEFAULTS = {
 }
 
 
-def write_processed(root: Path, code: str = CODE, *, extract_date: dt.date = EXTRACT, **tables) -> Path:
-    """A processed municipality folder from frames (missing tables empty, missing columns defaulted)."""
+def write_processed(
+    root: Path,
+    code: str = CODE,
+    *,
+    extract_date: dt.date = EXTRACT,
+    counting_basis: str = "payment_date",
+    synthetic: bool = True,
+    **tables,
+) -> Path:
+    """A processed municipality folder from frames (missing tables empty, missing columns defaulted;
+    a payment without ``for_month`` is for the month it is paid in)."""
     folder = Path(root) / code
     folder.mkdir(parents=True, exist_ok=True)
+    payments = tables.get("payments")
+    if payments is not None and "for_month" not in payments.columns:
+        tables["payments"] = payments.assign(for_month=payments["payment_date"].dt.to_period("M").dt.to_timestamp())
     for name, columns in COLUMNS.items():
         given = tables.get(name)
         frame = pd.DataFrame(index=range(0 if given is None else len(given)))
@@ -78,16 +92,17 @@ def write_processed(root: Path, code: str = CODE, *, extract_date: dt.date = EXT
         "extract_date": extract_date.isoformat(),
         "data_from": "2020-01-01",
         "covered_through": extract_date.isoformat(),
-        "synthetic": True,
+        "synthetic": synthetic,
+        "counting_basis": counting_basis,
     }
     (folder / "extract.json").write_text(json.dumps(meta), encoding="utf-8")
     return folder
 
 
-def municipality(extract_date: dt.date = EXTRACT, **tables):
+def municipality(extract_date: dt.date = EXTRACT, counting_basis: str = "payment_date", **tables):
     """The rows as one municipality's processed data (a fresh temporary folder)."""
     root = Path(tempfile.mkdtemp(prefix="snanalys-measures-"))
-    write_processed(root, extract_date=extract_date, **tables)
+    write_processed(root, extract_date=extract_date, counting_basis=counting_basis, **tables)
     return load_municipality(root, CODE)
 
 
@@ -97,8 +112,8 @@ def figure(period: Period, measure: str, extract_date: dt.date = EXTRACT, **tabl
     return float("nan") if pd.isna(out) else float(out)
 
 
-def split(period: Period, measure: str, by: str, **tables) -> dict[str, float]:
-    table = cells(municipality(**tables), period, [measure], by=[by])
+def split(period: Period, measure: str, by: str, counting_basis: str = "payment_date", **tables) -> dict[str, float]:
+    table = cells(municipality(counting_basis=counting_basis, **tables), period, [measure], by=[by])
     return dict(zip(table[by].astype(str), table["value"]))
 
 

@@ -47,8 +47,9 @@ CONTENT = {
         ["key_figures_section", "targets_section"],
     ),
     "01_ekonomiskt_bistand": (
-        "Economic assistance: households, kronor, per month, by sex and reason, long-term assistance.",
-        ["overview_section", "monthly_section", "by_sex_section", "long_term_section"],
+        "Economic assistance: households, kronor, per month, Socialstyrelsen's official monthly statistics, "
+        "by sex and reason, long-term assistance.",
+        ["overview_section", "monthly_section", "official_section", "by_sex_section", "long_term_section"],
     ),
     "02_placeringar": (
         "Placements: care days and persons placed by form and sex; placements against open care.",

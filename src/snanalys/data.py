@@ -29,6 +29,9 @@ class Extract:
     covered_through: dt.date
     synthetic: bool
     raw: dict = field(default_factory=dict)
+    #: which month a payment counts in: "payment_date" (kassamässigt) or "for_month" (Socialstyrelsen's
+    #: basis); the municipality's setting ``raknegrund`` in uttag.json (data/raw/README.md)
+    counting_basis: str = "payment_date"
 
     @classmethod
     def from_json(cls, path: Path) -> Extract:
@@ -41,6 +44,7 @@ class Extract:
             covered_through=dt.date.fromisoformat(meta["covered_through"]),
             synthetic=bool(meta["synthetic"]),
             raw=meta,
+            counting_basis=meta.get("counting_basis", "payment_date"),
         )
 
     def require_covered(self, period: Period) -> None:

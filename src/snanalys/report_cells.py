@@ -12,6 +12,8 @@ it may be printed.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 
@@ -22,7 +24,7 @@ from snanalys.measures.catalog import BY_ID, MEASURES, PAGE_SPLITS
 from snanalys.measures.engine import change_on_last_year, difference, split_dims
 from snanalys.measures.facts import is_full_year
 from snanalys.measures.tables import cells
-from snanalys.periods import Period, tertial_alone, year_to_date
+from snanalys.periods import Period, add_months, month_end, tertial_alone, year_to_date
 from snanalys.trends import comparison_years
 
 CELL_COLUMNS = ["measure", "period", "by", "key", "value", "unit", "base", "start", "end"]
@@ -145,6 +147,68 @@ def _kolada_cells(data: MunicipalityData) -> list[pd.DataFrame]:
     return out
 
 
+def _official_cells(data: MunicipalityData, year: int, tertial: int) -> list[pd.DataFrame]:
+    """Socialstyrelsen's official households per month the economic-assistance page shows (real data:
+    the report's months; the sample: Nyköping's latest year), and for real data the limit a difference
+    is flagged above. Marked months ("X", "--") have no value."""
+    from snanalys import socialstyrelsen
+
+    period = year_to_date(year, tertial)
+    code = data.extract.municipality_code
+    shown = socialstyrelsen.shown_series(
+        kolada.external_dir(data.directory), code, data.extract.synthetic, list(period.months())
+    )
+    region = socialstyrelsen.SAMPLE_EXAMPLE_REGION if data.extract.synthetic else code
+    starts = [dt.date(int(y), int(m), 1) for y, m in zip(shown["year"], shown["month"])]
+    out = [
+        pd.DataFrame(
+            {
+                "measure": "ss_households_in_month",
+                "period": [s.strftime("%Y-%m") for s in starts],
+                "by": "region",
+                "key": region,
+                "value": shown["households"].astype("float64").to_numpy(),
+                "unit": "hushåll",
+                "start": starts,
+                "end": [month_end(s) for s in starts],
+            }
+        )
+    ]
+    if not data.extract.synthetic:
+        limit = socialstyrelsen.DIFFERENCE_LIMIT_PCT
+        out.append(pd.DataFrame({"measure": ["official_difference_limit"], "period": [str(year)], "by": [""],
+                                 "key": [""], "value": [limit], "unit": ["procent"]}))  # fmt: skip
+    return out
+
+
+def _own_beside_official(declared: pd.DataFrame, data: MunicipalityData, year: int, tertial: int) -> pd.DataFrame:
+    """``declared`` with the own households by the month the assistance is for only where the page
+    prints them: for real data, the report's months that Socialstyrelsen does not mark X (an own total
+    there, less the official parts shown, would give back their hidden part), never their total; none
+    where the counting basis is the month paid for (the page prints the monthly section's own cells)."""
+    from snanalys import socialstyrelsen
+
+    own = declared["measure"] == "eb_households_for_month"
+    if data.extract.synthetic or data.extract.counting_basis == "for_month":  # the page prints none of them
+        return declared.loc[~own]
+    period = year_to_date(year, tertial)
+    shown = socialstyrelsen.shown_series(
+        kolada.external_dir(data.directory), data.extract.municipality_code, False, list(period.months())
+    )
+    marked = {dt.date(int(y), int(m), 1) for y, m, k in zip(shown["year"], shown["month"], shown["mark"]) if k == "X"}
+    keys = pd.to_numeric(declared["key"], errors="coerce")
+    month = [
+        None if pd.isna(k) else add_months(start, int(k))
+        for k, start in zip(keys, pd.to_datetime(declared["start"]).dt.date)
+    ]
+    keep = ~own | (
+        (declared["period"] == period.label)
+        & (declared["by"] == "month")
+        & pd.Series([m is not None and m not in marked for m in month], index=declared.index)
+    )
+    return declared.loc[keep]
+
+
 def _target_cells(same_period: dict, year: int, tertial: int) -> pd.DataFrame:
     """The targets of the period and the numbers of their rules (config of ``targets.toml``)."""
     from snanalys import targets
@@ -204,7 +268,7 @@ def report_cells(data: MunicipalityData, year: int, tertial: int, *, printed: bo
     for y in (year - 1, year):
         for t in range(1, tertial + 1):
             frames += declared_cells(data, tertial_alone(y, t), total, printed=printed)
-    declared = pd.concat(frames, ignore_index=True)
+    declared = _own_beside_official(pd.concat(frames, ignore_index=True), data, year, tertial)
     totals = declared.loc[declared["by"] == ""].drop_duplicates(["measure", "period"])
     same_period = totals.loc[totals["period"].isin([year_to_date(y, tertial).label for y in years])]
     frames = [declared, _changes(same_period, year_to_date(year, tertial))]
@@ -216,6 +280,7 @@ def report_cells(data: MunicipalityData, year: int, tertial: int, *, printed: bo
         ("committee", "costs", "cumulative", "account_groups"),
     )
     frames += _kolada_cells(data)
+    frames += _official_cells(data, year, tertial)
     values = {
         m: {int(p[:4]): v for p, v in zip(group["period"], group["value"])}
         for m, group in same_period.groupby("measure")

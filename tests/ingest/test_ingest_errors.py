@@ -255,6 +255,7 @@ def test_row_numbers_count_blank_lines(tmp_path, processed):
         ("kommunkod", 480, "text"),
         ("uttagsdatum", "5 nov 2026", "ÅÅÅÅ-MM-DD"),
         ("syntetiska_data", "ja", "true eller false"),
+        ("raknegrund", "kassamassigt", '"utbetalningsdatum" eller "avser_manad"'),
     ],
 )
 def test_a_bad_extract_file(key, value, expected, tmp_path, processed):

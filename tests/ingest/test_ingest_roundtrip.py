@@ -97,6 +97,7 @@ def test_extract_json(raw, ingested):
     assert meta["data_from"] == "2024-01-01"
     assert meta["covered_through"] == "2026-10-31"
     assert meta["synthetic"] is False
+    assert meta["counting_basis"] == "payment_date"  # the default: uttag.json names no raknegrund
     assert dt.datetime.fromisoformat(meta["ingested_at"]).tzinfo is not None
     assert meta["pseudonym_key_id"] == key_fingerprint(KEY) == result.pseudonym_key_id
     assert KEY.decode() not in json.dumps(meta)
@@ -245,6 +246,17 @@ def test_no_raw_identifier_reaches_the_processed_folder(ingested):
     for path in result.output_dir.glob("*.parquet"):
         data = path.read_bytes()
         assert not [v for v in identifiers if v.encode() in data], path.name
+
+
+def test_the_counting_basis_is_the_municipalitys_setting_in_uttag_json(tmp_path):
+    raw = RawFolder()
+    raw.extract["raknegrund"] = "avser_manad"
+    result = _ingest(raw, tmp_path)
+    meta = json.loads((result.output_dir / "extract.json").read_text(encoding="utf-8"))
+    assert meta["counting_basis"] == "for_month"
+    from snanalys.data import load_municipality
+
+    assert load_municipality(result.output_dir.parent, "0480").extract.counting_basis == "for_month"
 
 
 def test_covered_through_is_the_last_complete_month():

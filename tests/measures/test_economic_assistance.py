@@ -7,10 +7,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from snanalys.measures.tables import cells
 from snanalys.periods import Period, tertial_alone, year_to_date
 
 import oracle
-from through_engine import figure, split
+from through_engine import figure, municipality, split
 
 YEAR0 = dt.date(2024, 1, 1)
 
@@ -165,3 +166,44 @@ def test_long_term_share_equals_the_oracle(data, year):
     expected = oracle.long_term_share(payments, members, year)
     got = figure(year_to_date(year, 3), "eb_long_term_share", payments=payments, household_members=members) / 100
     assert (got != got and expected != expected) or got == pytest.approx(expected)
+
+
+def _with_for_month(rows):
+    """Payments (household, payment date, month the assistance is for, kronor)."""
+    frame = _payments([(r[0], r[1], r[3]) for r in rows])
+    return frame.assign(for_month=pd.to_datetime([r[2] for r in rows]))
+
+
+#: A hand-made case where the two bases differ: assistance for January paid in February, one for
+#: February paid in February, one for March paid in April.
+LATE_PAYMENTS = [
+    ("a", "2024-01-25", "2024-01-01", 6000),
+    ("b", "2024-02-03", "2024-01-01", 4000),  # for January, paid in February
+    ("b", "2024-02-26", "2024-02-01", 4000),
+    ("c", "2024-04-02", "2024-03-01", 5000),  # for March, paid in April
+    ("d", "2024-02-10", "2024-02-01", -300),  # a repayment counts no household on either basis
+]
+
+
+def test_households_per_month_by_payment_date_and_by_the_month_paid_for():
+    payments = _with_for_month(LATE_PAYMENTS)
+    t1 = year_to_date(2024, 1)
+    by_payment = split(t1, "eb_households_in_month", "month", payments=payments)
+    by_for_month = split(t1, "eb_households_in_month", "month", counting_basis="for_month", payments=payments)
+    assert list(by_payment.values()) == [1, 1, 0, 1]  # Jan: a; Feb: b; Mar: none; Apr: c
+    assert list(by_for_month.values()) == [2, 1, 1, 0]  # Jan: a, b; Feb: b; Mar: c
+    # Socialstyrelsen's basis whatever the setting: the series the official statistics are compared with
+    for basis in ("payment_date", "for_month"):
+        official_basis = split(t1, "eb_households_for_month", "month", counting_basis=basis, payments=payments)
+        assert list(official_basis.values()) == [2, 1, 1, 0]
+
+
+def test_the_counting_basis_decides_the_period_a_payment_counts_in():
+    """Assistance for December paid in January counts in the year it is for on Socialstyrelsen's basis."""
+    payments = _with_for_month([("a", "2025-01-05", "2024-12-01", 7000)])
+    y2024, t1_2025 = year_to_date(2024, 3), year_to_date(2025, 1)
+    assert figure(y2024, "eb_households", payments=payments) == 0
+    assert figure(t1_2025, "eb_households", payments=payments) == 1
+    data = municipality(counting_basis="for_month", payments=payments)
+    assert cells(data, y2024, ["eb_households", "eb_paid_kr"])["value"].tolist() == [1, 7000]
+    assert cells(data, t1_2025, ["eb_households"])["value"].iloc[0] == 0

@@ -89,7 +89,8 @@ def published_rows(protection, report: str, *, synthetic: bool) -> list[list]:
         else:
             shown, mark = format_value(value), ""
         label = BY_ID[measure].label_sv if measure in BY_ID else measure
-        origin = "real" if kolada else source
+        public_statistics = kolada or (measure in BY_ID and BY_ID[measure].source == "socialstyrelsen")
+        origin = "real" if public_statistics else source
         before = protection.revised.get(cell_id, ("", ""))[0] if mark == "" else ""
         rows.append(
             [report, cell_id, measure, label, start or "", end or "", by, key, shown, unit, mark, origin, before]

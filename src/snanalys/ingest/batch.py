@@ -142,6 +142,7 @@ def _result(folder: Folder, extract, outcomes: dict[str, Outcome], processed_roo
         "data_from": extract.data_from.isoformat(),
         "covered_through": extract.covered_through.isoformat(),
         "synthetic": extract.synthetic,
+        "counting_basis": extract.counting_basis,
         "ingested_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "pseudonym_key_id": key_id,
         "snanalys_version": __version__,

@@ -23,6 +23,10 @@ from snanalys.ingest.errors import CONTROL_CHARACTERS, IngestError
 from snanalys.periods import today
 
 EXTRACT_FILE = "uttag.json"
+#: The municipality's counting basis (``raknegrund`` in uttag.json) → its name in extract.json: which
+#: month a payment of economic assistance counts in. Its payment date (kassamässigt, the municipality's
+#: own tables; the default) or the month the assistance is for (Socialstyrelsen's basis, HSLF-FS 2015:30, 3 §).
+COUNTING_BASES = {"utbetalningsdatum": "payment_date", "avser_manad": "for_month"}
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,7 @@ class ExtractInfo:
     data_from: dt.date
     synthetic: bool
     sha256: str
+    counting_basis: str = "payment_date"  # a value of COUNTING_BASES
 
     @property
     def covered_through(self) -> dt.date:
@@ -110,6 +115,10 @@ def read_extract(raw_dir: Path, display_prefix: str = "") -> ExtractInfo:
         raise IngestError.single(name, "väntade data_fran före uttagsdatum", column="data_fran", value=data_from)
     municipality_name = text("kommunnamn")
     _check_free_text(name, "kommunnamn", municipality_name)
+    basis = meta.get("raknegrund", "utbetalningsdatum")
+    if basis not in COUNTING_BASES:
+        expected = " eller ".join(f'"{b}"' for b in COUNTING_BASES)
+        raise IngestError.single(name, f"väntade {expected}", column="raknegrund", value=basis)
     return ExtractInfo(
         municipality_code=code,
         municipality_name=municipality_name,
@@ -117,6 +126,7 @@ def read_extract(raw_dir: Path, display_prefix: str = "") -> ExtractInfo:
         data_from=data_from,
         synthetic=synthetic,
         sha256=hashlib.sha256(data).hexdigest(),
+        counting_basis=COUNTING_BASES[basis],
     )
 
 

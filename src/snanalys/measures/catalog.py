@@ -106,6 +106,7 @@ TABLE_SOURCES = {
     "account_groups": "snanalys.economy.ledger.account_group_table (per account group)",
     "kolada": "snanalys.kolada.extract.comparison (per year: the municipality, similar municipalities, the country)",
     "targets": "snanalys.targets.evaluate (per indicator), snanalys.targets.reduction_path (per year)",
+    "socialstyrelsen": "snanalys.socialstyrelsen.shown_series (per month: the official households over every origin)",
 }
 TKR = 0.001
 
@@ -157,6 +158,11 @@ MEASURES: tuple[Measure, ...] = (
                      sections=("summary.key_figures", "economic_assistance.overview", "economic_assistance.monthly"), printed_periods=("tertial",)),
     aggregate("eb_households_in_month", "Hushåll med utbetalning under månaden", "hushåll", "v_household_months",
               COUNT, dims=("month",), printed_by=("month",), key_figure=False, sections=("economic_assistance.monthly",)),
+    # Socialstyrelsen's basis (the month the assistance is for), whatever the municipality's counting
+    # basis: the own series beside its official monthly statistics, printed for real data only
+    aggregate("eb_households_for_month", "Hushåll med bistånd avseende månaden", "hushåll",
+              "f_household_for_months", COUNT, dims=("month",), printed_by=("month",), key_figure=False,
+              sections=("economic_assistance.official",)),
     aggregate("eb_paid_kr", "Utbetalt ekonomiskt bistånd", "kr", "v_households", "sum(kr) FILTER (WHERE {w})",
               individuals="count(*) FILTER (WHERE counted AND {w})",
               sections=("economic_assistance.overview",)),
@@ -283,6 +289,11 @@ MEASURES: tuple[Measure, ...] = (
               f"count(*) FILTER (WHERE {PRICED} AND {{w}})", where=_scope("adults_external_institutions"),
               key_figure=False, sections=("care_costs.spread",)),
     # --- the economy (tkr; costs negative, as in the committee's own tables) ----------------------
+    # --- Socialstyrelsen's official monthly statistics (the economic-assistance page) ------------
+    table("ss_households_in_month", "Hushåll med ekonomiskt bistånd under månaden, Socialstyrelsen", "hushåll",
+          "socialstyrelsen", "households", sections=("economic_assistance.official",)),
+    table("official_difference_limit", "Gräns för markerad skillnad mot Socialstyrelsens statistik", "procent",
+          "socialstyrelsen", "limit", sections=("economic_assistance.official",)),
     table("economy_outcome_tkr", "Utfall", "tkr", "committee", "outcome_period", scale=TKR, key_figure=True),
     table("economy_budget_tkr", "Budget för perioden", "tkr", "committee", "budget_period", scale=TKR,
           key_figure=True),

@@ -25,7 +25,13 @@ FACTS_SV: dict[str, tuple[str, str]] = {
         "Verksamhetssystemet: utbetalningar och hushållens sammansättning",
     ),
     "v_household_months": (
-        "hushåll med minst en utbetalning daterad under månaden",
+        "hushåll med minst en utbetalning under månaden, efter kommunens räknegrund (utbetalningsdatum, "
+        "eller den månad biståndet avser)",
+        "Verksamhetssystemet: utbetalningar",
+    ),
+    "f_household_for_months": (
+        "hushåll med minst en utbetalning som avser månaden, oavsett när den betalades ut (Socialstyrelsens "
+        "räknegrund, HSLF-FS 2015:30, 3 §)",
         "Verksamhetssystemet: utbetalningar",
     ),
     "v_persons": (
@@ -93,6 +99,7 @@ TABLE_SOURCES_SV = {
     "cumulative": "Ekonomisystemet: utfall och budget per månad",
     "account_groups": "Ekonomisystemet: utfall per kontogrupp",
     "kolada": "Kolada (RKA), offentlig statistik",
+    "socialstyrelsen": "Socialstyrelsens statistikdatabas, ekonomiskt bistånd per månad, offentlig statistik",
     "targets": "Nämndens mål (targets.toml)",
 }
 
@@ -177,6 +184,13 @@ def counts_sv(m: Measure) -> str:
             if m.column != kpi:
                 text += f", räknat om per invånare: {kpi} × 1 000 / N01951 (invånare)"
             return text + ", för kommunen, medianen för liknande kommuner och riket."
+        if m.source == "socialstyrelsen":
+            return {
+                "households": "Socialstyrelsens officiella antal hushåll med ekonomiskt bistånd under månaden, efter "
+                "den månad biståndet avser, summerat över hushållens ursprung.",
+                "limit": "Den skillnad mellan egna uppgifter och Socialstyrelsens statistik över vilken en månad "
+                "markeras.",
+            }[m.column]
         return TABLES_SV[m.source][1]
     scope = _scope_of(m)
     if m.id.startswith("kr_per_care_day_") and scope:
@@ -206,6 +220,9 @@ def protection_sv(m: Measure) -> str:
     if m.kind == "table":
         if m.source == "kolada":
             return "Kolada publicerar inte värden som omfattas av sekretess; de visas som saknade."
+        if m.source == "socialstyrelsen":
+            return "Socialstyrelsen visar sekretessbelagda värden som X och saknade som --; en egen uppgift för en "
+            "månad som Socialstyrelsen visar som X visas också som X."
         if m.source == "costs":
             return f"X där en kostnad, volym eller ett pris bygger på {small} placerade."
         return "Summor för hela verksamheter, som inte avser enskilda personer."

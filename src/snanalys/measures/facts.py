@@ -25,6 +25,14 @@ periods of the same length, e.g. January–August of every year):
                    care month) and ``started_in_period``.
 ``f_interventions`` one row per needs-assessed intervention for children in force in the period.
 ``f_population``   inhabitants on 31 December of the period's year.
+``f_household_for_months`` one row per household and month of the period it had a positive
+                   payment *for* (``for_month``), paid at any date: Socialstyrelsen's basis.
+
+**The counting basis** (the municipality's setting, ``raknegrund`` in ``uttag.json``,
+:attr:`snanalys.data.Extract.counting_basis`) decides which period and month a payment counts
+in for every fact of economic assistance: its payment date (``payment_date``, kassamässigt, the
+default: the municipality's own tables) or the month the assistance is for (``for_month``). On
+the latter a household's members are still looked up at the payment's date.
 
 Rules that decide a figure, written down (``docs/measures.md`` has them with examples):
 
@@ -71,11 +79,29 @@ from snanalys.periods import Period
 COUNTRY = "0000"  # Kolada's municipality code for the whole country (Riket)
 #: Facts whose rows the country counts as they are (a spell, an intervention, inhabitants belong to one
 #: municipality): they get no country rows, the engine groups them once more over all municipalities.
-SUMMED_FOR_COUNTRY = ("f_spells", "f_interventions", "f_population")
+#: The households of a month by the month the assistance is for are each municipality's, as each reports
+#: them to Socialstyrelsen: the country's figure is their sum.
+SUMMED_FOR_COUNTRY = ("f_spells", "f_interventions", "f_population", "f_household_for_months")
 #: Facts made only for a caller that reads them (no other fact is made from them), with their views.
-_ON_REQUEST = {"f_adult_reasons": ("f_adult_reasons", "v_adult_reasons")}
+_ON_REQUEST = {
+    "f_adult_reasons": ("f_adult_reasons", "v_adult_reasons"),
+    "f_household_for_months": ("f_household_for_months",),
+}
 _TARGET = re.compile(r"\s*(?:CREATE (?:TABLE|VIEW)|INSERT INTO) (\w+)")
 _EPOCH = dt.date(1970, 1, 1)
+
+
+#: On the basis of the month the assistance is for, a month is incomplete until its assistance is paid
+#: (for August often in September): a month is preliminary until the data covers this many months after it.
+FOR_MONTH_PRELIMINARY_MONTHS = 2
+
+
+def preliminary_for_month(month: dt.date, covered_through: dt.date) -> bool:
+    """Whether the households of ``month`` counted by the month the assistance is for may still grow:
+    the data does not yet cover the :data:`FOR_MONTH_PRELIMINARY_MONTHS` months after it."""
+    first = month.replace(day=1)
+    index = first.year * 12 + first.month - 1 + FOR_MONTH_PRELIMINARY_MONTHS + 1
+    return covered_through < dt.date(index // 12, index % 12 + 1, 1) - dt.timedelta(days=1)
 
 
 def is_full_year(period: Period) -> bool:
@@ -264,9 +290,11 @@ def _stages(
     adult = in_list("mem.role", codes.ADULT_ROLES)
     full_year = is_full_year(periods[0])
     if full_year:
-        calendar_months = "bit_or(1 << (month(d) - 1)) FILTER (WHERE kr > 0)"
+        calendar_months = "bit_or(1 << (month_index % 12)) FILTER (WHERE kr > 0)"
         whole_span_month = "CASE WHEN adult THEN calendar_months END"
-        payment_month = f"CASE WHEN adult AND {_at_least_18('birth_date', 'pay.d')} THEN 1 << (month(pay.d) - 1) END"
+        payment_month = (
+            f"CASE WHEN adult AND {_at_least_18('birth_date', 'pay.d')} THEN 1 << (pay.month_index % 12) END"
+        )
         one_row = f"whole_span AND (NOT adult OR coalesce({_at_least_18('birth_date', 'first_day')}, false))"
     else:
         calendar_months = whole_span_month = payment_month = "NULL::INTEGER"
@@ -274,13 +302,22 @@ def _stages(
     flags = "m, p, h, person, sex, adult, applicant, reason, valid_from"
     # Economic assistance: a member valid over the household's whole span of positive payments
     # (most are) takes one row standing for all of them; the others are joined payment by payment.
+    # ``bd``: the day that places a payment in a period and a month, by the municipality's counting
+    # basis (its payment date, or the first day of the month the assistance is for); ``d``, the payment
+    # date, stays the day its household's members are looked up at
+    for_month = [e.municipality_code for e in extracts if e.counting_basis == "for_month"]
+    basis_day = (
+        f"CASE WHEN {in_list('municipality_code', for_month)} THEN for_month ELSE payment_date END"
+        if for_month
+        else "payment_date"
+    )
     payments = f"""
             SELECT pay.municipality_code AS m, q.p, pay.household_key AS h, pay.payment_date AS d,
                    pay.amount_kr::DECIMAL(18, 2) AS kr,
-                   year(pay.payment_date) * 12 + month(pay.payment_date) - 1 - q.first_month AS month_index
-            FROM read_parquet({_files(dirs, "payments")}) pay
-            JOIN periods q ON pay.payment_date BETWEEN q.t0 AND q.t1
-            WHERE {_within("pay.payment_date", periods)}
+                   year(pay.bd) * 12 + month(pay.bd) - 1 - q.first_month AS month_index
+            FROM (SELECT *, {basis_day} AS bd FROM read_parquet({_files(dirs, "payments")})) pay
+            JOIN periods q ON pay.bd BETWEEN q.t0 AND q.t1
+            WHERE {_within("pay.bd", periods)}
     """
     statements = [
         f"CREATE TABLE payments AS {payments}",
@@ -360,7 +397,11 @@ def _stages(
     if country:
         country_households, country_persons = _country_statements()
         households, persons = households + country_households, persons + country_persons
-    stages = [[base, placements], [households, persons], [_views(len(periods[0].months()))]]
+    stages = [
+        [base, placements, _for_month_statements(dirs)],
+        [households, persons],
+        [_views(len(periods[0].months()))],
+    ]
     return [[[s for s in chain if _TARGET.match(s).group(1) not in skipped] for chain in stage] for stage in stages]
 
 
@@ -419,6 +460,23 @@ def _placement_statements(dirs: list[Path], extracts: list[Extract], periods: tu
             WHERE pop.year IN ({", ".join(sorted({str(q.start.year) for q in periods}))})
             GROUP BY ALL
         """,
+    ]
+
+
+def _for_month_statements(dirs: list[Path]) -> list[str]:
+    """The households of each month by the month the assistance is for (Socialstyrelsen's basis,
+    HSLF-FS 2015:30, 3 §), whatever the municipality's counting basis: what its official monthly
+    statistics are compared with. A household counts in a month with a positive payment for it,
+    paid at any date the extract holds (assistance for August is often paid in September)."""
+    return [
+        f"""
+        CREATE TABLE f_household_for_months AS
+            SELECT DISTINCT pay.municipality_code AS m, q.p, pay.household_key AS h,
+                   year(pay.for_month) * 12 + month(pay.for_month) - 1 - q.first_month AS month
+            FROM read_parquet({_files(dirs, "payments")}) pay
+            JOIN periods q ON pay.for_month BETWEEN q.t0 AND q.t1
+            WHERE pay.amount_kr > 0
+        """
     ]
 
 

@@ -25,6 +25,20 @@ def _paragraphs(items: list[tuple[str, str]]) -> str:
     return "".join(f"<h3>{html.escape(h)}</h3><p>{html.escape(t)}</p>" for h, t in items)
 
 
+#: The economic-assistance rule by the municipality's counting basis (``raknegrund`` in uttag.json).
+_COUNTING_BASIS_SV = {
+    "payment_date": "Ett hushåll räknas under perioden om det har minst en utbetalning daterad under perioden, "
+    "oavsett hur många. En rättelse eller återbetalning är en negativ utbetalning, inte ett nytt hushåll. "
+    "Socialstyrelsens officiella statistik räknar i stället efter den kalendermånad biståndet avser "
+    "(HSLF-FS 2015:30, 3 §), så kommunens egna tal och den officiella statistiken kan skilja sig något; "
+    "jämförelsen med den räknar de egna hushållen på samma sätt.",
+    "for_month": "Ett hushåll räknas under perioden om det har minst en utbetalning som avser en månad i perioden, "
+    "oavsett när den betalades ut, som Socialstyrelsens officiella statistik räknar (HSLF-FS 2015:30, 3 §). "
+    "En rättelse eller återbetalning är en negativ utbetalning, inte ett nytt hushåll. Periodens sista "
+    "månader är preliminära tills biståndet för dem betalats ut.",
+}
+
+
 def method_section(ctx: PageContext) -> str:
     """Periods, counting bases, care days, the protection of small numbers and the targets' rules."""
     items = [
@@ -35,10 +49,7 @@ def method_section(ctx: PageContext) -> str:
         ),
         (
             "Ekonomiskt bistånd",
-            "Ett hushåll räknas under perioden om det har minst en utbetalning daterad under perioden, oavsett hur "
-            "många. En rättelse eller återbetalning är en negativ utbetalning, inte ett nytt hushåll. "
-            "Socialstyrelsens officiella statistik räknar i stället efter den kalendermånad biståndet avser "
-            "(HSLF-FS 2015:30, 3 §), så kommunens egna tal och den officiella statistiken kan skilja sig något.",
+            _COUNTING_BASIS_SV[ctx.data.extract.counting_basis],
         ),
         (
             "Vårddygn och kostnad per vårddygn",

@@ -6,8 +6,10 @@ import html
 
 import pandas as pd
 
-from snanalys import charts, codes, targets
+from snanalys import charts, codes, socialstyrelsen, targets
+from snanalys.kolada.extract import external_dir
 from snanalys.measures.catalog import BY_ID
+from snanalys.measures.facts import FOR_MONTH_PRELIMINARY_MONTHS, preliminary_for_month
 from snanalys.measures.tables import cells, value
 from snanalys.narrative import MONTHS_SV
 from snanalys.pages import PageContext
@@ -90,6 +92,7 @@ def overview_section(ctx: PageContext) -> str:
             alt_subject=f"{subject}, samma period varje år",
             target=_reference_target(ctx, next(iter(measures_shown))),
         )
+    body += basis_note(ctx) + scb_noise_note(ctx)
     return section("Hushåll och utbetalt bistånd", body, "oversikt")
 
 
@@ -108,6 +111,12 @@ def _reference_target(ctx: PageContext, measure: str) -> tuple[str, float] | Non
 def _per_month(ctx: PageContext, period) -> pd.Series:
     table = cells(ctx.data, period, ["eb_households_in_month"], by=["month"]).sort_values("month")
     return table["value"].reset_index(drop=True)
+
+
+_MONTHLY_CAPTION = {
+    "payment_date": "Unika hushåll med minst en utbetalning under månaden (utbetalningsdatum).",
+    "for_month": "Unika hushåll med minst en utbetalning som avser månaden (den månad biståndet gäller för).",
+}
 
 
 def monthly_section(ctx: PageContext) -> str:
@@ -140,7 +149,7 @@ def monthly_section(ctx: PageContext) -> str:
     chart = charts.figure_html(
         fig,
         alt=alt,
-        caption="Unika hushåll med minst en utbetalning under månaden (utbetalningsdatum)."
+        caption=_MONTHLY_CAPTION[ctx.data.extract.counting_basis]
         + (f" Streckad linje: nämndens mål, {limit}." if limit else ""),
         table_html=flagged_html(flagged.transpose(), caption="Hushåll per månad", row_header="År", unit="hushåll"),
     )
@@ -164,7 +173,7 @@ def monthly_section(ctx: PageContext) -> str:
         footnotes=["Genomsnittet av antalet hushåll med utbetalning i var och en av tertialens fyra månader."]
         + ([FOOTNOTE_SV] if hidden_any else []),
     )
-    return section("Hushåll per månad", chart + table, "per-manad")
+    return section("Hushåll per månad", chart + table + basis_note(ctx), "per-manad")
 
 
 def _split(ctx: PageContext, period, measure: str, by: str) -> dict[str, float]:
@@ -324,3 +333,202 @@ def long_term_section(ctx: PageContext) -> str:
         ),
         "langvarigt",
     )
+
+
+#: How each counting basis is said on the pages (the municipality's setting, data/raw/README.md).
+BASIS_SV = {
+    "payment_date": "efter utbetalningsdatum (kassamässigt): ett hushåll räknas i den månad biståndet betalas ut",
+    "for_month": (
+        "efter den kalendermånad biståndet avser, som Socialstyrelsens statistik (HSLF-FS 2015:30, 3 §): "
+        "ett hushåll räknas i den månad biståndet gäller för, också om det betalas ut senare"
+    ),
+}
+OFFICIAL_MARKS_SV = "X = sekretess och -- = uppgift saknas i Socialstyrelsens statistik (visas aldrig som noll)."
+
+
+def basis_note(ctx: PageContext) -> str:
+    """The sentence that says which counting basis the page's households use."""
+    basis = ctx.data.extract.counting_basis
+    note = f"Hushållen räknas {BASIS_SV[basis]}."
+    if basis == "for_month":
+        note += (
+            f" De senaste månaderna är preliminära tills biståndet för dem betalats ut "
+            f"(en månad räknas som slutlig när uppgifterna når {_months_sv(FOR_MONTH_PRELIMINARY_MONTHS)} efter den)."
+        )
+        pending = [m for m in ctx.period.months() if preliminary_for_month(m, ctx.data.extract.covered_through)]
+        if pending:
+            note += " Preliminära i denna rapport: " + ", ".join(_month_label(m) for m in pending) + "."
+    return f"<p class='footnote'>{html.escape(note)}</p>"
+
+
+def _months_sv(n: int) -> str:
+    return {1: "en månad", 2: "två månader", 3: "tre månader"}.get(n, f"{n} månader")
+
+
+def _month_label(month) -> str:
+    return f"{MONTHS_SV[month.month - 1][:3]} {month.year}"
+
+
+def _official_display(row) -> str:
+    return row["mark"] if row["mark"] else format_number(row["households"], "hushåll")
+
+
+def official_section(ctx: PageContext, external=None) -> str:
+    """Socialstyrelsen's official monthly households beside the municipality's own, both by the
+    month the assistance is for; for the synthetic sample, a real official series in its own chart."""
+    external = external_dir(ctx.data.directory) if external is None else external
+    months = list(ctx.period.months())
+    code = ctx.data.extract.municipality_code
+    official = socialstyrelsen.shown_series(external, code, ctx.synthetic, months)
+    source = (
+        "Källa: Socialstyrelsens statistikdatabas, ekonomiskt bistånd per månad (hushåll, summa över "
+        "hushållens ursprung; en månad där en del är markerad har ingen summa). " + OFFICIAL_MARKS_SV
+    )
+    if ctx.synthetic:
+        return section("Officiell statistik per månad", _example_series(official, source), "officiell-statistik")
+    return section(
+        "Officiell statistik per månad", _own_beside_official(ctx, months, official, source), "officiell-statistik"
+    )
+
+
+def _example_series(official: pd.DataFrame, source: str) -> str:
+    """The sample: Nyköping's real official months alone, and why (real and synthetic never share a chart)."""
+    why = (
+        "Exempelkommunens uppgifter är syntetiska: Socialstyrelsens statistik för samma månader kan inte finnas, "
+        "och verkliga och syntetiska uppgifter visas aldrig i samma diagram. Som exempel på avsnittet visas i "
+        "stället den officiella statistiken för Nyköpings kommun (kommunkod 0480), i ett eget diagram."
+    )
+    if official.empty:
+        return f"<p>{html.escape(why)}</p><p>Socialstyrelsens statistik finns inte i underlaget.</p>"
+    index = [_month_label(pd.Timestamp(year=y, month=m, day=1)) for y, m in zip(official["year"], official["month"])]
+    values = pd.DataFrame({"Socialstyrelsen, Nyköping": official["households"].to_numpy()}, index=index)
+    display = pd.DataFrame({"Hushåll": [_official_display(r) for _, r in official.iterrows()]}, index=index)
+    fig = charts.line_chart(values, title="Hushåll per månad, Nyköping (officiell statistik)", ylabel="hushåll")
+    alt = (
+        "Linjediagram: Socialstyrelsens officiella statistik, hushåll med ekonomiskt bistånd per månad i Nyköping: "
+        + ", ".join(f"{label} {text}" for label, text in zip(index, display["Hushåll"]))
+    )
+    chart = charts.figure_html(
+        fig,
+        alt=alt,
+        caption="Hushåll med ekonomiskt bistånd per månad efter den månad biståndet avser, Nyköping. "
+        "Månader med X eller -- saknar värde i diagrammet.",
+        table_html=html_table(
+            display, caption="Officiell statistik per månad, Nyköping", row_header="Månad", footnotes=[source]
+        ),
+    )
+    return f"<p>{html.escape(why)}</p>" + chart
+
+
+def own_for_month_measure(counting_basis: str) -> str:
+    """The measure of the own households per month beside the official ones: on the basis of the month
+    paid for, the monthly section's own (the same numbers: one cell each, not two unlinked ones)."""
+    return "eb_households_in_month" if counting_basis == "for_month" else "eb_households_for_month"
+
+
+def _own_beside_official(ctx: PageContext, months: list, official: pd.DataFrame, source: str) -> str:
+    """Real data: own households by the month the assistance is for beside the official figures, the
+    difference flagged above the limit; an own month the statistics mark X is hidden too (the own total
+    less the official parts shown would give their hidden part back)."""
+    measure = own_for_month_measure(ctx.data.extract.counting_basis)
+    own = cells(ctx.data, ctx.period, [measure], by=["month"]).sort_values("month")["value"]
+    labels = [_month_label(m) for m in months]
+    of_month = dict(zip(labels, months))
+    by_month = {(int(y), int(m)): r for (_, r), y, m in zip(official.iterrows(), official["year"], official["month"])}
+    frame = pd.DataFrame({"Egna uppgifter": own.to_numpy()}, index=labels)
+
+    def own_cells(row: str, column: str):
+        return [(measure, calendar_month(of_month[row]), "", "")]
+
+    flagged = protected(ctx, flag_counts(frame), own_cells)
+    flags = flagged.flags.copy()
+    for label, month in of_month.items():
+        if (
+            by_month.get((month.year, month.month), {"mark": ""})["mark"] == "X"
+            and flags.at[label, "Egna uppgifter"] == ""
+        ):
+            flags.at[label, "Egna uppgifter"] = "secondary"
+    flagged = type(flagged)(flagged.values, flags)
+    shown = flagged.to_display(lambda v, column: format_number(v, "hushåll"))["Egna uppgifter"]
+    public = flagged.public_values()["Egna uppgifter"]
+    limit = socialstyrelsen.DIFFERENCE_LIMIT_PCT
+    rows, official_values, preliminary_any = {}, [], False
+    for label, month in of_month.items():
+        row = by_month.get((month.year, month.month))
+        official_text = "ingen uppgift ännu" if row is None else _official_display(row)
+        official_value = float("nan") if row is None or row["mark"] else float(row["households"])
+        official_values.append(official_value)
+        own_value = public[label]
+        flag = ""
+        if pd.notna(own_value) and pd.notna(official_value) and official_value > 0:
+            change = (own_value - official_value) / official_value * 100
+            if abs(change) > limit:
+                flag = f"mer än {format_number(limit, 'procent')} {'högre' if change > 0 else 'lägre'}"
+        preliminary = preliminary_for_month(month, ctx.data.extract.covered_through)
+        preliminary_any |= preliminary
+        name = label + (" (preliminär)" if preliminary else "")
+        rows[name] = {"Egna uppgifter": shown[label], "Socialstyrelsen": official_text, "Skillnad": flag}
+    display = pd.DataFrame.from_dict(rows, orient="index")
+    notes = [
+        "Egna uppgifter: unika hushåll med minst en positiv utbetalning som avser månaden, oavsett när den "
+        "betalades ut (Socialstyrelsens räknegrund, HSLF-FS 2015:30, 3 §). Skillnad markeras när de egna "
+        f"uppgifterna avviker mer än {format_number(limit, 'procent')} från Socialstyrelsens.",
+        source,
+    ]
+    if preliminary_any:
+        notes.append(
+            f"Preliminär: biståndet för månaden kan ännu betalas ut; en månad är slutlig när uppgifterna når "
+            f"{_months_sv(FOR_MONTH_PRELIMINARY_MONTHS)} efter den."
+        )
+    if flagged.any_suppressed:
+        notes.append(FOOTNOTE_SV)
+    if flagged.any_rounded:
+        notes.append(ROUNDED_FOOTNOTE_SV)
+    table = html_table(
+        display, caption="Egna uppgifter och Socialstyrelsens statistik per månad", row_header="Månad", footnotes=notes
+    )
+    both = pd.DataFrame(
+        {"Egna uppgifter": public.to_numpy(dtype=float), "Socialstyrelsen": official_values}, index=labels
+    )
+    if official.empty:
+        intro = (
+            "Socialstyrelsens statistik för periodens månader finns ännu inte i underlaget "
+            "(hämtas med snanalys external update); de egna uppgifterna visas ensamma."
+        )
+        both = both[["Egna uppgifter"]]
+    else:
+        intro = "De egna uppgifterna räknas här på samma sätt som Socialstyrelsens statistik, efter den månad biståndet avser."
+    fig = charts.line_chart(both, title="Hushåll per månad: egna uppgifter och Socialstyrelsen", ylabel="hushåll")
+    alt = "Linjediagram: hushåll med ekonomiskt bistånd per månad efter den månad biståndet avser; " + "; ".join(
+        f"{name}: egna {r['Egna uppgifter']}, Socialstyrelsen {r['Socialstyrelsen']}" for name, r in rows.items()
+    )
+    chart = charts.figure_html(
+        fig,
+        alt=alt,
+        caption="Hushåll per månad efter den månad biståndet avser. Dolda och markerade månader saknar värde i diagrammet.",
+        table_html=table,
+    )
+    return f"<p>{html.escape(intro)}</p>" + chart
+
+
+#: From reference year 2025 SCB protects its population statistics with the cell-key method.
+SCB_NOISE_FROM = 2025
+
+
+def scb_noise_note(ctx: PageContext) -> str:
+    """A footnote where the per-inhabitant figures shown rest on SCB's population from 2025 on (noise
+    added by the cell-key method: parts need not add up to totals); nothing where none does."""
+    years = [
+        y
+        for y in comparison_years(ctx.data, ctx.year)
+        if y >= SCB_NOISE_FROM and value(ctx.data, year_to_date(y, ctx.tertial), "population") is not None
+    ]
+    if not years:
+        return ""
+    which = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+    note = (
+        f"Kronor per invånare och andel av invånarna för {which} bygger på SCB:s befolkningsstatistik, som från "
+        f"referensåret {SCB_NOISE_FROM} skyddas med ett litet slumpmässigt brus (cell-key-metoden): delar behöver "
+        "inte summera till totalen, och talen kan skilja sig något från ett exakt invånarantal."
+    )
+    return f"<p class='footnote'>{html.escape(note)}</p>"
