@@ -25,6 +25,8 @@ from snanalys.external.sos import SocialstyrelsenSource
 from snanalys.kolada import extract
 from snanalys.kolada.client import KoladaClient
 
+import tracing
+
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 11, 20)
 G36609 = ["0114", "0183", "0583", "1282", "1293", "1485", "1488"]
@@ -106,7 +108,9 @@ def test_scb_is_not_fetched_where_the_municipality_has_befolkning(external, tmp_
     assert not any("/scb/" in u for u in transport.seen)
 
 
-def test_the_next_comparison_page_shows_the_newest_year_and_the_fetch_date(external, sample_data_dir, monkeypatch):
+def test_the_next_comparison_page_shows_the_newest_year_and_the_fetch_date(
+    external, sample_data_dir, monkeypatch, tmp_path
+):
     from snanalys.pages import open_page
     from snanalys.pages.comparison import kolada_section
     from snanalys.report_cells import _kolada_cells
@@ -127,6 +131,13 @@ def test_the_next_comparison_page_shows_the_newest_year_and_the_fetch_date(exter
     assert {"municipality_K", "municipality_M", "country_K", "country_M"} <= set(
         cells.loc[cells["measure"] == "kolada_N31814", "key"]
     )
+    # every number the section prints maps to one of those cells (the number-tracing rule)
+    page = tmp_path / "jamforelser.html"
+    page.write_text(f"<!doctype html><html lang='sv'><body>{html}</body></html>", encoding="utf-8")
+    numbers = tracing.html_numbers(page)
+    assert any(n.text == "2025" for n in numbers)
+    left = tracing.unmapped(numbers, cells)
+    assert left == [], tracing.report_unmapped(left)
 
 
 def test_a_run_that_fails_mid_way_leaves_the_previous_extract(external):
@@ -210,3 +221,20 @@ def test_edition_is_preliminary_between_the_two_publication_dates():
     assert updating.edition(meta, 2025, date(2026, 6, 17)) == "final"
     assert updating.edition(meta, 2024, date(2026, 4, 1)) == "final"
     assert updating.edition({"publ_period": None}, 2025, date(2026, 4, 1)) == "final"
+
+
+def test_preliminary_values_are_marked_on_the_page(external, sample_data_dir, monkeypatch):
+    """A manifest whose KPI N31814 is preliminary for its newest year (as ``edition`` decides
+    between Kolada's two publication dates): the page says so and marks that year's values."""
+    from snanalys.pages import open_page
+    from snanalys.pages.comparison import kolada_section
+
+    folder = run(external)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest["sources"]["kolada"]["kpis"]["N31814"]["edition"] = "preliminary"
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    monkeypatch.setattr(extract, "external_dir", lambda _: external)
+    html = kolada_section(open_page(year=2026, tertial=2, kommun="0480", data_dir=sample_data_dir))
+    assert "preliminära värden markerade (prel.)" in html
+    assert "2025 års värden är ännu inte slutliga" in html
+    assert html.count(" prel.</td>") >= 3  # the municipality, the peers' median and the country
