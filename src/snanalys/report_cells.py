@@ -122,8 +122,8 @@ def _table_cells(tables: dict, period_label: str, sources: tuple[str, ...]) -> l
 def _kolada_cells(data: MunicipalityData) -> list[pd.DataFrame]:
     """The comparison page's Kolada series (the municipality, the peers' median, the country) and,
     where Kolada splits a KPI by sex, the municipality's and the country's women and men."""
-    extract = kolada.comparison_extract(kolada.external_dir(data.directory))
     code = data.extract.municipality_code
+    extract = kolada.comparison_extract(kolada.external_dir(data.directory), code)
     if code not in extract.geos:
         return []
     peers = kolada.peers(extract, code).codes

@@ -238,3 +238,11 @@ def test_preliminary_values_are_marked_on_the_page(external, sample_data_dir, mo
     assert "preliminära värden markerade (prel.)" in html
     assert "2025 års värden är ännu inte slutliga" in html
     assert html.count(" prel.</td>") >= 3  # the municipality, the peers' median and the country
+
+
+def test_an_extract_fetched_for_another_municipality_leaves_the_shipped_one_in_use(external):
+    updating.update(external, ["0180"], sources(fake_apis.FakeTransport()), today=TODAY, first_year=2020)
+    other = extract.comparison_extract(external, "0180")
+    assert other.fetched_on == "2026-11-20"
+    own = extract.comparison_extract(external, "0480")  # only its population was fetched
+    assert own.fetched_on is None and extract.latest_year(own, "0480") == 2022

@@ -186,10 +186,27 @@ def _read_shipped(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFram
     return values(folder), by_sex, catalog(folder), groups
 
 
-def comparison_extract(folder: Path) -> ComparisonExtract:
+def comparison_extract(folder: Path, municipality: str | None = None) -> ComparisonExtract:
     """Read and split once per process and folder state: every report reads the same extract,
-    and a county run makes many reports in one kernel. The fetched extract wins where there is one."""
-    fetched = fetched_dir(folder)
+    and a county run makes many reports in one kernel. The fetched extract wins where there is
+    one, unless it lacks ``municipality`` (fetched for others): then the shipped one."""
+    chosen = _load(folder, fetched_dir(folder))
+    if municipality is not None and chosen.fetched_on is not None and not covers(chosen, municipality):
+        return _load(folder, None)
+    return chosen
+
+
+def covers(extract: ComparisonExtract, municipality: str) -> bool:
+    """Whether the extract has the municipality's own series (not only its population, which an
+    update fetches for every municipality)."""
+    return any(
+        (rows["geo"] == municipality).any()
+        for kpi, rows in extract.by_kpi.items()
+        if kpi not in ("N01951", "N31857_per_inv")
+    )
+
+
+def _load(folder: Path, fetched: Path | None) -> ComparisonExtract:
     state = (folder_state(folder), folder_state(fetched) if fetched else None, str(fetched and fetched.resolve()))
 
     def read() -> ComparisonExtract:

@@ -33,8 +33,8 @@ def external_dir(ctx: PageContext) -> Path:
     return kolada.external_dir(ctx.data.directory)
 
 
-def _extract(folder: Path) -> kolada.ComparisonExtract:
-    return kolada.comparison_extract(folder)
+def _extract(folder: Path, municipality: str) -> kolada.ComparisonExtract:
+    return kolada.comparison_extract(folder, municipality)
 
 
 def _rows(extract: kolada.ComparisonExtract, kpi: str) -> pd.DataFrame:
@@ -71,9 +71,9 @@ def age_sentence(extract: kolada.ComparisonExtract, code: str) -> str:
 
 
 def kolada_section(ctx: PageContext) -> str:
-    extract = _extract(external_dir(ctx))
-    catalog, names = extract.catalog, extract.names
     code = ctx.data.extract.municipality_code
+    extract = _extract(external_dir(ctx), code)
+    catalog, names = extract.catalog, extract.names
     own_name = names.get(code, code)
     if code not in extract.geos:
         text = (
