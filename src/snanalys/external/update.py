@@ -180,6 +180,7 @@ def update(
     _clean_stale(root)
     building = Path(tempfile.mkdtemp(prefix=".building-", dir=root))
     try:
+        building.chmod(0o755)  # mkdtemp's 0700 would hide the extract from the report's other users
         manifest: dict = {
             "fetched_at": started.isoformat(timespec="seconds"),
             "fetched_date": today.isoformat(),
