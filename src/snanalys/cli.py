@@ -348,6 +348,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_check_export(sub)
     register(sub, _date)
+    from snanalys.external.command import register as register_external
+
+    register_external(sub)
     return parser
 
 

@@ -122,16 +122,22 @@ def _table_cells(tables: dict, period_label: str, sources: tuple[str, ...]) -> l
 
 
 def _kolada_cells(data: MunicipalityData) -> list[pd.DataFrame]:
-    extract = kolada.comparison_extract(kolada.external_dir(data.directory))
+    """The comparison page's Kolada series (the municipality, the peers' median, the country) and,
+    where Kolada splits a KPI by sex, the municipality's and the country's women and men."""
     code = data.extract.municipality_code
+    extract = kolada.comparison_extract(kolada.external_dir(data.directory), code)
     if code not in extract.geos:
         return []
-    peers = kolada.similar_size_peers(kolada.kpi_rows(extract, "N01951"), code)
+    peers = kolada.peers(extract, code).codes
     out = []
     for m in MEASURES:
         if m.kind == "table" and m.source == "kolada":
             series = kolada.comparison(kolada.kpi_rows(extract, m.column), m.column, code, peers)
-            long = series[["municipality", "peers_median", "country"]].stack().rename("value").reset_index()
+            sexes = kolada.by_sex(extract, m.column, code)
+            sexes = sexes.loc[sexes.index.isin(series.index)]
+            wide = series[["municipality", "peers_median", "country"]].join(sexes, how="left")
+            wide.index.name = "year"
+            long = wide.stack().rename("value").reset_index()
             out.append(
                 pd.DataFrame(
                     {

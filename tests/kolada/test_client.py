@@ -317,3 +317,57 @@ def test_a_timeout_is_a_kolada_error_and_the_timeout_is_passed_on(monkeypatch):
     with pytest.raises(KoladaError) as caught:
         client.kpi("N31814")
     assert seen["timeout"] == 7 and caught.value.status is None
+
+
+def test_double_encoded_titles_are_repaired():
+    from snanalys.kolada.client import repair_text
+
+    broken = "Liknande kommuner IFO, Nyköping, 2024".encode().decode("latin-1")
+    assert broken != "Liknande kommuner IFO, Nyköping, 2024"
+    assert repair_text(broken) == "Liknande kommuner IFO, Nyköping, 2024"
+    assert repair_text("Nyköping") == "Nyköping" and repair_text("Ånge") == "Ånge"
+
+
+class UnprocessableAbove(HTTPAdapter):
+    """Answers 422 to a data URL with more than ``limit`` municipalities (as the live API did)."""
+
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit, self.seen = limit, []
+
+    def send(self, request, **kwargs):
+        self.seen.append(request.url)
+        ids = request.url.split("/municipality/")[1].split("/")[0].split(",")
+        response = requests.Response()
+        response.url, response.request = request.url, request
+        if len(ids) > self.limit:
+            response.status_code, response._content = 422, b'{"detail": "Unprocessable Entity"}'
+        else:
+            values = [
+                {"kpi": "N31814", "municipality": m, "period": 2022, "values": [{"gender": "T", "value": 1.0}]}
+                for m in ids
+            ]
+            response.status_code = 200
+            response._content = json.dumps({"count": len(values), "values": values, "next_url": None}).encode()
+        return response
+
+
+def test_an_http_422_splits_the_chunk_until_the_api_accepts_it():
+    transport = UnprocessableAbove(limit=2)
+    codes = ["0114", "0183", "0480", "0583", "1282"]
+    frame = client_with(transport, max_municipalities=8).values(["N31814"], codes, [2022])
+    assert sorted(frame["municipality"]) == codes
+    assert sum(1 for u in transport.seen if "/municipality/" in u) > 1
+
+
+def test_an_expired_cache_entry_is_fetched_again(transport, tmp_path):
+    client = client_with(transport, cache_dir=tmp_path, cache_ttl=3600)
+    client.kpi("N31814")
+    entry = next(tmp_path.glob("*.json"))
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    data["fetched_at"] = "2020-01-01T00:00:00+00:00"
+    entry.write_text(json.dumps(data), encoding="utf-8")
+    client_with(transport, cache_dir=tmp_path, cache_ttl=3600).kpi("N31814")
+    assert transport.seen == [KPI_URL, KPI_URL]
+    offline = client_with(transport, cache_dir=tmp_path, cache_ttl=3600, offline=True)
+    assert offline.kpi("N31814")["id"] == "N31814"  # offline, an old answer is still served

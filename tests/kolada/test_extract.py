@@ -98,3 +98,34 @@ def test_kolada_check_on_a_missing_folder_is_one_clear_line(tmp_path, capsys):
     assert "nowhere is not a folder" in err and "Traceback" not in err
     assert main(["kolada-check", "--external", str(tmp_path)]) == 3  # a folder without the extract
     assert "kolada_ifo_values" in capsys.readouterr().err
+
+
+def test_peers_default_to_kolada_s_group_and_a_configured_list_overrides(tmp_path):
+    import shutil
+
+    shipped = kolada.comparison_extract(EXTERNAL)
+    chosen = kolada.peers(shipped, "0480")
+    assert chosen.how == "kolada_group" and chosen.group_title == "Liknande kommuner IFO, Nyköping, 2024"
+    assert chosen.codes == ["0114", "0183", "0583", "1282", "1293", "1485", "1488"]
+    # no group for a code: the nearest in population
+    no_groups = kolada.ComparisonExtract(shipped.by_kpi, shipped.geos, shipped.catalog, shipped.names)
+    fallback = kolada.peers(no_groups, "0480")
+    assert fallback.how == "population" and fallback.codes == kolada.similar_size_peers(
+        kolada.kpi_rows(shipped, "N01951"), "0480"
+    )
+    folder = tmp_path / "external"
+    shutil.copytree(EXTERNAL, folder, ignore=shutil.ignore_patterns("fetched", ".*"))
+    (folder / "peers.toml").write_text('[peers]\n"0480" = ["0180", "1480"]\n', encoding="utf-8")
+    configured = kolada.peers(kolada.comparison_extract(folder), "0480")
+    assert configured.how == "configured" and configured.codes == ["0180", "1480"]
+    (folder / "peers.toml").write_text('[peers]\n"0480" = [180]\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"peers.toml.*four-digit codes"):
+        kolada.comparison_extract(folder)
+
+
+def test_by_sex_where_kolada_splits_the_kpi():
+    shipped = kolada.comparison_extract(EXTERNAL)
+    table = kolada.by_sex(shipped, "N01951", "0480")
+    assert table.loc[2022, "municipality_K"] + table.loc[2022, "municipality_M"] == 58021
+    assert kolada.by_sex(shipped, "N31849", "0480").empty  # Kolada has no split of kronor per household
+    assert kolada.latest_year(shipped, "0480") == 2022 and shipped.fetched_on is None

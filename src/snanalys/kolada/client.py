@@ -13,7 +13,11 @@ The shape used here (see ``tests/kolada/fixtures/README.md`` for where it was re
 Requests are rate-limited (``min_interval`` seconds apart), time out, and are retried
 with backoff by ``urllib3.util.Retry`` mounted on the session's ``HTTPAdapter``. Each
 answer can be cached on disk as JSON, keyed by the request URL; ``offline=True`` serves
-the cache only.
+the cache only. A cached answer older than ``cache_ttl`` seconds is fetched again (offline
+it is still served: an old answer is better than none when the network is gone).
+
+Group titles have come back double-encoded (UTF-8 read as Latin-1, "NykÃ¶ping");
+:func:`repair_text` undoes that before titles are compared or kept.
 """
 
 from __future__ import annotations
@@ -77,6 +81,17 @@ def build_session(retry: Retry | None = None) -> requests.Session:
     return session
 
 
+def repair_text(text):
+    """``text`` with a UTF-8-read-as-Latin-1 double encoding undone ("NykÃ¶ping" -> "Nyköping");
+    anything else unchanged."""
+    if not isinstance(text, str) or not any(ch in text for ch in "ÃÂ"):
+        return text
+    try:
+        return text.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return text
+
+
 def _chunks(items: Sequence, size: int) -> Iterator[list]:
     items = list(items)
     for start in range(0, len(items), max(1, size)):
@@ -112,6 +127,7 @@ class KoladaClient:
         max_kpis: int = 4,
         max_municipalities: int = 8,
         max_years: int = 25,
+        cache_ttl: float | None = None,
     ):
         self.base_url = base_url.rstrip("/")
         self.cache_dir = Path(cache_dir) if cache_dir is not None else None
@@ -123,6 +139,7 @@ class KoladaClient:
         self.max_kpis = max_kpis
         self.max_municipalities = max_municipalities
         self.max_years = max_years
+        self.cache_ttl = cache_ttl  # seconds; None: a cached answer never expires
         self.requests_made = 0  # network requests (cache hits not counted)
         self._last_request: float | None = None
         self._clock = time.monotonic
@@ -145,6 +162,13 @@ class KoladaClient:
             return None  # a damaged entry is refetched (or reported missing offline)
         if entry.get("url") != url:
             return None
+        if self.cache_ttl is not None and not self.offline:
+            try:
+                age = (datetime.now(UTC) - datetime.fromisoformat(entry["fetched_at"])).total_seconds()
+            except (KeyError, TypeError, ValueError):
+                return None
+            if age > self.cache_ttl:
+                return None  # expired: fetched again
         return entry["body"]
 
     def _write_cache(self, url: str, body) -> None:
@@ -234,9 +258,9 @@ class KoladaClient:
         url = self._url("municipality_groups", title=title_contains, per_page=self.per_page)
         wanted = title_contains.casefold()
         rows = [
-            {"id": str(r.get("id")), "title": r.get("title")}
+            {"id": str(r.get("id")), "title": repair_text(r.get("title"))}
             for r in self._pages(url)
-            if wanted in str(r.get("title", "")).casefold()
+            if wanted in str(repair_text(r.get("title", ""))).casefold()
         ]
         return pd.DataFrame(rows, columns=["id", "title"])
 
@@ -259,7 +283,7 @@ class KoladaClient:
                 rows.append(
                     {
                         "id": str(member.get("member_id", member.get("id"))),
-                        "title": member.get("member_title", member.get("title")),
+                        "title": repair_text(member.get("member_title", member.get("title"))),
                     }
                 )
         if not rows:
@@ -282,6 +306,37 @@ class KoladaClient:
                     )
         return urls
 
+    def _chunk_rows(self, kpis: list, municipalities: list, years: list) -> list[dict]:
+        """The rows of one URL's pages; an HTTP 422 (too many ids) splits the chunk in two and asks again."""
+        url = self._url(
+            f"data/kpi/{_ids(kpis)}/municipality/{_ids(municipalities)}/year/{_ids(years)}", per_page=self.per_page
+        )
+        try:
+            return [
+                {
+                    "kpi": record.get("kpi"),
+                    "municipality": str(record.get("municipality")),
+                    "year": int(record.get("period")),
+                    "gender": point.get("gender"),
+                    "value": point.get("value"),
+                    "count": point.get("count"),
+                    "status": point.get("status"),
+                }
+                for record in self._pages(url)
+                for point in record.get("values") or []
+            ]
+        except KoladaError as error:
+            if error.status != 422 or len(municipalities) + len(kpis) + len(years) <= 3:
+                raise
+        # split the longest list in two and ask for each half
+        lists = {"kpis": list(kpis), "municipalities": list(municipalities), "years": list(years)}
+        longest = max(lists, key=lambda name: len(lists[name]))
+        half = len(lists[longest]) // 2
+        out = []
+        for piece in (lists[longest][:half], lists[longest][half:]):
+            out += self._chunk_rows(**{**lists, longest: piece})
+        return out
+
     def values(self, kpis: Sequence[str], municipalities: Sequence[str], years: Sequence[int]) -> pd.DataFrame:
         """kpi, municipality, year, gender (T/K/M), value, count, status — one row per value.
 
@@ -292,20 +347,10 @@ class KoladaClient:
             raise TypeError("kpis and municipalities are lists of ids")
         rows = []
         if kpis and municipalities and years:
-            for url in self.data_urls(kpis, municipalities, years):
-                for record in self._pages(url):
-                    for point in record.get("values") or []:
-                        rows.append(
-                            {
-                                "kpi": record.get("kpi"),
-                                "municipality": str(record.get("municipality")),
-                                "year": int(record.get("period")),
-                                "gender": point.get("gender"),
-                                "value": point.get("value"),
-                                "count": point.get("count"),
-                                "status": point.get("status"),
-                            }
-                        )
+            for kpi_chunk in _chunks(kpis, self.max_kpis):
+                for muni_chunk in _chunks(municipalities, self.max_municipalities):
+                    for year_chunk in _chunks(sorted({int(y) for y in years}), self.max_years):
+                        rows += self._chunk_rows(kpi_chunk, muni_chunk, year_chunk)
         frame = pd.DataFrame(rows, columns=VALUE_COLUMNS, dtype=object)  # status stays as given
         for column in ("kpi", "municipality", "gender"):
             frame[column] = frame[column].astype("str")

@@ -104,7 +104,8 @@ TABLE_SOURCES = {
     "costs": "snanalys.economy.drivers.cost_table (per volume-driven area; the total row 'Summa')",
     "cumulative": "snanalys.economy.ledger.cumulative_by_month (per month, the committee's net)",
     "account_groups": "snanalys.economy.ledger.account_group_table (per account group)",
-    "kolada": "snanalys.kolada.extract.comparison (per year: the municipality, similar municipalities, the country)",
+    "kolada": "snanalys.kolada.extract.comparison (per year: the municipality, similar municipalities, the country) "
+    "and snanalys.kolada.extract.by_sex (women and men of the municipality and the country, where Kolada splits)",
     "targets": "snanalys.targets.evaluate (per indicator), snanalys.targets.reduction_path (per year)",
     "socialstyrelsen": "snanalys.socialstyrelsen.shown_series (per month: the official households over every origin)",
 }

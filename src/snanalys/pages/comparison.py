@@ -33,8 +33,8 @@ def external_dir(ctx: PageContext) -> Path:
     return kolada.external_dir(ctx.data.directory)
 
 
-def _extract(folder: Path) -> kolada.ComparisonExtract:
-    return kolada.comparison_extract(folder)
+def _extract(folder: Path, municipality: str) -> kolada.ComparisonExtract:
+    return kolada.comparison_extract(folder, municipality)
 
 
 def _rows(extract: kolada.ComparisonExtract, kpi: str) -> pd.DataFrame:
@@ -45,22 +45,46 @@ def _series(ctx: PageContext, extract: kolada.ComparisonExtract, kpi: str, peers
     return kolada.comparison(_rows(extract, kpi), kpi, ctx.data.extract.municipality_code, peers)
 
 
+def peers_sentence(extract: kolada.ComparisonExtract, code: str) -> tuple[list[str], str]:
+    """The peers and how the page names them (configured, Kolada's group, or nearest in population)."""
+    chosen = kolada.peers(extract, code)
+    listed = ", ".join(extract.names.get(p, p) for p in chosen.codes)
+    if chosen.how == "configured":
+        text = f"medianen för de jämförelsekommuner som är valda i {kolada.PEERS_FILE} ({listed})"
+    elif chosen.how == "kolada_group":
+        text = f"medianen för Koladas jämförelsegrupp ”{chosen.group_title}” ({listed})"
+    else:
+        text = f"medianen för de sex kommuner som är närmast i folkmängd ({listed})"
+    return chosen.codes, text
+
+
+def age_sentence(extract: kolada.ComparisonExtract, code: str) -> str:
+    """How old the data is: the fetch date and the newest year, and whether some values are preliminary."""
+    latest = kolada.latest_year(extract, code)
+    newest = f"senaste år {latest}" if latest else "inga år med värden"
+    if extract.fetched_on:
+        text = f"Kolada-data hämtade {extract.fetched_on}, {newest}"
+        if extract.preliminary:
+            text += "; preliminära värden markerade (prel.)"
+        return text + "."
+    return f"Kolada-data ur projektets medföljande extrakt (hämtat ur Kolada {kolada.SHIPPED_PULLED}), {newest}."
+
+
 def kolada_section(ctx: PageContext) -> str:
-    extract = _extract(external_dir(ctx))
-    catalog, names = extract.catalog, extract.names
     code = ctx.data.extract.municipality_code
+    extract = _extract(external_dir(ctx), code)
+    catalog, names = extract.catalog, extract.names
     own_name = names.get(code, code)
     if code not in extract.geos:
         text = (
             f"Kolada-extraktet i data/external har inga uppgifter för kommunkod {code}, så jämförelsen kan inte "
-            "visas. Hämta kommunens värden med Kolada-klienten eller komplettera extraktet."
+            "visas. Hämta kommunens värden med kommandot snanalys external update."
         )
         return section("Kolada: kommunen, liknande kommuner och riket", f"<p>{html.escape(text)}</p>", "kolada")
-    peers = kolada.similar_size_peers(_rows(extract, "N01951"), code)
+    peers, peers_text = peers_sentence(extract, code)
     intro = (
-        f"Diagrammen jämför {own_name} ({code}) med medianen för de sex kommuner som är närmast i folkmängd "
-        f"({', '.join(names.get(p, p) for p in peers)}) och med riket. Alla serier är Kolada-data (verkliga "
-        "offentliga uppgifter), även kommunens egen."
+        f"Diagrammen jämför {own_name} ({code}) med {peers_text} och med riket. Alla serier är Kolada-data "
+        f"(verkliga offentliga uppgifter), även kommunens egen. {age_sentence(extract, code)}"
     )
     if ctx.synthetic:
         intro += (
@@ -72,14 +96,15 @@ def kolada_section(ctx: PageContext) -> str:
     for measure in KOLADA_MEASURES:
         kpi, decimals, unit = measure.column, measure.decimals, measure.unit
         series = _series(ctx, extract, kpi, peers)
+        base_kpi = kpi.split("_")[0]
         if kpi == "N31857_per_inv":
             title = "Utbetalt ekonomiskt bistånd, kr/invånare"
-            published = catalog.loc["N31857", "publication_date"]
             note = "Beräknat som N31857 × 1 000 / N01951 (invånare)."
         else:
             title = str(catalog.loc[kpi, "title"])
-            published = catalog.loc[kpi, "publication_date"]
             note = ""
+        published = catalog.loc[base_kpi, "publication_date"] if base_kpi in catalog.index else None
+        prel_year = extract.preliminary.get(kpi)
         data = series[["municipality", "peers_median", "country"]].rename(
             columns={"municipality": own_name, "peers_median": "Liknande kommuner (median)", "country": "Riket"}
         )
@@ -88,20 +113,37 @@ def kolada_section(ctx: PageContext) -> str:
             f"{col}: " + ", ".join(f"{y} {_fmt(v, decimals, unit)}" for y, v in data[col].items() if not is_missing(v))
             for col in data.columns
         )
-        table = html_table(
-            data.map(lambda v, d=decimals, u=unit: _fmt(v, d, u)),
-            caption=title,
-            row_header="År",
-            footnotes=["– = uppgift saknas i Kolada."],
-        )
+        shown = data.map(lambda v, d=decimals, u=unit: _fmt(v, d, u))
+        footnotes = ["– = uppgift saknas i Kolada."]
+        if prel_year in shown.index:
+            shown.loc[prel_year] = [f"{v} prel." if v != "–" else v for v in shown.loc[prel_year]]
+            footnotes.append(f"prel. = preliminärt värde; {prel_year} års värden är ännu inte slutliga i Kolada.")
+        table = html_table(shown, caption=title, row_header="År", footnotes=footnotes)
+        sexes = kolada.by_sex(extract, kpi, code)
+        sexes = sexes.loc[sexes.index.isin(series.index)]
+        if sexes.empty:
+            split = "Kolada redovisar inte nyckeltalet uppdelat på kön."
+        else:
+            split = "Uppdelningen på kvinnor och män står i tabellen under diagrammet."
         caption = (
-            f"{title} ({kpi.split('_')[0]}). {kolada.SOURCE_SV}; senaste publicering enligt Kolada "
-            f"{published if isinstance(published, str) else 'okänd'}. Uppgifterna avser hela befolkningen, inte "
-            f"uppdelat på kön (extraktet saknar könsuppdelning). {note}"
-        )
+            f"{title} ({base_kpi}). {kolada.SOURCE_SV}; senaste publicering enligt Kolada "
+            f"{published if isinstance(published, str) else 'okänd'}. {split} {note}"
+        ).strip()
         body += f"<h3>{html.escape(title)}</h3>" + charts.figure_html(
             fig, alt=f"Linjediagram: {title}. {points}.", caption=caption, table_html=table
         )
+        if not sexes.empty:
+            labels = {
+                f"{who}_{sex}": f"{where}, {label.lower()}"
+                for who, where in (("municipality", own_name), ("country", "Riket"))
+                for sex, label in kolada.SEXES.items()
+            }
+            body += html_table(
+                sexes.rename(columns=labels).map(lambda v, d=decimals, u=unit: _fmt(v, d, u)),
+                caption=f"{title}, efter kön",
+                row_header="År",
+                footnotes=["– = uppgift saknas i Kolada. Kön enligt Kolada (juridiskt kön)."],
+            )
     return section("Kolada: kommunen, liknande kommuner och riket", body, "kolada")
 
 
