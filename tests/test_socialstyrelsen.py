@@ -69,3 +69,23 @@ def test_a_bad_value_names_file_row_and_column(tmp_path):
     path.write_text("region_code,region_name,year,month,value_raw\n", encoding="utf-8")
     with pytest.raises(ValueError, match="hushall_ursprung"):
         socialstyrelsen.read_monthly_households(path)
+
+
+def test_a_total_the_statistics_give_is_taken_as_it_is_not_added_to_its_parts():
+    import pandas as pd
+
+    from snanalys.socialstyrelsen import monthly_totals
+
+    table = pd.DataFrame(
+        {
+            "region_code": ["0480"] * 3,
+            "region_name": ["Nyköping"] * 3,
+            "origin": ["Svensk", "Utrikes", "Totalt"],
+            "year": [2025] * 3,
+            "month": [1] * 3,
+            "households": [300.0, float("nan"), 560.0],
+            "mark": ["", "X", ""],
+        }
+    )
+    out = monthly_totals(table, "0480")
+    assert out["households"].tolist() == [560.0] and out["mark"].tolist() == [""]

@@ -71,6 +71,10 @@ def read_monthly_households(path: Path) -> pd.DataFrame:
     )
 
 
+#: The names an origin category has when it is the total over origins (then it is used as it is).
+TOTAL_ORIGINS = ("totalt", "samtliga", "samtliga hushåll", "alla", "alla hushåll", "total")
+
+
 def monthly_totals(table: pd.DataFrame, region_code: str) -> pd.DataFrame:
     """One region's households per month over every origin: year, month, households, mark.
 
@@ -81,6 +85,9 @@ def monthly_totals(table: pd.DataFrame, region_code: str) -> pd.DataFrame:
         return pd.DataFrame({"year": [], "month": [], "households": [], "mark": []}).astype(
             {"year": int, "month": int, "households": float, "mark": str}
         )
+    total = rows["origin"].str.strip().str.lower().isin(TOTAL_ORIGINS)
+    if total.any():  # the statistics' own total (a fetched table may hold one beside its parts): that, not a sum
+        rows = rows.loc[total]
     grouped = rows.groupby(["year", "month"], sort=True)
     out = grouped["households"].sum(min_count=1).rename("households").reset_index()
     marks = grouped["mark"].agg(lambda m: "X" if (m == "X").any() else ("--" if (m == "--").any() else ""))

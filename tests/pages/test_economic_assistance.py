@@ -202,3 +202,32 @@ def test_on_the_basis_of_the_month_paid_for_the_own_series_is_the_monthly_sectio
         official_section(ctx, external), "Egna uppgifter och Socialstyrelsens statistik per månad</caption>"
     )
     assert rows["maj 2017"][0] == "X" and rows["jun 2017"][0] == "590"
+
+
+def test_on_the_basis_of_the_month_paid_for_socialstyrelsens_x_months_stay_hidden_in_the_whole_report(tmp_path):
+    """Where the municipality counts as Socialstyrelsen does, an own month they mark X is hidden as a
+    cell an earlier report hid: on the monthly section too, with what would give it back."""
+    import dataclasses
+
+    import datetime as dt
+
+    from tiny_municipality import cell, frame
+
+    from snanalys.disclosure.protect import protect_report
+    from snanalys.disclosure.report import official_suppression
+    from snanalys.periods import calendar_month
+
+    ctx, _ = _real_municipality(tmp_path, "0512", 30)
+    assert official_suppression(ctx.data, 2017, 2) == []  # the payment basis: the page leaves them out
+    ctx.data.extract = dataclasses.replace(ctx.data.extract, counting_basis="for_month")
+    (official,) = official_suppression(ctx.data, 2017, 2)
+    assert len(official.hidden) == 5  # January–April and July
+    cells = frame(
+        *(cell("eb_households_in_month", 30, span=(dt.date(2017, 1, 1), dt.date(2017, 8, 31)), by="month", key=str(k))
+          for k in range(8)),
+        cell("eb_households_per_month", 30, span=(dt.date(2017, 1, 1), dt.date(2017, 8, 31)), base=30),
+    )  # fmt: skip
+    protection = protect_report(cells, 2017, 2, [official])
+    for month in (1, 2, 3, 4, 7):
+        assert protection.hides("eb_households_in_month", calendar_month(dt.date(2017, month, 1))), month
+    assert not protection.hides("eb_households_in_month", calendar_month(dt.date(2017, 5, 1)))

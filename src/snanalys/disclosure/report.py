@@ -118,6 +118,7 @@ def report_protection(
 
 def _computed(data: MunicipalityData, year: int, tertial: int, published: Sequence[Published]) -> Protection:
     """The report's protection against ``published``, with their numbers linked to its own."""
+    published = [*published, *official_suppression(data, year, tertial)]
     universe = report_cells(data, year, tertial, printed=True)
     printed = published_cells(universe, year, tertial)
     cells = with_published_cells(data, printed, universe, published)
@@ -149,6 +150,29 @@ def _targets_of_hidden(protection: Protection, year: int, tertial: int) -> dict[
                     days = year_to_date(y, tertial)
                     out[f"target_path|{days.start}|{days.end}|indicator|{ind.id}"] = "derived"
     return out
+
+
+def official_suppression(data: MunicipalityData, year: int, tertial: int) -> list[Published]:
+    """What Socialstyrelsen hid, as a report already published: where the municipality counts by the
+    month the assistance is for (its basis), an own month Socialstyrelsen marks X is the same kind of
+    count of the same households, so it stays hidden — with its relations, as a cell an earlier
+    report hid (the monthly section, its mean, the tertials). None for the sample or the payment basis
+    (there the page leaves those own months out: :func:`snanalys.report_cells._own_beside_official`)."""
+    from snanalys import socialstyrelsen
+    from snanalys.kolada.extract import external_dir
+    from snanalys.periods import month_end
+
+    extract = data.extract
+    if extract.synthetic or extract.counting_basis != "for_month":
+        return []
+    months = list(year_to_date(year, tertial).months())
+    shown = socialstyrelsen.shown_series(external_dir(data.directory), extract.municipality_code, False, months)
+    hidden = {
+        f"eb_households_in_month|{dt.date(int(y), int(m), 1)}|{month_end(dt.date(int(y), int(m), 1))}||"
+        for y, m, mark in zip(shown["year"], shown["month"], shown["mark"])
+        if mark == "X"
+    }
+    return [Published("Socialstyrelsen", hidden=frozenset(hidden))] if hidden else []
 
 
 def _keep(path, protection: Protection) -> None:
