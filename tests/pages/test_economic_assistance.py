@@ -208,7 +208,6 @@ def test_on_the_basis_of_the_month_paid_for_socialstyrelsens_x_months_stay_hidde
     """Where the municipality counts as Socialstyrelsen does, an own month they mark X is hidden as a
     cell an earlier report hid: on the monthly section too, with what would give it back."""
     import dataclasses
-
     import datetime as dt
 
     from tiny_municipality import cell, frame
