@@ -183,7 +183,11 @@ def counts_sv(m: Measure) -> str:
             text = f"Kolada-nyckeltalet {kpi} per kalenderår"
             if m.column != kpi:
                 text += f", räknat om per invånare: {kpi} × 1 000 / N01951 (invånare)"
-            return text + ", för kommunen, medianen för liknande kommuner och riket."
+            text += (
+                ", för kommunen, medianen för jämförelsekommunerna (en lista som nämnden valt, annars Koladas "
+                "grupp Liknande kommuner IFO för året, annars de sex kommuner som ligger närmast i folkmängd) och riket"
+            )
+            return text + "; för kvinnor och män där Kolada redovisar nyckeltalet efter kön."
         if m.source == "socialstyrelsen":
             return {
                 "households": "Socialstyrelsens officiella antal hushåll med ekonomiskt bistånd under månaden, efter "
