@@ -44,7 +44,9 @@ def test_the_summary_lists_the_figures_revised_since_the_replaced_report(sample_
     ctx = open_page(year=2025, tertial=2, kommun="0480", data_dir=sample_data_dir)
     assert revisions_list(hiding(ctx)) == ""
     ctx.protection.revised.update({"eb_households|2025-01-01|2025-08-31|applicant_sex|K": ("1205", "1210")})
+    ctx.protection.revised.update({"kolada_N31807|2021|series|peers_median": ("4.1", "4.3")})  # a table's cell
     text = html.unescape(key_figures_section(ctx)).replace("\u00a0", " ")
-    assert "Reviderat sedan förra rapporten" in text and "En uppgift är reviderad" in text
+    assert "Reviderat sedan förra rapporten" in text and "Uppgifterna nedan har ändrats" in text
     assert "Ekonomiskt bistånd, antal hushåll, sökande kvinna" in text and "januari–augusti 2025" in text
+    assert "jämförelsekommunernas median" in text
     assert "1 205" in text and "1 210" in text

@@ -250,7 +250,7 @@ def test_a_rerun_marks_what_changed_since_the_report_it_replaces(built_reports, 
     assert new_rows[total["id"]]["value"] == now and new_rows[total["id"]]["revised_from"] == str(int(now) + 1)
     assert [i for i, r in new_rows.items() if r["revised_from"]] == [total["id"]]
     index = (replaced / "index.html").read_text(encoding="utf-8").replace("\u00a0", " ")
-    assert "Reviderat sedan förra rapporten" in index and "En uppgift är reviderad" in index
+    assert "Reviderat sedan förra rapporten" in index and "Uppgiften nedan har ändrats" in index
     book = openpyxl.load_workbook(replaced / "nyckeltal.xlsx")
     marks = [row[-1] for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)]
     assert sum(1 for m in marks if isinstance(m, str) and m.startswith("reviderad, tidigare")) == 1

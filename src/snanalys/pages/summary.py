@@ -90,26 +90,41 @@ def changes_summary(ctx: PageContext) -> str:
 
 def revisions_list(ctx: PageContext) -> str:
     """ "Reviderat sedan förra rapporten": the figures the replaced report of this period printed with
-    another value (the protection's ``revised``; both values public), or nothing."""
-    revised = ctx.protection.revised
-    if not revised:
-        return ""
-    rows = []
-    for cell_id, (then, now) in sorted(revised.items()):
-        measure, start, end, by, key = cell_id.split("|")
-        m = BY_ID.get(measure)
+    another value (the protection's ``revised``; both values public), or nothing. A revision too
+    small to change the printed value is left to the files; a figure revised for several periods
+    (a comparison series after a change of peers) is one row."""
+    by_figure: dict[str, list[tuple[str, str, str]]] = {}
+    for cell_id, (then, now) in sorted(ctx.protection.revised.items()):
+        parts = cell_id.split("|")
+        m = BY_ID.get(parts[0])
         if m is None:
             continue
+        by, key = parts[-2], parts[-1]
         group = APPLICANT_LABELS_SV.get(key, key) if by == "applicant_sex" else group_label(key)
         what = m.label_sv + (f", {group}" if key else "")
-        first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
-        period = period_phrase(first.month, last.month, last.year)
-        rows.append((what, period, format_number(float(then), m.unit), format_number(float(now), m.unit)))
+        if len(parts) == 5:  # a declared measure's days
+            first, last = dt.date.fromisoformat(parts[1]), dt.date.fromisoformat(parts[2])
+            period = period_phrase(first.month, last.month, last.year)
+        else:  # a table's cell: its period as labelled (a year, a report)
+            period = parts[1]
+        printed = format_number(float(then), m.unit), format_number(float(now), m.unit)
+        if printed[0] != printed[1]:
+            by_figure.setdefault(what, []).append((period, *printed))
+    if not by_figure:
+        return ""
+    rows = []
+    for what, revisions in by_figure.items():
+        if len(revisions) == 1:
+            rows.append((what, *revisions[0]))
+        else:
+            periods = f"{revisions[0][0]}–{revisions[-1][0]} ({len(revisions)} värden)"
+            rows.append((what, periods, "se tabelldata", "se tabelldata"))
     frame = pd.DataFrame(rows, columns=["Uppgift", "Period", "Tidigare", "Nu"]).set_index("Uppgift")
-    count = "En uppgift är reviderad" if len(rows) == 1 else f"{len(rows)} uppgifter är reviderade"
+    one = len(rows) == 1 and len(next(iter(by_figure.values()))) == 1
     intro = (
-        f"{count} sedan förra rapporten för perioden, till exempel efter rättade registreringar. "
-        "De är markerade ”reviderad” i tabelldata och Excel-filen."
+        f"{'Uppgiften' if one else 'Uppgifterna'} nedan har ändrats sedan förra rapporten för perioden, till "
+        "exempel efter rättade registreringar eller ett annat urval av jämförelsekommuner. Alla reviderade "
+        "uppgifter är markerade ”reviderad” i tabelldata och Excel-filen."
     )
     return (
         f"<div class='revisions'><h3>Reviderat sedan förra rapporten</h3><p>{html.escape(intro)}</p>"
