@@ -55,6 +55,8 @@ COST_MEASURES = {
     "deviation": "cost_deviation_tkr",
     "budget_year": "cost_budget_year_tkr",
     "forecast": "cost_forecast_tkr",
+    "forecast_low": "cost_forecast_low_tkr",
+    "forecast_high": "cost_forecast_high_tkr",
     "forecast_deviation": "cost_forecast_deviation_tkr",
     "outcome_last_year_period": "cost_outcome_last_year_tkr",
     "volume": "cost_volume",
@@ -105,11 +107,42 @@ def _money_table(
         flags = [hidden_total(c) if hidden_total is not None else False for c in columns]
         display.loc[total_label] = [SUPPRESSED_MARK if h else _tkr(total[c]) for c, h in zip(columns, flags)]
         any_hidden |= any(flags)
-    methods = pd.DataFrame({"Prognosmetod": list(table.apply(_method, axis=1))}, index=table["label_sv"])
+    intervals, interval_hidden = {}, False
+    for column, title in (("forecast", "Prognos helår"), ("forecast_low", "80 % intervall, från"),
+                          ("forecast_high", "80 % intervall, till")):  # fmt: skip
+        # an interval is worked out from the forecast: hidden with it, as well as by its own cell
+        flags = (
+            [a or b for a, b in zip(hidden(column), hidden("forecast"))] if hidden is not None else [False] * len(table)
+        )
+        intervals[title] = [SUPPRESSED_MARK if h else _tkr(v) for v, h in zip(table[column], flags)]
+        interval_hidden |= any(flags)
+    methods = pd.DataFrame(
+        {**intervals, "Prognosmetod": list(table.apply(_method, axis=1)), "Intervallet bygger på": _bases(table)},
+        index=table["label_sv"],
+    )
     notes = [SIGN_NOTE] + ([FOOTNOTE_SV] if any_hidden else [])
     return html_table(display, caption=caption, row_header=row_header, footnotes=notes) + html_table(
-        methods, caption=f"{caption}: prognosmetod per rad", row_header=row_header
+        methods,
+        caption=f"{caption}: prognos (80 % intervall) och prognosmetod per rad",
+        row_header=row_header,
+        footnotes=[INTERVAL_NOTE] + ([FOOTNOTE_SV] if interval_hidden else []),
     )
+
+
+INTERVAL_NOTE = (
+    "Intervallet är det spann där helårsutfallet hamnar med 80 % sannolikhet, bedömt från hur långt samma "
+    "metod vid samma månad tidigare år låg från det faktiska utfallet. Har raden för få egna år lånas felen "
+    "från alla rader av samma slag (verksamheterna, respektive de volymdrivna områdena)."
+)
+
+
+def _bases(table: pd.DataFrame) -> list[str]:
+    """What each row's interval rests on, in words (counts of years are not figures of the data)."""
+    words = {"own": "radens egna år", "pooled": "alla rader av samma slag", "outcome": "helårets utfall"}
+    return [
+        "inget underlag" if is_missing(low) and basis != "outcome" else words.get(basis, "")
+        for low, basis in zip(table["forecast_low"], table["forecast_detail"].map(lambda d: d["interval_basis"]))
+    ]
 
 
 def committee_section(ctx: PageContext) -> str:

@@ -58,7 +58,8 @@ def versions() -> dict[str, str]:
 
 
 def forecasts(data, year: int, tertial: int) -> dict:
-    """Method and backtested error of every full-year forecast on the economy page."""
+    """Method, backtested error and 80 % interval (``interval_80``, what it rests on:
+    ``interval_basis`` own/pooled, ``interval_errors``) of every full-year forecast on the economy page."""
     from snanalys.economy.figures import area_costs, committee_result
 
     months = year_to_date(year, tertial).end.month

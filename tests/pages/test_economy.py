@@ -1,0 +1,37 @@
+"""The economy page: every forecast line shows its 80 % interval, and an area's interval is X
+wherever the report's protection hides the area's forecast (the interval is worked out from it)."""
+
+from __future__ import annotations
+
+from page_sections import hiding, table_rows
+
+from snanalys.economy.figures import area_costs, committee_result
+from snanalys.pages import open_page
+from snanalys.pages.economy import committee_section, costs_section
+from snanalys.presentation import format_tkr
+
+INTERVALS = "prognos (80 % intervall) och prognosmetod per rad</caption>"
+
+
+def test_each_verksamhet_line_prints_its_forecast_and_interval(sample_data_dir):
+    ctx = hiding(open_page(year=2025, tertial=2, kommun="0480", data_dir=sample_data_dir))
+    rows = table_rows(committee_section(ctx), INTERVALS)
+    table = committee_result(ctx.data, 2025, 8)
+    for line in table.itertuples():
+        forecast, low, high = rows[line.label_sv][:3]
+        assert (forecast, low, high) == tuple(
+            format_tkr(v) for v in (line.forecast, line.forecast_low, line.forecast_high)
+        )
+        assert line.forecast_low <= line.forecast <= line.forecast_high
+
+
+def test_an_areas_interval_is_x_where_its_forecast_is_hidden(sample_data_dir):
+    ctx = hiding(
+        open_page(year=2025, tertial=2, kommun="0480", data_dir=sample_data_dir),
+        "cost_forecast_tkr|2025-T2|key|familjehem",
+    )
+    rows = table_rows(costs_section(ctx), INTERVALS)
+    costs = area_costs(ctx.data, 2025, 2).set_index("label_sv")
+    assert rows["Familjehem"][:3] == ["X", "X", "X"]
+    hvb = costs.loc["HVB-vård barn och unga"]
+    assert rows["HVB-vård barn och unga"][1:3] == [format_tkr(hvb.forecast_low), format_tkr(hvb.forecast_high)]
