@@ -113,6 +113,9 @@ def test_the_outlook_of_a_series_and_its_interval():
     sigma = o.volatility(np.array(list(series.values())))
     assert (out.low, out.high) == pytest.approx((out.value * np.exp(-1.5 * sigma), out.value * np.exp(2.0 * sigma)))
     short = o.outlook({2023: 5.0, 2024: 6.0}, 1, "damped", -1.5, 2.0)
-    assert short.method == "last_value" and short.low is None  # no volatility from two years
+    assert short.method == "last_value" and short.low is None  # no volatility from two years, no median
+    median = o.outlook({2023: 5.0, 2024: 6.0}, 1, "damped", -1.5, 2.0, median_volatility=0.1)
+    assert median.volatility_from == "median"
+    assert (median.low, median.high) == pytest.approx((6 * np.exp(-0.15), 6 * np.exp(0.2)))
     with pytest.raises(ValueError, match="national level"):
         o.outlook(series, 1, "national_share", -1, 1)

@@ -8,7 +8,7 @@ from page_sections import hiding, table_rows
 from snanalys.economy.figures import area_costs, committee_result
 from snanalys.pages import open_page
 from snanalys.pages.economy import committee_section, costs_section
-from snanalys.presentation import format_tkr
+from snanalys.presentation import format_decimal_sv, format_tkr
 
 INTERVALS = "prognos (80 % intervall) och prognosmetod per rad</caption>"
 
@@ -35,3 +35,37 @@ def test_an_areas_interval_is_x_where_its_forecast_is_hidden(sample_data_dir):
     assert rows["Familjehem"][:3] == ["X", "X", "X"]
     hvb = costs.loc["HVB-vård barn och unga"]
     assert rows["HVB-vård barn och unga"][1:3] == [format_tkr(hvb.forecast_low), format_tkr(hvb.forecast_high)]
+
+
+OUTLOOK = "Förväntad utveckling till"
+
+
+def test_the_outlook_shows_a_point_and_interval_per_series_in_numbers_and_words(sample_data_dir):
+    from snanalys.economy.figures import three_year_outlook
+    from snanalys.pages.economy import outlook_section
+
+    ctx = hiding(open_page(year=2025, tertial=2, kommun="0480", data_dir=sample_data_dir))
+    text = outlook_section(ctx)
+    table = three_year_outlook(ctx.data, 2025)
+    rows = table_rows(text, OUTLOOK)
+    assert len(rows) == 5
+    for _, r in table.iterrows():
+        low, high = format_decimal_sv(r["low"], 0), format_decimal_sv(r["high"], 0)
+        assert rows[r["label_sv"]][1:] == [
+            format_decimal_sv(v, 0) for v in (r["last_value"], r["value"], r["low"], r["high"])
+        ]
+        assert f"mellan {low} och {high} med 80 % sannolikhet" in text
+        assert r["low"] <= r["value"] <= r["high"]
+    assert "Prognosen är osäker." in text  # three years of own history: wide intervals, said so
+
+
+def test_an_outlook_resting_on_a_hidden_year_is_x(sample_data_dir):
+    from snanalys.pages.economy import outlook_section
+
+    ctx = hiding(
+        open_page(year=2025, tertial=2, kommun="0480", data_dir=sample_data_dir),
+        "kr_per_care_day_children_external|2023-01-01|2023-12-31||",
+    )
+    rows = table_rows(outlook_section(ctx), OUTLOOK)
+    assert rows["Kronor per vårddygn, barn och unga externt"][1] == "X"
+    assert rows["Hushåll med ekonomiskt bistånd"][1] != "X"

@@ -122,7 +122,11 @@ def _computed(data: MunicipalityData, year: int, tertial: int, published: Sequen
     printed = published_cells(universe, year, tertial)
     cells = with_published_cells(data, printed, universe, published)
     protection = protect_report(cells, year, tertial, published)
-    hidden = {**protection.hidden, **_targets_of_hidden(protection, year, tertial)}
+    hidden = {
+        **protection.hidden,
+        **_targets_of_hidden(protection, year, tertial),
+        **_outlook_of_hidden(data, protection, year, tertial),
+    }
     return dataclasses.replace(protection, hidden=hidden, printed=frozenset(cell_ids(printed)))
 
 
@@ -148,6 +152,21 @@ def _targets_of_hidden(protection: Protection, year: int, tertial: int) -> dict[
                 for y in range(ind.baseline_year, ind.target_year + 1):
                     days = year_to_date(y, tertial)
                     out[f"target_path|{days.start}|{days.end}|indicator|{ind.id}"] = "derived"
+    return out
+
+
+def _outlook_of_hidden(data: MunicipalityData, protection: Protection, year: int, tertial: int) -> dict[str, str]:
+    """The three-year outlook's cells of a series one of whose years the protection hides or rounds:
+    its forecast can be that year's value (last year's value is a method). Hidden with it (``derived``)."""
+    from snanalys.economy.three_year import SERIES, input_years
+
+    label = year_to_date(year, tertial).label
+    out = {}
+    years = input_years(data, year)
+    for series in SERIES:
+        if any(protection.hides(series.measure, year_to_date(y, 3)) for y in years):
+            for measure in ("outlook_last_value", "outlook_value", "outlook_low", "outlook_high"):
+                out[f"{measure}|{label}|key|{series.measure}"] = "derived"
     return out
 
 

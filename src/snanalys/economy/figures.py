@@ -6,6 +6,7 @@ import pandas as pd
 
 from snanalys.economy.drivers import cost_table
 from snanalys.economy.ledger import account_group_table, cumulative_by_month, result_table, total_row
+from snanalys.economy.three_year import outlook_table
 from snanalys.measures.catalog import MEASURES, Measure
 from snanalys.memo import Memo, folder_state
 from snanalys.periods import Period
@@ -52,7 +53,14 @@ def source_tables(data, year: int, tertial: int | None, months: int) -> dict[str
         costs = area_costs(data, year, tertial)
         total = total_row(costs, "Summa")
         tables["costs"] = pd.concat([costs.set_index("area"), total.to_frame().T.set_index(pd.Index(["Summa"]))])
+        tables["outlook"] = three_year_outlook(data, year)
     return tables
+
+
+def three_year_outlook(data, year: int) -> pd.DataFrame:
+    """The three-year outlook (:func:`outlook_table`), memoised as :func:`committee_result` is."""
+    key = ("outlook", folder_state(data.directory), year)
+    return _MEMO.get(key, lambda: outlook_table(data, year)).copy()
 
 
 def table_values(tables: dict[str, pd.DataFrame], measure: Measure) -> pd.Series:

@@ -347,6 +347,7 @@ class Outlook:
     low: float | None
     high: float | None
     method: str
+    volatility_from: str = ""  # "own" (shrunk toward the median municipality's) or "median"
 
 
 def outlook(
@@ -362,7 +363,8 @@ def outlook(
     (one that needs no national level), with the interval ``value × exp(z × scale)`` for the
     backtest's standardised quantiles, the scale as :func:`scale` makes it from this series'
     volatility and the backtest's ``own_weight`` and ``median_volatility``. Fewer than
-    :data:`MIN_HISTORY` years: last year's value. None without a year."""
+    :data:`MIN_HISTORY` years: last year's value; fewer than four (no volatility of its own): the
+    median municipality's volatility. None without a year."""
     if method in NATIONAL_METHODS:
         raise ValueError(f"{method!r} needs the national level; choose among the others")
     years = sorted(series)
@@ -372,9 +374,12 @@ def outlook(
     if len(values) < MIN_HISTORY:
         method = "last_value"
     value = METHODS[method](values, horizon, None)
-    sigma = volatility(values)
-    if low_z is None or high_z is None or math.isnan(sigma):
-        return Outlook(years[-1] + horizon, value, None, None, method)
-    sigma = math.sqrt(own_weight * sigma**2 + (1 - own_weight) * median_volatility**2)
+    own = volatility(values)
+    if math.isnan(own):  # too few own years to tell: the median municipality's volatility
+        sigma, basis = median_volatility, "median"
+    else:
+        sigma, basis = math.sqrt(own_weight * own**2 + (1 - own_weight) * median_volatility**2), "own"
+    if low_z is None or high_z is None or not sigma > 0:
+        return Outlook(years[-1] + horizon, value, None, None, method, "")
     low, high = value * math.exp(low_z * sigma), value * math.exp(high_z * sigma)
-    return Outlook(years[-1] + horizon, value, min(low, value), max(high, value), method)
+    return Outlook(years[-1] + horizon, value, min(low, value), max(high, value), method, basis)

@@ -106,6 +106,7 @@ TABLE_SOURCES = {
     "account_groups": "snanalys.economy.ledger.account_group_table (per account group)",
     "kolada": "snanalys.kolada.extract.comparison (per year: the municipality, similar municipalities, the country)",
     "targets": "snanalys.targets.evaluate (per indicator), snanalys.targets.reduction_path (per year)",
+    "outlook": "snanalys.economy.three_year.outlook_table (per series: the measure it forecasts)",
 }
 TKR = 0.001
 
@@ -144,7 +145,8 @@ MEASURES: tuple[Measure, ...] = (
     # --- economic assistance: households -------------------------------------------------------
     aggregate("eb_households", "Ekonomiskt bistånd, antal hushåll", "hushåll", "v_households", HOUSEHOLDS,
               dims=("applicant_sex",), printed_by=("applicant_sex",),
-              sections=("summary.key_figures", "economic_assistance.overview", "economic_assistance.by_sex")),
+              sections=("summary.key_figures", "economic_assistance.overview", "economic_assistance.by_sex"),
+              printed_periods=("year",)),  # the full years: the three-year outlook's last year
     aggregate("eb_households_with_children", "varav antal hushåll med barn", "hushåll", "v_households", HOUSEHOLDS,
               where="with_children",
               sections=("summary.key_figures", "economic_assistance.overview")),
@@ -159,9 +161,9 @@ MEASURES: tuple[Measure, ...] = (
               COUNT, dims=("month",), printed_by=("month",), key_figure=False, sections=("economic_assistance.monthly",)),
     aggregate("eb_paid_kr", "Utbetalt ekonomiskt bistånd", "kr", "v_households", "sum(kr) FILTER (WHERE {w})",
               individuals="count(*) FILTER (WHERE counted AND {w})",
-              sections=("economic_assistance.overview",)),
+              sections=("economic_assistance.overview",), printed_periods=("year",)),
     ratio("eb_kr_per_household", "Ekonomiskt bistånd, kronor/hushåll", "kr/hushåll", "eb_paid_kr", "eb_households",
-          sections=("summary.key_figures", "economic_assistance.overview")),
+          sections=("summary.key_figures", "economic_assistance.overview"), printed_periods=("year",)),
     # --- economic assistance: persons ----------------------------------------------------------
     aggregate("eb_persons", "Personer i hushåll med ekonomiskt bistånd", "personer", "v_persons", COUNT,
               sections=("economic_assistance.overview",), printed_periods=("year",)),
@@ -189,14 +191,15 @@ MEASURES: tuple[Measure, ...] = (
     # --- placements ---------------------------------------------------------------------------
     aggregate("care_days_children", "Institution/familjehem barn och unga interna/externa, antal vårddygn",
               "vårddygn", "f_spells", CARE_DAYS, where=_scope("children"), individuals=PLACED, dims=SPELL_DIMS,
-              printed_by=("form",), sections=("summary.key_figures", "placements.overview", "placements.children")),
+              printed_by=("form",), sections=("summary.key_figures", "placements.overview", "placements.children"),
+              printed_periods=("year",)),
     aggregate("care_days_adults_external", "Institution/familjehem vuxna externa, antal vårddygn", "vårddygn",
               "f_spells", CARE_DAYS, where=_scope("adults_external"), individuals=PLACED, dims=SPELL_DIMS,
               printed_by=("sex",), sections=("summary.key_figures", "placements.overview", "placements.adults")),
     ratio("kr_per_care_day_children_external",
           "Institution/upphandlade familjehem barn och unga externa, kronor/vårddygn", "kr/vårddygn",
           "care_cost_kr_children_external", "care_days_children_external",
-          sections=("summary.key_figures", "care_costs.overview")),
+          sections=("summary.key_figures", "care_costs.overview"), printed_periods=("year",)),
     ratio("kr_per_care_day_adults_external", "Institution vuxna externa, kronor/vårddygn", "kr/vårddygn",
           "care_cost_kr_adults_external_institutions", "care_days_adults_external_institutions",
           sections=("summary.key_figures", "care_costs.overview")),
@@ -328,6 +331,11 @@ MEASURES: tuple[Measure, ...] = (
           scale=-TKR),
     table("cost_price_increase_tkr", "Kostnadsökning av pris mot i fjol", "tkr", "costs", "price_effect",
           scale=-TKR),
+    # the three-year outlook (snanalys.economy.three_year): in each series' own unit (hushåll, kr, tkr …)
+    table("outlook_last_value", "Senaste hela årets värde", "", "outlook", "last_value", decimals=0),
+    table("outlook_value", "Förväntat värde om tre år", "", "outlook", "value", decimals=0),
+    table("outlook_low", "Förväntat värde om tre år, 80 % intervall, lägst", "", "outlook", "low", decimals=0),
+    table("outlook_high", "Förväntat värde om tre år, 80 % intervall, högst", "", "outlook", "high", decimals=0),
     table("economy_cumulative_outcome_tkr", "Utfall ackumulerat", "tkr", "cumulative", "outcome", scale=TKR),
     table("economy_cumulative_budget_tkr", "Budget ackumulerad", "tkr", "cumulative", "budget", scale=TKR),
     table("economy_cumulative_net_cost_tkr", "Nettokostnad ackumulerad", "tkr", "cumulative", "outcome",

@@ -94,6 +94,7 @@ TABLE_SOURCES_SV = {
     "account_groups": "Ekonomisystemet: utfall per kontogrupp",
     "kolada": "Kolada (RKA), offentlig statistik",
     "targets": "Nämndens mål (targets.toml)",
+    "outlook": "Verksamhetssystemet (kommunens hela år) och Kolada (RKA): prognosmetod och intervall",
 }
 
 #: The tables of the economy page: one entry each (their columns are the table measures).
@@ -110,6 +111,10 @@ TABLES_SV = {
     ),
     "cumulative": ("Utfall och budget per månad", "Nämndens utfall och budget, ackumulerat månad för månad."),
     "account_groups": ("Utfall per kontogrupp", "Nämndens utfall per kontogrupp mot samma period i fjol."),
+    "outlook": (
+        "Förväntad utveckling på tre års sikt",
+        "Prognos tre år efter det senaste hela året, med det intervall där värdet hamnar med 80 % sannolikhet.",
+    ),
 }
 
 #: The areas of the appendix, in the report's order: the page whose sections show a measure first.
@@ -208,6 +213,8 @@ def protection_sv(m: Measure) -> str:
             return "Kolada publicerar inte värden som omfattas av sekretess; de visas som saknade."
         if m.source == "costs":
             return f"X där en kostnad, volym eller ett pris bygger på {small} placerade."
+        if m.source == "outlook":
+            return f"X där något av åren prognosen bygger på är dolt eller bygger på {small} personer eller hushåll."
         return "Summor för hela verksamheter, som inte avser enskilda personer."
     if m.id == "population":
         return "Offentlig statistik, som inte avser enskilda personer."

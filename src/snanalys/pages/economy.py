@@ -7,9 +7,10 @@ import html
 import pandas as pd
 
 from snanalys import charts
-from snanalys.economy.figures import area_costs, committee_result, source_tables, table_values
+from snanalys.economy.figures import area_costs, committee_result, source_tables, table_values, three_year_outlook
 from snanalys.economy.forecast import METHOD_LABELS_SV
 from snanalys.economy.ledger import account_group_table, total_row
+from snanalys.economy.three_year import input_years
 from snanalys.measures.catalog import BY_ID
 from snanalys.narrative import MONTHS_SV
 from snanalys.pages import PageContext
@@ -269,6 +270,82 @@ def costs_section(ctx: PageContext) -> str:
         table_html=html_table(effects.map(effect), caption="Kostnadsökning, tkr", row_header="Område"),
     )
     return section("Volymdrivna kostnader", body, "kostnader")
+
+
+#: Relative width (high − low) / point above which the outlook says the forecast is uncertain.
+WIDE = 0.3
+
+
+def _plain(value) -> str:
+    return "–" if is_missing(value) else format_decimal_sv(value, 0)
+
+
+def outlook_section(ctx: PageContext) -> str:
+    """Förväntad utveckling på tre års sikt: a point and an 80 % interval per series, in words built
+    from the values; a row whose inputs the report's protection hides is X."""
+    table = three_year_outlook(ctx.data, ctx.year)
+    label = _table_label(ctx)
+    years = input_years(ctx.data, ctx.year)
+    hidden = {
+        key: ctx.protection.hides_table_cell("outlook_value", label, key)
+        or any(ctx.protection.hides(key, year_to_date(y, 3)) for y in years)
+        for key in table.index
+    }
+    rows, sentences = {}, []
+    for key, r in table.iterrows():
+        if hidden[key] or is_missing(r["value"]):
+            rows[r["label_sv"]] = [r["unit"], SUPPRESSED_MARK if hidden[key] else "–", "–", "–", "–"]
+            continue
+        rows[r["label_sv"]] = [
+            r["unit"],
+            _plain(r["last_value"]),
+            _plain(r["value"]),
+            _plain(r["low"]),
+            _plain(r["high"]),
+        ]
+        if is_missing(r["low"]):
+            sentences.append(f"{r['label_sv']} väntas {r['year']} vara {_plain(r['value'])} {r['unit']}.")
+            continue
+        text = (
+            f"{r['label_sv']} väntas {r['year']} vara {_plain(r['value'])} {r['unit']}, mellan {_plain(r['low'])} "
+            f"och {_plain(r['high'])} med 80 % sannolikhet."
+        )
+        if r["relative_width"] > WIDE:
+            text += " Prognosen är osäker."
+        sentences.append(text)
+    first = table["first_year"].dropna()
+    last = table["last_year"].dropna()
+    if first.empty:
+        return section("Förväntad utveckling på tre års sikt", "<p>Det finns inga hela år att bygga på.</p>", "utsikt")
+    target = int(table["year"].dropna().iloc[0])
+    display = pd.DataFrame.from_dict(
+        rows,
+        orient="index",
+        columns=["Enhet", f"Utfall {int(last.iloc[0])}", f"Prognos {target}", "80 % intervall, från", "till"],
+    )
+    median_only = (table["volatility_from"] == "median").any()
+    basis = (
+        f"Prognosen bygger på kommunens egna hela år {int(first.iloc[0])}–{int(last.iloc[0])} och på oförändrad nivå "
+        "(fjolårets värde), som i en genomgång av alla Sveriges kommuners historik i Kolada inte gick att slå för "
+        "antal hushåll och utbetalda kronor. Intervallet bygger på hur långt samma metod har missat i alla kommuner, "
+        "anpassat till hur mycket kommunens egna värden brukar svänga"
+        + (" (med för få egna år: hur mycket en typisk kommuns värden svänger)" if median_only else "")
+        + ". Kolada har inga vårddygn: vårddygn bedöms som antal hushåll och kronor per vårddygn som kronor per "
+        "hushåll. Chocker som under pandemin ryms inte i någon metod."
+    )
+    methods = "; ".join(f"{r['label_sv']}: {r['method_sv']}" for _, r in table.iterrows() if r["method_sv"])
+    body = (
+        "<p>"
+        + html.escape(" ".join(sentences))
+        + "</p>"
+        + html_table(
+            display,
+            caption=f"Förväntad utveckling till {target}, prognos (80 % intervall)",
+            row_header="Mått",
+            footnotes=[basis, f"Metod: {methods}."] + ([FOOTNOTE_SV] if any(hidden.values()) else []),
+        )
+    )
+    return section("Förväntad utveckling på tre års sikt", body, "utsikt")
 
 
 def forecast_note_section(ctx: PageContext) -> str:
