@@ -69,3 +69,14 @@ def test_an_outlook_resting_on_a_hidden_year_is_x(sample_data_dir):
     rows = table_rows(outlook_section(ctx), OUTLOOK)
     assert rows["Kronor per vårddygn, barn och unga externt"][1] == "X"
     assert rows["Hushåll med ekonomiskt bistånd"][1] != "X"
+
+
+def test_the_record_table_shows_recomputed_forecasts_against_the_outcome(sample_data_dir):
+    from snanalys.pages.economy import record_section
+
+    ctx = hiding(open_page(year=2025, tertial=2, kommun="0480", data_dir=sample_data_dir))
+    text = record_section(ctx)
+    assert "omräknade" in text
+    rows = table_rows(text, "Prognossäkerhet: helårsprognos vid T1 och T2")
+    assert {"Socialnämnden, 2023", "Socialnämnden, 2024", "Barn och unga, 2024"} <= set(rows)
+    assert not any(label.endswith("2025") for label in rows)  # the report's own year is not yet an outcome

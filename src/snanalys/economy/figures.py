@@ -6,6 +6,7 @@ import pandas as pd
 
 from snanalys.economy.drivers import cost_table
 from snanalys.economy.ledger import account_group_table, cumulative_by_month, result_table, total_row
+from snanalys.economy.record import record_table
 from snanalys.economy.three_year import outlook_table
 from snanalys.measures.catalog import MEASURES, Measure
 from snanalys.memo import Memo, folder_state
@@ -49,6 +50,7 @@ def source_tables(data, year: int, tertial: int | None, months: int) -> dict[str
         )
         tables["cumulative"] = cumulative_by_month(ledger, data.table("budget"), year, months)
         tables["account_groups"] = account_group_table(ledger, year, months)
+        tables["forecast_record"] = record_table(ledger, year)
     if tertial is not None:
         costs = area_costs(data, year, tertial)
         total = total_row(costs, "Summa")

@@ -107,6 +107,7 @@ TABLE_SOURCES = {
     "kolada": "snanalys.kolada.extract.comparison (per year: the municipality, similar municipalities, the country)",
     "targets": "snanalys.targets.evaluate (per indicator), snanalys.targets.reduction_path (per year)",
     "outlook": "snanalys.economy.three_year.outlook_table (per series: the measure it forecasts)",
+    "forecast_record": "snanalys.economy.record.record_table (per verksamhet and earlier year: '<line>|<year>')",
 }
 TKR = 0.001
 
@@ -331,6 +332,14 @@ MEASURES: tuple[Measure, ...] = (
           scale=-TKR),
     table("cost_price_increase_tkr", "Kostnadsökning av pris mot i fjol", "tkr", "costs", "price_effect",
           scale=-TKR),
+    # prognossäkerhet: earlier years' T1/T2 forecasts, recomputed, against the outcome (snanalys.economy.record)
+    table("record_forecast_t1_tkr", "Helårsprognos vid T1 (omräknad)", "tkr", "forecast_record", "forecast_t1",
+          scale=TKR),
+    table("record_forecast_t2_tkr", "Helårsprognos vid T2 (omräknad)", "tkr", "forecast_record", "forecast_t2",
+          scale=TKR),
+    table("record_outcome_tkr", "Helårsutfall", "tkr", "forecast_record", "outcome", scale=TKR),
+    table("record_error_t1", "Prognosfel vid T1", "procent", "forecast_record", "error_t1", scale=100.0),
+    table("record_error_t2", "Prognosfel vid T2", "procent", "forecast_record", "error_t2", scale=100.0),
     # the three-year outlook (snanalys.economy.three_year): in each series' own unit (hushåll, kr, tkr …)
     table("outlook_last_value", "Senaste hela årets värde", "", "outlook", "last_value", decimals=0),
     table("outlook_value", "Förväntat värde om tre år", "", "outlook", "value", decimals=0),

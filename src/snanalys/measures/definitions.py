@@ -95,6 +95,7 @@ TABLE_SOURCES_SV = {
     "kolada": "Kolada (RKA), offentlig statistik",
     "targets": "Nämndens mål (targets.toml)",
     "outlook": "Verksamhetssystemet (kommunens hela år) och Kolada (RKA): prognosmetod och intervall",
+    "forecast_record": "Ekonomisystemet: tidigare års prognoser, omräknade med det som var bokfört vid tertialets slut",
 }
 
 #: The tables of the economy page: one entry each (their columns are the table measures).
@@ -114,6 +115,11 @@ TABLES_SV = {
     "outlook": (
         "Förväntad utveckling på tre års sikt",
         "Prognos tre år efter det senaste hela året, med det intervall där värdet hamnar med 80 % sannolikhet.",
+    ),
+    "forecast_record": (
+        "Prognossäkerhet",
+        "Vad helårsprognosen vid T1 och T2 tidigare år sade mot årets utfall, per verksamhet; prognoserna är "
+        "omräknade med det som var bokfört vid tertialets slut.",
     ),
 }
 

@@ -348,6 +348,43 @@ def outlook_section(ctx: PageContext) -> str:
     return section("Förväntad utveckling på tre års sikt", body, "utsikt")
 
 
+def record_section(ctx: PageContext) -> str:
+    """Prognossäkerhet: the earlier years' T1 and T2 forecasts (recomputed) against the outcome, per line."""
+    ledger = ctx.data.table("ledger")
+    tables = source_tables(ctx.data, ctx.year, None, ctx.period.end.month) if len(ledger) else {}
+    record = tables.get("forecast_record")
+    if record is None or record.empty:
+        return section("Prognossäkerhet", "<p>Det finns inga tidigare hela år att jämföra med.</p>", "prognossakerhet")
+    display = pd.DataFrame(
+        {
+            "Prognos T1": record["forecast_t1"].map(_tkr),
+            "Prognos T2": record["forecast_t2"].map(_tkr),
+            "Utfall helår": record["outcome"].map(_tkr),
+            "Fel T1": record["error_t1"].map(lambda v: "–" if is_missing(v) else format_percent(100 * v)),
+            "Fel T2": record["error_t2"].map(lambda v: "–" if is_missing(v) else format_percent(100 * v)),
+        }
+    )
+    display.index = record["label_sv"].to_numpy()
+    total = record.loc[record["line"] == "Socialnämnden"]
+    words = " ".join(
+        f"För {int(r.year)} sade prognosen vid T1 {_tkr(r.forecast_t1)} tkr och vid T2 {_tkr(r.forecast_t2)} tkr; "
+        f"utfallet blev {_tkr(r.outcome)} tkr."
+        for r in total.itertuples()
+    )
+    body = f"<p>{html.escape(words)}</p>" + html_table(
+        display,
+        caption="Prognossäkerhet: helårsprognos vid T1 och T2 mot helårets utfall, tkr (omräknade prognoser)",
+        row_header="Verksamhet, år",
+        footnotes=[
+            "Prognoserna är omräknade: gjorda i efterhand med samma metod som rapporten använder och med det som var "
+            "bokfört vid tertialets slut (april respektive augusti), inte hämtade ur tidigare rapporter. Fel = "
+            "prognosens avvikelse från utfallet i procent av utfallet.",
+            SIGN_NOTE,
+        ],
+    )
+    return section("Prognossäkerhet", body, "prognossakerhet")
+
+
 def forecast_note_section(ctx: PageContext) -> str:
     text = (
         "Helårsprognosen görs per rad med en av två metoder: linjär (utfallet hittills × 12 / antal månader) eller "
