@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from snanalys.economy.forecast import Forecast, choose_forecast, with_intervals
+from snanalys.economy.known import known_forecasts
 from snanalys.measures.facts import monthly_amounts
 from snanalys.measures.scopes import SCOPES
 from snanalys.measures.tables import cells
@@ -134,7 +135,20 @@ def cost_table(data, year: int, tertial: int, cost_budget: pd.DataFrame | None) 
     last_period = period.same_period_last_year()
     months = period.end.month
     # the four areas are one kind: an area with few own years borrows the others' errors
-    prognoses = with_intervals({area.key: choose_forecast(monthly_costs(data, area), year, months) for area in AREAS})
+    prognoses = with_intervals(
+        {
+            area.key: choose_forecast(
+                monthly_costs(data, area),
+                year,
+                months,
+                # placements: the forecast from what is known competes with linear and seasonal
+                None
+                if area.scope is None or months >= 12
+                else {"known": known_forecasts(data, area.scope, year, months)},
+            )
+            for area in AREAS
+        }
+    )
     rows = []
     for area in AREAS:
         cost1, q1 = area_cost_and_volume(data, area, period)

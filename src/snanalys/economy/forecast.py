@@ -32,6 +32,7 @@ METHOD_LABELS_SV = {
     "linear": "linjär (utfall × 12 / månader)",
     "seasonal": "säsong (fjolårets månadsprofil)",
     "outcome": "helårsutfall",
+    "known": "kända placeringar (pågående × återstående dagar × dagens pris + förväntade nya)",
 }
 
 
@@ -172,8 +173,16 @@ def backtest(
     return (float(np.mean(errors)) if errors else None), tuple(years)
 
 
-def choose_forecast(monthly_by_year: Mapping[int, np.ndarray], year: int, months: int) -> Forecast:
-    """The full-year forecast for ``year`` after ``months`` months, by the method that backtests best."""
+def choose_forecast(
+    monthly_by_year: Mapping[int, np.ndarray],
+    year: int,
+    months: int,
+    extra: Mapping[str, Mapping[int, float]] | None = None,
+) -> Forecast:
+    """The full-year forecast for ``year`` after ``months`` months, by the method that backtests best.
+
+    ``extra``: further methods' forecasts at the same month, by year (the placements' forecast from
+    what is known, :mod:`snanalys.economy.known`), judged on the same earlier years."""
     this = np.asarray(monthly_by_year.get(year, np.zeros(0)))[:months]
     if months >= 12:
         return Forecast(float(np.sum(this)), "outcome", 0.0, (), {})
@@ -181,13 +190,19 @@ def choose_forecast(monthly_by_year: Mapping[int, np.ndarray], year: int, months
     errors, years = {}, ()
     for method in METHODS:
         errors[method], years = backtest(monthly_by_year, year, months, method)
-    candidates = [m for m in METHODS if errors[m] is not None and not math.isnan(forecast(m, this, last))]
+    values = {m: forecast(m, this, last) for m in METHODS}
+    misses: dict[str, tuple] = {m: relative_errors(monthly_by_year, year, months, m) for m in METHODS}
+    for name, by_year in (extra or {}).items():
+        own, apes = [], []
+        for y in years:  # the years the others are judged on
+            predicted, actual = by_year.get(y, float("nan")), float(np.sum(monthly_by_year[y]))
+            if not math.isnan(predicted) and actual and predicted:
+                own.append((actual - predicted) / abs(predicted))
+                apes.append(abs(predicted - actual) / abs(actual))
+        # judged only where it forecast every one of those years, as the others did
+        errors[name] = float(np.mean(apes)) if apes and len(apes) == len(years) else None
+        values[name] = float(by_year.get(year, float("nan")))
+        misses[name] = tuple(own)
+    candidates = [m for m in values if errors.get(m) is not None and not math.isnan(values[m])]
     method = min(candidates, key=lambda m: errors[m]) if candidates else "linear"
-    return Forecast(
-        forecast(method, this, last),
-        method,
-        errors.get(method),
-        years,
-        errors,
-        relative_errors(monthly_by_year, year, months, method),
-    )
+    return Forecast(values[method], method, errors.get(method), years, errors, misses[method])

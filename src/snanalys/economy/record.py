@@ -23,7 +23,7 @@ TOTAL = "Socialnämnden"
 def record_table(ledger: pd.DataFrame, year: int) -> pd.DataFrame:
     """Per earlier full year of the ledger (before ``year``) and line: ``year, line, label_sv,
     forecast_t1, forecast_t2, outcome, error_t1, error_t2`` (kronor; errors = |forecast − outcome|
-    / |outcome|, NaN for an outcome of zero). Indexed ``<line key>|<year>``, the total ``Socialnämnden|<year>``."""
+    / |outcome|, NaN for an outcome of zero). Indexed ``<line key>_<year>`` (no '|': a year after a word is no number), the total ``Socialnämnden_<year>``."""
     monthly = monthly_by_line(ledger)
     full_years = sorted(
         {y for series in monthly.values() for y, months in series.items() if y < year and len(months) == 12}
@@ -41,8 +41,8 @@ def record_table(ledger: pd.DataFrame, year: int) -> pd.DataFrame:
             row["outcome"] = float(np.sum(series[y]))
             for column in total:
                 total[column] += row[column]
-            rows[f"{LINE_KEYS[code]}|{y}"] = row
-        rows[f"{TOTAL}|{y}"] = {"year": y, "line": TOTAL, "label_sv": f"{TOTAL}, {y}", **total}
+            rows[f"{LINE_KEYS[code]}_{y}"] = row
+        rows[f"{TOTAL}_{y}"] = {"year": y, "line": TOTAL, "label_sv": f"{TOTAL}, {y}", **total}
     table = pd.DataFrame.from_dict(
         rows, orient="index", columns=["year", "line", "label_sv", "forecast_t1", "forecast_t2", "outcome"]
     )

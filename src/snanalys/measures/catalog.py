@@ -107,7 +107,7 @@ TABLE_SOURCES = {
     "kolada": "snanalys.kolada.extract.comparison (per year: the municipality, similar municipalities, the country)",
     "targets": "snanalys.targets.evaluate (per indicator), snanalys.targets.reduction_path (per year)",
     "outlook": "snanalys.economy.three_year.outlook_table (per series: the measure it forecasts)",
-    "forecast_record": "snanalys.economy.record.record_table (per verksamhet and earlier year: '<line>|<year>')",
+    "forecast_record": "snanalys.economy.record.record_table (per verksamhet and earlier year: '<line>_<year>')",
 }
 TKR = 0.001
 

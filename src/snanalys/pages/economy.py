@@ -388,8 +388,12 @@ def record_section(ctx: PageContext) -> str:
 def forecast_note_section(ctx: PageContext) -> str:
     text = (
         "Helårsprognosen görs per rad med en av två metoder: linjär (utfallet hittills × 12 / antal månader) eller "
-        "säsong (fjolårets månadsprofil tillämpad på årets nivå). För varje rad väljs den metod som träffat bäst när "
-        "samma prognos gjordes vid samma tidpunkt tidigare år; felet anges som genomsnittlig procentuell avvikelse "
-        "från årets faktiska utfall. Vid T3 är prognosen helårets utfall."
+        "säsong (fjolårets månadsprofil tillämpad på årets nivå). För placeringarna prövas också en tredje: kända "
+        "placeringar, det vill säga kostnaden hittills plus pågående placeringar × återstående dagar × dagens pris, "
+        "justerat för hur länge pågående placeringar brukat stanna, plus de nya placeringar som brukar tillkomma "
+        "under resten av året. För varje rad väljs den metod som träffat bäst när samma prognos gjordes vid samma "
+        "tidpunkt tidigare år; felet anges som genomsnittlig procentuell avvikelse från årets faktiska utfall. "
+        "Intervallet visar var helårsutfallet hamnar med 80 % sannolikhet, bedömt från samma metods tidigare fel. "
+        "Vid T3 är prognosen helårets utfall."
     )
     return section("Så görs prognosen", f"<p>{html.escape(text)}</p>", "prognos")
