@@ -524,7 +524,8 @@ def _file_size(n: Number) -> bool:
 
 def _contents_page(n: Number) -> bool:
     # the PDF's contents: "Ekonomiskt bistånd ........ 6"
-    return n.file.endswith(".pdf") and _bare_int(n) and re.search(r"\.{3,}\s?$", n.before) is not None
+    # the leader's last dot and the number may be set apart by up to three spaces (a longer contents)
+    return n.file.endswith(".pdf") and _bare_int(n) and re.search(r"\.{3,}\s{0,3}$", n.before) is not None
 
 
 def _interval_level(n: Number) -> bool:
