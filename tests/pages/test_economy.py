@@ -80,3 +80,22 @@ def test_the_record_table_shows_recomputed_forecasts_against_the_outcome(sample_
     rows = table_rows(text, "Prognossäkerhet: helårsprognos vid T1 och T2")
     assert {"Socialnämnden, 2023", "Socialnämnden, 2024", "Barn och unga, 2024"} <= set(rows)
     assert not any(label.endswith("2025") for label in rows)  # the report's own year is not yet an outcome
+
+
+def test_the_volumes_over_the_year_show_a_forecast_and_interval_and_x_where_the_volume_is_hidden(sample_data_dir):
+    ctx = hiding(
+        open_page(year=2025, tertial=2, kommun="0480", data_dir=sample_data_dir), "cost_volume|2025-T2|key|familjehem"
+    )
+    rows = table_rows(costs_section(ctx), "Hushåll och vårddygn helår 2025: prognos (80 % intervall)")
+    costs = area_costs(ctx.data, 2025, 2).set_index("label_sv")
+    assert rows["Familjehem"][1:] == ["X", "X", "X", "X"]  # after the unit
+    households = costs.loc["Ekonomiskt bistånd"]
+    assert rows["Ekonomiskt bistånd"][1:] == [
+        format_decimal_sv(v, 0)
+        for v in (
+            households.volume,
+            households.volume_forecast,
+            households.volume_forecast_low,
+            households.volume_forecast_high,
+        )
+    ]

@@ -20,6 +20,7 @@ import pandas as pd
 
 from snanalys.economy.forecast import Forecast, choose_forecast, with_intervals
 from snanalys.economy.known import known_forecasts
+from snanalys.economy.volumes import volume_forecasts
 from snanalys.measures.facts import monthly_amounts
 from snanalys.measures.scopes import SCOPES
 from snanalys.measures.tables import cells
@@ -149,6 +150,7 @@ def cost_table(data, year: int, tertial: int, cost_budget: pd.DataFrame | None) 
             for area in AREAS
         }
     )
+    volumes = volume_forecasts(data, AREAS, year, tertial)  # households and care days over the year
     rows = []
     for area in AREAS:
         cost1, q1 = area_cost_and_volume(data, area, period)
@@ -174,6 +176,10 @@ def cost_table(data, year: int, tertial: int, cost_budget: pd.DataFrame | None) 
                 "volume": q1,
                 "volume_last_year": q0,
                 "volume_unit": area.volume_unit,
+                "volume_forecast": volumes[area.key].value,
+                "volume_forecast_low": np.nan if volumes[area.key].low is None else volumes[area.key].low,
+                "volume_forecast_high": np.nan if volumes[area.key].high is None else volumes[area.key].high,
+                "volume_forecast_detail": volumes[area.key].as_manifest(),
                 "price": parts.p1,
                 "price_last_year": parts.p0,
                 "price_unit": area.price_unit,

@@ -61,6 +61,9 @@ COST_MEASURES = {
     "forecast_deviation": "cost_forecast_deviation_tkr",
     "outcome_last_year_period": "cost_outcome_last_year_tkr",
     "volume": "cost_volume",
+    "volume_forecast": "cost_volume_forecast",
+    "volume_forecast_low": "cost_volume_forecast_low",
+    "volume_forecast_high": "cost_volume_forecast_high",
     "volume_last_year": "cost_volume_last_year",
     "price": "cost_price",
     "price_last_year": "cost_price_last_year",
@@ -246,6 +249,27 @@ def costs_section(ctx: PageContext) -> str:
             "genomsnittlig volym; de summerar exakt till förändringen. Negativt belopp = ökad kostnad."
         ]
         + ([FOOTNOTE_SV] if any_hidden else []),
+    )
+    # the volumes over the year: a forecast of 1–4 households or persons' volume is theirs, X
+    volume_hidden = [h or v for h, v in zip(hide_now, _cost_hidden(ctx, table, "volume"))]
+    volumes, any_volume_hidden = {"Enhet": table["volume_unit"].to_numpy()}, False
+    for title, column in (("Volym hittills", "volume"), ("Prognos helår", "volume_forecast"),
+                          ("80 % intervall, från", "volume_forecast_low"), ("till", "volume_forecast_high")):  # fmt: skip
+        flags = [a or b for a, b in zip(volume_hidden, _cost_hidden(ctx, table, column))]
+        volumes[title] = [
+            SUPPRESSED_MARK if f else ("–" if is_missing(v) else number(v)) for v, f in zip(table[column], flags)
+        ]
+        any_volume_hidden |= any(flags)
+    body += "<h3>Volym över året</h3>" + html_table(
+        pd.DataFrame(volumes, index=table["label_sv"]),
+        caption=f"Hushåll och vårddygn helår {ctx.year}: prognos (80 % intervall)",
+        row_header="Område",
+        footnotes=[
+            "Prognosen är volymen hittills × kvoten mellan helår och samma månader tidigare år (hushåll räknas en "
+            "gång per år, så antalet växer långsammare än månaderna). Intervallet bygger på hur långt samma metod "
+            "missade tidigare år, för alla områden tillsammans."
+        ]
+        + ([FOOTNOTE_SV] if any_volume_hidden else []),
     )
     areas = source_tables(ctx.data, ctx.year, ctx.tertial, ctx.period.end.month)
     effects = _declared(areas, ["cost_volume_increase_tkr", "cost_price_increase_tkr"], None).loc[table["area"]]

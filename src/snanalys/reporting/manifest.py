@@ -68,6 +68,7 @@ def forecasts(data, year: int, tertial: int) -> dict:
     return {
         "committee": {r.key: r.forecast_detail for r in ledger.itertuples(index=False)},
         "volume_driven_costs": {r.area: r.forecast_detail for r in costs.itertuples(index=False)},
+        "volumes": {r.area: r.volume_forecast_detail for r in costs.itertuples(index=False)},
     }
 
 
