@@ -348,10 +348,16 @@ def outlook_section(ctx: PageContext) -> str:
         columns=["Enhet", f"Utfall {int(last.iloc[0])}", f"Prognos {target}", "80 % intervall, från", "till"],
     )
     median_only = (table["volatility_from"] == "median").any()
+    unchanged = (table["method"] == "last_value").all()
     basis = (
-        f"Prognosen bygger på kommunens egna hela år {int(first.iloc[0])}–{int(last.iloc[0])} och på oförändrad nivå "
-        "(fjolårets värde), som i en genomgång av alla Sveriges kommuners historik i Kolada inte gick att slå för "
-        "antal hushåll och utbetalda kronor. Intervallet bygger på hur långt samma metod har missat i alla kommuner, "
+        f"Prognosen bygger på kommunens egna hela år {int(first.iloc[0])}–{int(last.iloc[0])}"
+        + (
+            " och på oförändrad nivå (fjolårets värde): i en genomgång av alla Sveriges kommuners historik i Kolada "
+            "gick den inte att slå för antal hushåll och utbetalda kronor, och för en trend behövs fler egna år"
+            if unchanged
+            else " och på den metod som träffat bäst i en genomgång av alla Sveriges kommuners historik i Kolada"
+        )
+        + ". Intervallet bygger på hur långt samma metod har missat i alla kommuner, "
         "anpassat till hur mycket kommunens egna värden brukar svänga"
         + (" (med för få egna år: hur mycket en typisk kommuns värden svänger)" if median_only else "")
         + ". Kolada har inga vårddygn: vårddygn bedöms som antal hushåll och kronor per vårddygn som kronor per "
