@@ -524,7 +524,19 @@ def _file_size(n: Number) -> bool:
 
 def _contents_page(n: Number) -> bool:
     # the PDF's contents: "Ekonomiskt bistånd ........ 6"
-    return n.file.endswith(".pdf") and _bare_int(n) and re.search(r"\.{3,}\s?$", n.before) is not None
+    # the leader's last dot and the number may be set apart by up to three spaces (a longer contents)
+    return n.file.endswith(".pdf") and _bare_int(n) and re.search(r"\.{3,}\s{0,3}$", n.before) is not None
+
+
+def _interval_level(n: Number) -> bool:
+    # a forecast interval's nominal level: "80 % intervall", "med 80 % sannolikhet"
+    from snanalys.economy.forecast import LEVEL
+
+    return (
+        n.text == str(round(100 * LEVEL))
+        and n.suffix == "%"
+        and re.match(r"\s?%?\s?(intervall|sannolikhet)", n.after) is not None
+    )
 
 
 ALLOWED: tuple[Allow, ...] = (
@@ -568,6 +580,7 @@ ALLOWED: tuple[Allow, ...] = (
     Allow("PDF page number", "page numbers in the PDF ('sida 3 av 12')", _pdf_page_number),
     Allow("contents page number", "the PDF contents' page numbers ('Ekonomi ..... 18')", _contents_page),
     Allow("file size", "the size of a download on the index ('rapport.pdf (244 kB)')", _file_size),
+    Allow("interval level", "the nominal level of a forecast interval ('80 % intervall')", _interval_level),
 )
 
 

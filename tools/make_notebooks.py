@@ -61,7 +61,7 @@ CONTENT = {
     ),
     "04_ekonomi": (
         "Economy: the committee's result per verksamhet, volume-driven costs, forecasts, volume and price effects.",
-        ["committee_section", "costs_section", "forecast_note_section"],
+        ["committee_section", "costs_section", "outlook_section", "record_section", "forecast_note_section"],
     ),
     "05_jamforelser": (
         "Comparison with similar municipalities and the country (Kolada), and the committee's indicators.",

@@ -283,7 +283,7 @@ def report_cells(data: MunicipalityData, year: int, tertial: int, *, printed: bo
         # labelled by the report's period: T1's cost table and T2's are different numbers
         source_tables(data, year, tertial, months),
         year_to_date(year, tertial).label,
-        ("committee", "costs", "cumulative", "account_groups"),
+        ("committee", "costs", "cumulative", "account_groups", "outlook", "forecast_record"),
     )
     frames += _kolada_cells(data)
     frames += _official_cells(data, year, tertial)

@@ -162,7 +162,10 @@ def _primary(table: LinkedTable, base: np.ndarray, year: int, tertial: int) -> d
 COST_INPUTS = ("cost_volume", "cost_price", "cost_volume_last_year", "cost_price_last_year",
                "cost_outcome_tkr", "cost_outcome_last_year_tkr")  # fmt: skip
 COST_FUNCTIONS = ("cost_change_tkr", "cost_volume_effect_tkr", "cost_price_effect_tkr",
-                  "cost_volume_increase_tkr", "cost_price_increase_tkr")  # fmt: skip
+                  "cost_volume_increase_tkr", "cost_price_increase_tkr",
+                  # the forecasts' intervals and the volume's forecast (its volume so far × a public ratio)
+                  "cost_forecast_low_tkr", "cost_forecast_high_tkr",
+                  "cost_volume_forecast", "cost_volume_forecast_low", "cost_volume_forecast_high")  # fmt: skip
 
 
 def _cost_rows(table: LinkedTable) -> list[tuple[list[int], list[int]]]:

@@ -123,7 +123,11 @@ def _computed(data: MunicipalityData, year: int, tertial: int, published: Sequen
     printed = published_cells(universe, year, tertial)
     cells = with_published_cells(data, printed, universe, published)
     protection = protect_report(cells, year, tertial, published)
-    hidden = {**protection.hidden, **_targets_of_hidden(protection, year, tertial)}
+    hidden = {
+        **protection.hidden,
+        **_targets_of_hidden(protection, year, tertial),
+        **_outlook_of_hidden(data, protection, year, tertial),
+    }
     return dataclasses.replace(protection, hidden=hidden, printed=frozenset(cell_ids(printed)))
 
 
@@ -173,6 +177,21 @@ def official_suppression(data: MunicipalityData, year: int, tertial: int) -> lis
         if mark == "X"
     }
     return [Published("Socialstyrelsen", hidden=frozenset(hidden))] if hidden else []
+
+
+def _outlook_of_hidden(data: MunicipalityData, protection: Protection, year: int, tertial: int) -> dict[str, str]:
+    """The three-year outlook's cells of a series one of whose years the protection hides or rounds:
+    its forecast can be that year's value (last year's value is a method). Hidden with it (``derived``)."""
+    from snanalys.economy.three_year import SERIES, input_years
+
+    label = year_to_date(year, tertial).label
+    out = {}
+    years = input_years(data, year)
+    for series in SERIES:
+        if any(protection.hides(series.measure, year_to_date(y, 3)) for y in years):
+            for measure in ("outlook_last_value", "outlook_value", "outlook_low", "outlook_high"):
+                out[f"{measure}|{label}|key|{series.measure}"] = "derived"
+    return out
 
 
 def _keep(path, protection: Protection) -> None:

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from snanalys.economy.forecast import Forecast, choose_forecast
+from snanalys.economy.forecast import Forecast, choose_forecast, with_intervals
+from snanalys.economy.known import known_forecasts
+from snanalys.economy.volumes import volume_forecasts
 from snanalys.measures.facts import monthly_amounts
 from snanalys.measures.scopes import SCOPES
 from snanalys.measures.tables import cells
@@ -133,13 +135,29 @@ def cost_table(data, year: int, tertial: int, cost_budget: pd.DataFrame | None) 
     period = year_to_date(year, tertial)
     last_period = period.same_period_last_year()
     months = period.end.month
+    # the four areas are one kind: an area with few own years borrows the others' errors
+    prognoses = with_intervals(
+        {
+            area.key: choose_forecast(
+                monthly_costs(data, area),
+                year,
+                months,
+                # placements: the forecast from what is known competes with linear and seasonal
+                None
+                if area.scope is None or months >= 12
+                else {"known": known_forecasts(data, area.scope, year, months)},
+            )
+            for area in AREAS
+        }
+    )
+    volumes = volume_forecasts(data, AREAS, year, tertial)  # households and care days over the year
     rows = []
     for area in AREAS:
         cost1, q1 = area_cost_and_volume(data, area, period)
         cost0, q0 = area_cost_and_volume(data, area, last_period)
         parts = decompose(cost0, q0, cost1, q1)
         budget_year = area_budget(cost_budget, area, year)
-        prognosis: Forecast = choose_forecast(monthly_costs(data, area), year, months)
+        prognosis: Forecast = prognoses[area.key]
         rows.append(
             {
                 "area": area.key,
@@ -149,6 +167,8 @@ def cost_table(data, year: int, tertial: int, cost_budget: pd.DataFrame | None) 
                 "outcome_period": -cost1,
                 "deviation": (-cost1 + budget_year * months / 12) if budget_year is not None else float("nan"),
                 "forecast": -prognosis.value,
+                "forecast_low": float("nan") if prognosis.high is None else -prognosis.high,  # costs negative
+                "forecast_high": float("nan") if prognosis.low is None else -prognosis.low,
                 "forecast_deviation": (-prognosis.value + budget_year) if budget_year is not None else float("nan"),
                 "outcome_last_year_period": -cost0,
                 "individuals": area_individuals(data, area, period),
@@ -156,6 +176,10 @@ def cost_table(data, year: int, tertial: int, cost_budget: pd.DataFrame | None) 
                 "volume": q1,
                 "volume_last_year": q0,
                 "volume_unit": area.volume_unit,
+                "volume_forecast": volumes[area.key].value,
+                "volume_forecast_low": np.nan if volumes[area.key].low is None else volumes[area.key].low,
+                "volume_forecast_high": np.nan if volumes[area.key].high is None else volumes[area.key].high,
+                "volume_forecast_detail": volumes[area.key].as_manifest(),
                 "price": parts.p1,
                 "price_last_year": parts.p0,
                 "price_unit": area.price_unit,

@@ -6,6 +6,8 @@ import pandas as pd
 
 from snanalys.economy.drivers import cost_table
 from snanalys.economy.ledger import account_group_table, cumulative_by_month, result_table, total_row
+from snanalys.economy.record import record_table
+from snanalys.economy.three_year import outlook_table
 from snanalys.measures.catalog import MEASURES, Measure
 from snanalys.memo import Memo, folder_state
 from snanalys.periods import Period
@@ -48,11 +50,19 @@ def source_tables(data, year: int, tertial: int | None, months: int) -> dict[str
         )
         tables["cumulative"] = cumulative_by_month(ledger, data.table("budget"), year, months)
         tables["account_groups"] = account_group_table(ledger, year, months)
+        tables["forecast_record"] = record_table(ledger, year)
     if tertial is not None:
         costs = area_costs(data, year, tertial)
         total = total_row(costs, "Summa")
         tables["costs"] = pd.concat([costs.set_index("area"), total.to_frame().T.set_index(pd.Index(["Summa"]))])
+        tables["outlook"] = three_year_outlook(data, year)
     return tables
+
+
+def three_year_outlook(data, year: int) -> pd.DataFrame:
+    """The three-year outlook (:func:`outlook_table`), memoised as :func:`committee_result` is."""
+    key = ("outlook", folder_state(data.directory), year)
+    return _MEMO.get(key, lambda: outlook_table(data, year)).copy()
 
 
 def table_values(tables: dict[str, pd.DataFrame], measure: Measure) -> pd.Series:

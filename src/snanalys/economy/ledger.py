@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from snanalys.codes import ACCOUNT_GROUPS, VERKSAMHETER
-from snanalys.economy.forecast import Forecast, choose_forecast
+from snanalys.economy.forecast import Forecast, choose_forecast, with_intervals
 
 # The keys of the published result table's rows, as the key-figure ids use them.
 LINE_KEYS = {
@@ -51,14 +51,27 @@ def monthly_by_line(ledger: pd.DataFrame, by: str = "verksamhet") -> dict[str, d
     return out
 
 
+def _or_nan(value: float | None) -> float:
+    return float("nan") if value is None else float(value)
+
+
 def result_table(ledger: pd.DataFrame, budget: pd.DataFrame, year: int, months: int) -> pd.DataFrame:
     """One row per verksamhet (all ten lines, in the table's order), amounts in kronor.
 
     Columns: budget_period, outcome_period, deviation, budget_year, forecast,
-    forecast_deviation, outcome_last_year_period, forecast_method, backtest_error.
+    forecast_deviation, outcome_last_year_period, forecast_method, backtest_error, and the
+    forecast's 80 % interval forecast_low … forecast_high (NaN where no errors to build it).
     """
     monthly = monthly_by_line(ledger)
     year_budget = budget.loc[budget["year"] == year].groupby("verksamhet")["budget_kr"].sum()
+    prognoses = with_intervals(
+        {
+            code: choose_forecast(monthly[code], year, months)
+            if code in monthly
+            else Forecast(0.0, "linear", None, (), {})
+            for code in VERKSAMHETER
+        }
+    )  # the verksamhet lines are one kind: a line with few own years borrows the others' errors
     rows = []
     for code in VERKSAMHETER:
         series = monthly.get(code, {})
@@ -67,7 +80,7 @@ def result_table(ledger: pd.DataFrame, budget: pd.DataFrame, year: int, months: 
         budget_year = float(year_budget.get(code, 0.0))
         budget_period = budget_year * months / 12
         outcome = float(np.sum(this))
-        prognosis: Forecast = choose_forecast(series, year, months) if series else Forecast(0.0, "linear", None, (), {})
+        prognosis: Forecast = prognoses[code]
         rows.append(
             {
                 "verksamhet": code,
@@ -78,6 +91,8 @@ def result_table(ledger: pd.DataFrame, budget: pd.DataFrame, year: int, months: 
                 "deviation": outcome - budget_period,
                 "budget_year": budget_year,
                 "forecast": prognosis.value,
+                "forecast_low": _or_nan(prognosis.low),
+                "forecast_high": _or_nan(prognosis.high),
                 "forecast_deviation": prognosis.value - budget_year,
                 "outcome_last_year_period": float(np.sum(last)) if len(last) else float("nan"),
                 "forecast_method": prognosis.method,

@@ -101,6 +101,8 @@ TABLE_SOURCES_SV = {
     "kolada": "Kolada (RKA), offentlig statistik",
     "socialstyrelsen": "Socialstyrelsens statistikdatabas, ekonomiskt bistånd per månad, offentlig statistik",
     "targets": "Nämndens mål (targets.toml)",
+    "outlook": "Verksamhetssystemet (kommunens hela år) och Kolada (RKA): prognosmetod och intervall",
+    "forecast_record": "Ekonomisystemet: tidigare års prognoser, omräknade med det som var bokfört vid tertialets slut",
 }
 
 #: The tables of the economy page: one entry each (their columns are the table measures).
@@ -117,6 +119,15 @@ TABLES_SV = {
     ),
     "cumulative": ("Utfall och budget per månad", "Nämndens utfall och budget, ackumulerat månad för månad."),
     "account_groups": ("Utfall per kontogrupp", "Nämndens utfall per kontogrupp mot samma period i fjol."),
+    "outlook": (
+        "Förväntad utveckling på tre års sikt",
+        "Prognos tre år efter det senaste hela året, med det intervall där värdet hamnar med 80 % sannolikhet.",
+    ),
+    "forecast_record": (
+        "Prognossäkerhet",
+        "Vad helårsprognosen vid T1 och T2 tidigare år sade mot årets utfall, per verksamhet; prognoserna är "
+        "omräknade med det som var bokfört vid tertialets slut.",
+    ),
 }
 
 #: The areas of the appendix, in the report's order: the page whose sections show a measure first.
@@ -229,6 +240,8 @@ def protection_sv(m: Measure) -> str:
             "månad som Socialstyrelsen visar som X visas också som X."
         if m.source == "costs":
             return f"X där en kostnad, volym eller ett pris bygger på {small} placerade."
+        if m.source == "outlook":
+            return f"X där något av åren prognosen bygger på är dolt eller bygger på {small} personer eller hushåll."
         return "Summor för hela verksamheter, som inte avser enskilda personer."
     if m.id == "population":
         return "Offentlig statistik, som inte avser enskilda personer."

@@ -7,9 +7,10 @@ import html
 import pandas as pd
 
 from snanalys import charts
-from snanalys.economy.figures import area_costs, committee_result, source_tables, table_values
+from snanalys.economy.figures import area_costs, committee_result, source_tables, table_values, three_year_outlook
 from snanalys.economy.forecast import METHOD_LABELS_SV
 from snanalys.economy.ledger import account_group_table, total_row
+from snanalys.economy.three_year import input_years
 from snanalys.measures.catalog import BY_ID
 from snanalys.narrative import MONTHS_SV
 from snanalys.pages import PageContext
@@ -55,9 +56,14 @@ COST_MEASURES = {
     "deviation": "cost_deviation_tkr",
     "budget_year": "cost_budget_year_tkr",
     "forecast": "cost_forecast_tkr",
+    "forecast_low": "cost_forecast_low_tkr",
+    "forecast_high": "cost_forecast_high_tkr",
     "forecast_deviation": "cost_forecast_deviation_tkr",
     "outcome_last_year_period": "cost_outcome_last_year_tkr",
     "volume": "cost_volume",
+    "volume_forecast": "cost_volume_forecast",
+    "volume_forecast_low": "cost_volume_forecast_low",
+    "volume_forecast_high": "cost_volume_forecast_high",
     "volume_last_year": "cost_volume_last_year",
     "price": "cost_price",
     "price_last_year": "cost_price_last_year",
@@ -105,11 +111,42 @@ def _money_table(
         flags = [hidden_total(c) if hidden_total is not None else False for c in columns]
         display.loc[total_label] = [SUPPRESSED_MARK if h else _tkr(total[c]) for c, h in zip(columns, flags)]
         any_hidden |= any(flags)
-    methods = pd.DataFrame({"Prognosmetod": list(table.apply(_method, axis=1))}, index=table["label_sv"])
+    intervals, interval_hidden = {}, False
+    for column, title in (("forecast", "Prognos helår"), ("forecast_low", "80 % intervall, från"),
+                          ("forecast_high", "80 % intervall, till")):  # fmt: skip
+        # an interval is worked out from the forecast: hidden with it, as well as by its own cell
+        flags = (
+            [a or b for a, b in zip(hidden(column), hidden("forecast"))] if hidden is not None else [False] * len(table)
+        )
+        intervals[title] = [SUPPRESSED_MARK if h else _tkr(v) for v, h in zip(table[column], flags)]
+        interval_hidden |= any(flags)
+    methods = pd.DataFrame(
+        {**intervals, "Prognosmetod": list(table.apply(_method, axis=1)), "Intervallet bygger på": _bases(table)},
+        index=table["label_sv"],
+    )
     notes = [SIGN_NOTE] + ([FOOTNOTE_SV] if any_hidden else [])
     return html_table(display, caption=caption, row_header=row_header, footnotes=notes) + html_table(
-        methods, caption=f"{caption}: prognosmetod per rad", row_header=row_header
+        methods,
+        caption=f"{caption}: prognos (80 % intervall) och prognosmetod per rad",
+        row_header=row_header,
+        footnotes=[INTERVAL_NOTE] + ([FOOTNOTE_SV] if interval_hidden else []),
     )
+
+
+INTERVAL_NOTE = (
+    "Intervallet är det spann där helårsutfallet hamnar med 80 % sannolikhet, bedömt från hur långt samma "
+    "metod vid samma månad tidigare år låg från det faktiska utfallet. Har raden för få egna år lånas felen "
+    "från alla rader av samma slag (verksamheterna, respektive de volymdrivna områdena)."
+)
+
+
+def _bases(table: pd.DataFrame) -> list[str]:
+    """What each row's interval rests on, in words (counts of years are not figures of the data)."""
+    words = {"own": "radens egna år", "pooled": "alla rader av samma slag", "outcome": "helårets utfall"}
+    return [
+        "inget underlag" if is_missing(low) and basis != "outcome" else words.get(basis, "")
+        for low, basis in zip(table["forecast_low"], table["forecast_detail"].map(lambda d: d["interval_basis"]))
+    ]
 
 
 def committee_section(ctx: PageContext) -> str:
@@ -213,6 +250,27 @@ def costs_section(ctx: PageContext) -> str:
         ]
         + ([FOOTNOTE_SV] if any_hidden else []),
     )
+    # the volumes over the year: a forecast of 1–4 households or persons' volume is theirs, X
+    volume_hidden = [h or v for h, v in zip(hide_now, _cost_hidden(ctx, table, "volume"))]
+    volumes, any_volume_hidden = {"Enhet": table["volume_unit"].to_numpy()}, False
+    for title, column in (("Volym hittills", "volume"), ("Prognos helår", "volume_forecast"),
+                          ("80 % intervall, från", "volume_forecast_low"), ("till", "volume_forecast_high")):  # fmt: skip
+        flags = [a or b for a, b in zip(volume_hidden, _cost_hidden(ctx, table, column))]
+        volumes[title] = [
+            SUPPRESSED_MARK if f else ("–" if is_missing(v) else number(v)) for v, f in zip(table[column], flags)
+        ]
+        any_volume_hidden |= any(flags)
+    body += "<h3>Volym över året</h3>" + html_table(
+        pd.DataFrame(volumes, index=table["label_sv"]),
+        caption=f"Hushåll och vårddygn helår {ctx.year}: prognos (80 % intervall)",
+        row_header="Område",
+        footnotes=[
+            "Prognosen är volymen hittills × kvoten mellan helår och samma månader tidigare år (hushåll räknas en "
+            "gång per år, så antalet växer långsammare än månaderna). Intervallet bygger på hur långt samma metod "
+            "missade tidigare år, för alla områden tillsammans."
+        ]
+        + ([FOOTNOTE_SV] if any_volume_hidden else []),
+    )
     areas = source_tables(ctx.data, ctx.year, ctx.tertial, ctx.period.end.month)
     effects = _declared(areas, ["cost_volume_increase_tkr", "cost_price_increase_tkr"], None).loc[table["area"]]
     for measure, column in (("cost_volume_increase_tkr", "volume_effect"), ("cost_price_increase_tkr", "price_effect")):
@@ -238,11 +296,134 @@ def costs_section(ctx: PageContext) -> str:
     return section("Volymdrivna kostnader", body, "kostnader")
 
 
+#: Relative width (high − low) / point above which the outlook says the forecast is uncertain.
+WIDE = 0.3
+
+
+def _plain(value) -> str:
+    return "–" if is_missing(value) else format_decimal_sv(value, 0)
+
+
+def outlook_section(ctx: PageContext) -> str:
+    """Förväntad utveckling på tre års sikt: a point and an 80 % interval per series, in words built
+    from the values; a row whose inputs the report's protection hides is X."""
+    table = three_year_outlook(ctx.data, ctx.year)
+    label = _table_label(ctx)
+    years = input_years(ctx.data, ctx.year)
+    hidden = {
+        key: ctx.protection.hides_table_cell("outlook_value", label, key)
+        or any(ctx.protection.hides(key, year_to_date(y, 3)) for y in years)
+        for key in table.index
+    }
+    rows, sentences = {}, []
+    for key, r in table.iterrows():
+        if hidden[key] or is_missing(r["value"]):
+            rows[r["label_sv"]] = [r["unit"], SUPPRESSED_MARK if hidden[key] else "–", "–", "–", "–"]
+            continue
+        rows[r["label_sv"]] = [
+            r["unit"],
+            _plain(r["last_value"]),
+            _plain(r["value"]),
+            _plain(r["low"]),
+            _plain(r["high"]),
+        ]
+        if is_missing(r["low"]):
+            sentences.append(f"{r['label_sv']} väntas {r['year']} vara {_plain(r['value'])} {r['unit']}.")
+            continue
+        text = (
+            f"{r['label_sv']} väntas {r['year']} vara {_plain(r['value'])} {r['unit']}, mellan {_plain(r['low'])} "
+            f"och {_plain(r['high'])} med 80 % sannolikhet."
+        )
+        if r["relative_width"] > WIDE:
+            text += " Prognosen är osäker."
+        sentences.append(text)
+    first = table["first_year"].dropna()
+    last = table["last_year"].dropna()
+    if first.empty:
+        return section("Förväntad utveckling på tre års sikt", "<p>Det finns inga hela år att bygga på.</p>", "utsikt")
+    target = int(table["year"].dropna().iloc[0])
+    display = pd.DataFrame.from_dict(
+        rows,
+        orient="index",
+        columns=["Enhet", f"Utfall {int(last.iloc[0])}", f"Prognos {target}", "80 % intervall, från", "till"],
+    )
+    median_only = (table["volatility_from"] == "median").any()
+    unchanged = (table["method"] == "last_value").all()
+    basis = (
+        f"Prognosen bygger på kommunens egna hela år {int(first.iloc[0])}–{int(last.iloc[0])}"
+        + (
+            " och på oförändrad nivå (fjolårets värde): i en genomgång av alla Sveriges kommuners historik i Kolada "
+            "gick den inte att slå för antal hushåll och utbetalda kronor, och för en trend behövs fler egna år"
+            if unchanged
+            else " och på den metod som träffat bäst i en genomgång av alla Sveriges kommuners historik i Kolada"
+        )
+        + ". Intervallet bygger på hur långt samma metod har missat i alla kommuner, "
+        "anpassat till hur mycket kommunens egna värden brukar svänga"
+        + (" (med för få egna år: hur mycket en typisk kommuns värden svänger)" if median_only else "")
+        + ". Kolada har inga vårddygn: vårddygn bedöms som antal hushåll och kronor per vårddygn som kronor per "
+        "hushåll. Chocker som under pandemin ryms inte i någon metod."
+    )
+    methods = "; ".join(f"{r['label_sv']}: {r['method_sv']}" for _, r in table.iterrows() if r["method_sv"])
+    body = (
+        "<p>"
+        + html.escape(" ".join(sentences))
+        + "</p>"
+        + html_table(
+            display,
+            caption=f"Förväntad utveckling till {target}, prognos (80 % intervall)",
+            row_header="Mått",
+            footnotes=[basis, f"Metod: {methods}."] + ([FOOTNOTE_SV] if any(hidden.values()) else []),
+        )
+    )
+    return section("Förväntad utveckling på tre års sikt", body, "utsikt")
+
+
+def record_section(ctx: PageContext) -> str:
+    """Prognossäkerhet: the earlier years' T1 and T2 forecasts (recomputed) against the outcome, per line."""
+    ledger = ctx.data.table("ledger")
+    tables = source_tables(ctx.data, ctx.year, None, ctx.period.end.month) if len(ledger) else {}
+    record = tables.get("forecast_record")
+    if record is None or record.empty:
+        return section("Prognossäkerhet", "<p>Det finns inga tidigare hela år att jämföra med.</p>", "prognossakerhet")
+    display = pd.DataFrame(
+        {
+            "Prognos T1": record["forecast_t1"].map(_tkr),
+            "Prognos T2": record["forecast_t2"].map(_tkr),
+            "Utfall helår": record["outcome"].map(_tkr),
+            "Fel T1": record["error_t1"].map(lambda v: "–" if is_missing(v) else format_percent(100 * v)),
+            "Fel T2": record["error_t2"].map(lambda v: "–" if is_missing(v) else format_percent(100 * v)),
+        }
+    )
+    display.index = record["label_sv"].to_numpy()
+    total = record.loc[record["line"] == "Socialnämnden"]
+    words = " ".join(
+        f"För {int(r.year)} sade prognosen vid T1 {_tkr(r.forecast_t1)} tkr och vid T2 {_tkr(r.forecast_t2)} tkr; "
+        f"utfallet blev {_tkr(r.outcome)} tkr."
+        for r in total.itertuples()
+    )
+    body = f"<p>{html.escape(words)}</p>" + html_table(
+        display,
+        caption="Prognossäkerhet: helårsprognos vid T1 och T2 mot helårets utfall, tkr (omräknade prognoser)",
+        row_header="Verksamhet, år",
+        footnotes=[
+            "Prognoserna är omräknade: gjorda i efterhand med samma metod som rapporten använder och med det som var "
+            "bokfört vid tertialets slut (april respektive augusti), inte hämtade ur tidigare rapporter. Fel = "
+            "prognosens avvikelse från utfallet i procent av utfallet.",
+            SIGN_NOTE,
+        ],
+    )
+    return section("Prognossäkerhet", body, "prognossakerhet")
+
+
 def forecast_note_section(ctx: PageContext) -> str:
     text = (
         "Helårsprognosen görs per rad med en av två metoder: linjär (utfallet hittills × 12 / antal månader) eller "
-        "säsong (fjolårets månadsprofil tillämpad på årets nivå). För varje rad väljs den metod som träffat bäst när "
-        "samma prognos gjordes vid samma tidpunkt tidigare år; felet anges som genomsnittlig procentuell avvikelse "
-        "från årets faktiska utfall. Vid T3 är prognosen helårets utfall."
+        "säsong (fjolårets månadsprofil tillämpad på årets nivå). För placeringarna prövas också en tredje: kända "
+        "placeringar, det vill säga kostnaden hittills plus pågående placeringar × återstående dagar × dagens pris, "
+        "justerat för hur länge pågående placeringar brukat stanna, plus de nya placeringar som brukar tillkomma "
+        "under resten av året. För varje rad väljs den metod som träffat bäst när samma prognos gjordes vid samma "
+        "tidpunkt tidigare år; felet anges som genomsnittlig procentuell avvikelse från årets faktiska utfall. "
+        "Intervallet visar var helårsutfallet hamnar med 80 % sannolikhet, bedömt från samma metods tidigare fel. "
+        "Vid T3 är prognosen helårets utfall."
     )
     return section("Så görs prognosen", f"<p>{html.escape(text)}</p>", "prognos")

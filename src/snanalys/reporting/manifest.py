@@ -58,7 +58,8 @@ def versions() -> dict[str, str]:
 
 
 def forecasts(data, year: int, tertial: int) -> dict:
-    """Method and backtested error of every full-year forecast on the economy page."""
+    """Method, backtested error and 80 % interval (``interval_80``, what it rests on:
+    ``interval_basis`` own/pooled, ``interval_errors``) of every full-year forecast on the economy page."""
     from snanalys.economy.figures import area_costs, committee_result
 
     months = year_to_date(year, tertial).end.month
@@ -67,6 +68,7 @@ def forecasts(data, year: int, tertial: int) -> dict:
     return {
         "committee": {r.key: r.forecast_detail for r in ledger.itertuples(index=False)},
         "volume_driven_costs": {r.area: r.forecast_detail for r in costs.itertuples(index=False)},
+        "volumes": {r.area: r.volume_forecast_detail for r in costs.itertuples(index=False)},
     }
 
 

@@ -1,0 +1,121 @@
+"""The outlook's methods, and the rolling-origin backtest that chooses them (hand-made panels:
+straight lines, random walks; the real Kolada run is benchmarks/forecast_backtest.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from snanalys.economy import outlook as o
+
+
+def panel_of(series: dict[str, dict[int, float]], kpi: str = "N31849") -> pd.DataFrame:
+    rows = [(geo, year, value) for geo, values in series.items() for year, value in values.items()]
+    frame = pd.DataFrame(rows, columns=["geo", "year", kpi]).set_index(["geo", "year"])
+    frame["N01951"] = 10_000.0
+    return frame
+
+
+def test_methods_by_hand():
+    y = np.array([100.0, 110, 121, 133.1, 146.41])
+    assert o.last_value(y, 3) == 146.41
+    assert o.growth(y, 2) == pytest.approx(146.41 * 1.1**2)
+    assert o.damped(y, 2) == pytest.approx(146.41 * 1.1 * 1.05)
+    assert o.trend(np.array([1.0, 2, 3, 4, 5]), 3) == pytest.approx(8.0)
+    national = y * 10
+    assert o.national_share(y, 1, national) == pytest.approx(0.1 * 1464.1 * 1.1)
+    assert np.isnan(o.national_share(y, 1, None))
+    assert o.combined(y, 1, national) == pytest.approx((o.damped(y, 1) + o.national_share(y, 1, national)) / 2)
+
+
+def test_a_forecast_reads_nothing_of_its_target_year():
+    years = range(2010, 2020)
+    panel = panel_of({"0001": {y: 100.0 + y - 2010 for y in years}, "0002": {y: 50.0 for y in years}})
+    national = pd.DataFrame({"N31849": {y: 150.0 + y for y in years}})
+    before = o.forecasts(panel, national, "N31849")
+    changed, national2 = panel.copy(), national.copy()
+    changed.loc[("0001", 2019), "N31849"] = 1e6
+    national2.loc[2019, "N31849"] = 1e6
+    after = o.forecasts(changed, national2, "N31849")
+    keep = before["origin"] + before["horizon"] < 2019
+    assert before.loc[keep, "forecast"].to_numpy() == pytest.approx(after.loc[keep, "forecast"].to_numpy(), nan_ok=True)
+    target = (after["origin"] + after["horizon"] == 2019) & (after["geo"] == "0001")
+    assert target.any() and (after.loc[target, "actual"] == 1e6).all()
+
+
+def random_walks(n: int = 300, years=range(2000, 2023), drift: float = 0.0, seed: int = 7) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    series = {}
+    for i in range(n):
+        sigma = rng.choice([0.02, 0.05, 0.12])  # steady, ordinary, volatile municipalities
+        steps = rng.normal(drift, sigma, len(years))
+        series[f"{i:04d}"] = dict(zip(years, 1000 * np.exp(np.cumsum(steps))))
+    panel = panel_of(series)
+    panel["N01951"] = np.repeat(rng.integers(3_000, 900_000, n), len(years)).astype(float)
+    return panel
+
+
+def test_a_random_walk_keeps_last_years_value_and_the_interval_holds_its_level():
+    panel = random_walks()
+    national = pd.DataFrame({"N31849": panel["N31849"].groupby(level="year").sum()})
+    frame = o.forecasts(panel, national, "N31849")
+    evaluated = o.rolling_origin(frame)
+    # on a walk without drift nothing beats last year's value but by chance
+    assert (evaluated["method"] == "last_value").mean() > 0.5
+    coverage = o.chosen_table(evaluated).set_index("horizon")
+    for h in o.HORIZONS:
+        assert 0.74 <= coverage.loc[h, "coverage"] <= 0.86
+        fifths = coverage.loc[h, [f"coverage_fifth_{i}" for i in range(1, 6)]]
+        assert fifths.between(0.65, 0.95).all()
+
+
+def test_a_steady_trend_is_chosen_over_last_years_value():
+    years = range(2000, 2023)
+    rng = np.random.default_rng(1)
+    panel = panel_of({f"{i:04d}": {y: 1000 + 40 * (y - 2000) + rng.normal(0, 2) for y in years} for i in range(150)})
+    national = pd.DataFrame({"N31849": panel["N31849"].groupby(level="year").sum()})
+    frame = o.forecasts(panel, national, "N31849")
+    choice = o.choose(frame.loc[frame["horizon"] == 1])
+    assert choice.method != "last_value"
+    assert o.choose(frame.loc[frame["horizon"] == 1], exclude=(choice.method,)).method != choice.method
+
+
+def test_the_choice_at_an_origin_uses_only_errors_known_then():
+    panel = random_walks(n=200, seed=3)
+    national = pd.DataFrame({"N31849": panel["N31849"].groupby(level="year").sum()})
+    frame = o.forecasts(panel, national, "N31849")
+    first = o.rolling_origin(frame)
+    spoiled = frame.copy()
+    late = spoiled["origin"] + spoiled["horizon"] > 2015
+    spoiled.loc[late, "actual"] *= 3  # outcomes after 2015 change, forecasts do not
+    second = o.rolling_origin(spoiled)
+    early = lambda f: f.loc[f["origin"] <= 2015].sort_values(["geo", "origin", "horizon"])  # noqa: E731
+    pd.testing.assert_frame_equal(
+        early(first)[["low", "high", "method"]].reset_index(drop=True),
+        early(second)[["low", "high", "method"]].reset_index(drop=True),
+    )
+
+
+def test_too_few_earlier_errors_make_no_choice():
+    frame = pd.DataFrame(
+        {"method": ["last_value"] * 3, "forecast": [1.0, 2, 3], "actual": [1.0, 2, 3], "volatility": 0.1,
+         "median_volatility": 0.1, "population": [1.0, 2, 3], "origin": 2010, "geo": ["a", "b", "c"]}
+    )  # fmt: skip
+    assert o.choose(frame) is None
+
+
+def test_the_outlook_of_a_series_and_its_interval():
+    series = {2020 + i: 100.0 * 1.05**i for i in range(5)}
+    series[2022] *= 1.03  # some volatility
+    out = o.outlook(series, 3, "last_value", -1.5, 2.0, own_weight=1.0)
+    assert out.year == 2027 and out.value == pytest.approx(series[2024])
+    sigma = o.volatility(np.array(list(series.values())))
+    assert (out.low, out.high) == pytest.approx((out.value * np.exp(-1.5 * sigma), out.value * np.exp(2.0 * sigma)))
+    short = o.outlook({2023: 5.0, 2024: 6.0}, 1, "damped", -1.5, 2.0)
+    assert short.method == "last_value" and short.low is None  # no volatility from two years, no median
+    median = o.outlook({2023: 5.0, 2024: 6.0}, 1, "damped", -1.5, 2.0, median_volatility=0.1)
+    assert median.volatility_from == "median"
+    assert (median.low, median.high) == pytest.approx((6 * np.exp(-0.15), 6 * np.exp(0.2)))
+    with pytest.raises(ValueError, match="national level"):
+        o.outlook(series, 1, "national_share", -1, 1)
