@@ -12,7 +12,7 @@ def table_rows(html_text: str, caption: str) -> dict[str, list[str]]:
     table = html_text[html_text.index(caption) :]
     table = table[: table.index("</table>")]
     return {
-        head: re.findall(r"<td class='num'>(.*?)</td>", body)
+        head: re.findall(r"<td class='(?:num|text)'>(.*?)</td>", body)
         for head, body in re.findall(r"<tr><th scope='row'>(.*?)</th>(.*?)</tr>", table)
     }
 

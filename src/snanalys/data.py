@@ -116,3 +116,9 @@ def load_municipality(processed_root: Path, municipality_code: str | None = None
         codes = ", ".join(d.name for d in dirs)
         raise ValueError(f"several municipalities in {processed_root} ({codes}): choose one with --kommun")
     return MunicipalityData(dirs[0], Extract.from_json(dirs[0] / "extract.json"))
+
+
+def comparison_years(data: MunicipalityData, year: int) -> list[int]:
+    """Years from the first the data fully covers up to ``year``."""
+    first = data.extract.data_from.year + (0 if data.extract.data_from.month == 1 else 1)
+    return list(range(first, year + 1))

@@ -8,8 +8,14 @@ the suppression mark "X" means) directly beneath it.
 from __future__ import annotations
 
 import html
+import re
 
 import pandas as pd
+
+#: A cell that prints a number or a mark: right-aligned, never wrapped (td.num); other text wraps (td.text).
+_NUMBER = re.compile(
+    r"^\s*((ca\s|ca\u00a0)?[−+-]?[\d\s\u00a0.,]*\d[\d\s\u00a0.,]*\s?(%|tkr|mnkr|kr|procentenheter)?|X|–|--|\.\.|)\s*$"
+)
 
 
 def html_table(
@@ -27,7 +33,10 @@ def html_table(
     rows = []
     for index, row in display.iterrows():
         extra = [""] * len(row) if classes is None else [f" {c}" if c else "" for c in classes.loc[index]]
-        cells = "".join(f"<td class='num{e}'>{html.escape(str(v))}</td>" for v, e in zip(row, extra))
+        cells = "".join(
+            f"<td class='{'num' if _NUMBER.match(str(v)) else 'text'}{e}'>{html.escape(str(v))}</td>"
+            for v, e in zip(row, extra)
+        )
         rows.append(f"<tr><th scope='row'>{html.escape(str(index))}</th>{cells}</tr>")
     notes = "".join(f"<p class='footnote'>{html.escape(n)}</p>" for n in footnotes if n)
     return (

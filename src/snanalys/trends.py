@@ -8,17 +8,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from snanalys.data import MunicipalityData
+from snanalys.data import MunicipalityData, comparison_years
 from snanalys.key_figures import key_figures
 from snanalys.memo import Memo, folder_state
 from snanalys.periods import year_to_date
-
-
-def comparison_years(data: MunicipalityData, year: int) -> list[int]:
-    """Years from the first the data fully covers up to ``year``."""
-    first = data.extract.data_from.year + (0 if data.extract.data_from.month == 1 else 1)
-    return list(range(first, year + 1))
-
 
 _MEMO = Memo(8)
 

@@ -10,7 +10,7 @@ from snanalys.pages import open_page
 from snanalys.pages.economy import committee_section, costs_section
 from snanalys.presentation import format_decimal_sv, format_tkr
 
-INTERVALS = "prognos (80 % intervall) och prognosmetod per rad</caption>"
+INTERVALS = "prognos helår (80 % intervall)</caption>"
 
 
 def test_each_verksamhet_line_prints_its_forecast_and_interval(sample_data_dir):

@@ -22,6 +22,7 @@ from importlib import resources
 
 import pandas as pd
 
+from snanalys.data import comparison_years
 from snanalys.economy.outlook import METHOD_LABELS_SV, outlook
 from snanalys.measures.tables import cells
 from snanalys.periods import year_to_date
@@ -59,7 +60,6 @@ def calibration() -> dict:
 
 def input_years(data, year: int) -> list[int]:
     """The full years before ``year`` the outlook rests on."""
-    from snanalys.trends import comparison_years  # trends → key figures → the economy: imported late
 
     return [y for y in comparison_years(data, year) if y < year]
 

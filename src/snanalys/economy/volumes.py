@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from snanalys.data import comparison_years
 from snanalys.economy.forecast import Forecast, with_intervals
 from snanalys.measures.tables import cells
 from snanalys.periods import year_to_date
@@ -45,7 +46,6 @@ def ratio_forecast(so_far: dict[int, float], full: dict[int, float], year: int) 
 
 def volume_forecasts(data, areas, year: int, tertial: int) -> dict[str, Forecast]:
     """Per area key: its volume's full-year forecast with an 80 % interval (the outcome at T3)."""
-    from snanalys.trends import comparison_years  # trends → key figures → the economy: imported late
 
     measures = [a.volume_measure for a in areas]
     if tertial >= 3:

@@ -120,16 +120,29 @@ def _money_table(
         )
         intervals[title] = [SUPPRESSED_MARK if h else _tkr(v) for v, h in zip(table[column], flags)]
         interval_hidden |= any(flags)
-    methods = pd.DataFrame(
-        {**intervals, "Prognosmetod": list(table.apply(_method, axis=1)), "Intervallet bygger på": _bases(table)},
-        index=table["label_sv"],
-    )
+    forecasts = pd.DataFrame(intervals, index=table["label_sv"])
+    bases = _bases(table)
+    methods = {"Prognosmetod": list(table.apply(_method, axis=1))}
+    method_notes = []
+    if len(set(bases)) > 1:  # a column only where the rows differ: a tablet has no room for a repeated phrase
+        methods["Intervallet bygger på"] = bases
+    elif bases:
+        method_notes.append(f"Intervallet bygger för alla rader på {bases[0]}.")
     notes = [SIGN_NOTE] + ([FOOTNOTE_SV] if any_hidden else [])
-    return html_table(display, caption=caption, row_header=row_header, footnotes=notes) + html_table(
-        methods,
-        caption=f"{caption}: prognos (80 % intervall) och prognosmetod per rad",
-        row_header=row_header,
-        footnotes=[INTERVAL_NOTE] + ([FOOTNOTE_SV] if interval_hidden else []),
+    return (
+        html_table(display, caption=caption, row_header=row_header, footnotes=notes)
+        + html_table(
+            forecasts,
+            caption=f"{caption}: prognos helår (80 % intervall)",
+            row_header=row_header,
+            footnotes=[INTERVAL_NOTE] + ([FOOTNOTE_SV] if interval_hidden else []),
+        )
+        + html_table(
+            pd.DataFrame(methods, index=table["label_sv"]),
+            caption=f"{caption}: prognosmetod per rad",
+            row_header=row_header,
+            footnotes=method_notes,
+        )
     )
 
 
