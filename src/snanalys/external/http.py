@@ -8,17 +8,13 @@ adapter (``snanalys.kolada.client.build_session``), a disk cache whose entries e
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
 
 from snanalys.kolada.client import build_session, default_retry
+from snanalys.web_json import cache_file, fetch_json, read_cached, write_cached
 
 
 class FetchError(RuntimeError):
@@ -61,40 +57,13 @@ class JsonSource:
         self._last: float | None = None
 
     def _cache_path(self, url: str) -> Path | None:
-        if self.cache_dir is None:
-            return None
-        return self.cache_dir / (hashlib.sha256(url.encode("utf-8")).hexdigest()[:40] + ".json")
+        return cache_file(self.cache_dir, url)
 
     def _cached(self, url: str):
-        path = self._cache_path(url)
-        if path is None or not path.exists():
-            return None
-        try:
-            entry = json.loads(path.read_text(encoding="utf-8"))
-            fetched = datetime.fromisoformat(entry["fetched_at"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
-        if entry.get("url") != url:
-            return None
-        if not self.offline and self.cache_ttl is not None:
-            if (datetime.now(UTC) - fetched).total_seconds() > self.cache_ttl:
-                return None
-        return entry["body"]
+        return read_cached(self.cache_dir, url, ttl=self.cache_ttl, offline=self.offline)
 
     def _store(self, url: str, body) -> None:
-        path = self._cache_path(url)
-        if path is None:
-            return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        entry = {"url": url, "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"), "body": body}
-        fd, tmp = tempfile.mkstemp(prefix=path.stem + ".", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(entry, handle, ensure_ascii=False)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_cached(self.cache_dir, url, body)
 
     def get_json(self, url: str):
         cached = self._cached(url)
@@ -109,19 +78,6 @@ class JsonSource:
                 time.sleep(wait)
         self._last = time.monotonic()
         self.requests_made += 1
-        try:
-            response = self.session.get(url, timeout=self.timeout)
-        except requests.RequestException as error:
-            raise FetchError(f"{self.name}: GET {url} failed: {error}", url=url) from error
-        if response.status_code >= 400:
-            raise FetchError(
-                f"{self.name}: HTTP {response.status_code} for GET {url}: {response.text[:200]}",
-                status=response.status_code,
-                url=url,
-            )
-        try:
-            body = response.json()
-        except ValueError as error:
-            raise FetchError(f"{self.name}: GET {url} did not answer JSON", url=url) from error
+        body = fetch_json(self.session, url, timeout=self.timeout, error=FetchError, prefix=f"{self.name}: ")
         self._store(url, body)
         return body

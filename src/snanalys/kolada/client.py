@@ -22,13 +22,8 @@ Group titles have come back double-encoded (UTF-8 read as Latin-1, "NykÃ¶ping"
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import tempfile
 import time
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
@@ -36,6 +31,8 @@ import pandas as pd
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
+
+from snanalys.web_json import cache_file, fetch_json, read_cached, write_cached
 
 BASE_URL = "https://api.kolada.se/v3"
 COUNTRY = "0000"  # Riket in API v3
@@ -148,43 +145,13 @@ class KoladaClient:
     # ------------------------------------------------------------------ transport
 
     def _cache_path(self, url: str) -> Path | None:
-        if self.cache_dir is None:
-            return None
-        return self.cache_dir / (hashlib.sha256(url.encode("utf-8")).hexdigest()[:40] + ".json")
+        return cache_file(self.cache_dir, url)
 
     def _read_cache(self, url: str):
-        path = self._cache_path(url)
-        if path is None or not path.exists():
-            return None
-        try:
-            entry = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None  # a damaged entry is refetched (or reported missing offline)
-        if entry.get("url") != url:
-            return None
-        if self.cache_ttl is not None and not self.offline:
-            try:
-                age = (datetime.now(UTC) - datetime.fromisoformat(entry["fetched_at"])).total_seconds()
-            except (KeyError, TypeError, ValueError):
-                return None
-            if age > self.cache_ttl:
-                return None  # expired: fetched again
-        return entry["body"]
+        return read_cached(self.cache_dir, url, ttl=self.cache_ttl, offline=self.offline)
 
     def _write_cache(self, url: str, body) -> None:
-        path = self._cache_path(url)
-        if path is None:
-            return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        entry = {"url": url, "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"), "body": body}
-        fd, tmp = tempfile.mkstemp(prefix=path.stem + ".", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(entry, handle, ensure_ascii=False)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_cached(self.cache_dir, url, body)
 
     def _wait_turn(self) -> None:
         if self._last_request is not None and self.min_interval > 0:
@@ -203,20 +170,7 @@ class KoladaClient:
             raise KoladaOfflineError(f"offline and not cached: GET {url} ({where})", url=url)
         self._wait_turn()
         self.requests_made += 1
-        try:
-            response = self.session.get(url, timeout=self.timeout)
-        except requests.RequestException as error:
-            raise KoladaError(f"GET {url} failed: {error}", url=url) from error
-        if response.status_code >= 400:
-            raise KoladaError(
-                f"HTTP {response.status_code} for GET {url}: {response.text[:200]}",
-                status=response.status_code,
-                url=url,
-            )
-        try:
-            body = response.json()
-        except ValueError as error:
-            raise KoladaError(f"GET {url} did not answer JSON", status=response.status_code, url=url) from error
+        body = fetch_json(self.session, url, timeout=self.timeout, error=KoladaError)
         self._write_cache(url, body)
         return body
 

@@ -127,7 +127,7 @@ def _money_table(
     if len(set(bases)) > 1:  # a column only where the rows differ: a tablet has no room for a repeated phrase
         methods["Intervallet bygger på"] = bases
     elif bases:
-        method_notes.append(f"Intervallet bygger för alla rader på {bases[0]}.")
+        method_notes.append(f"Samtliga intervall bygger på {bases[0]}.")
     notes = [SIGN_NOTE] + ([FOOTNOTE_SV] if any_hidden else [])
     return (
         html_table(display, caption=caption, row_header=row_header, footnotes=notes)
