@@ -165,7 +165,10 @@ COST_FUNCTIONS = ("cost_change_tkr", "cost_volume_effect_tkr", "cost_price_effec
                   "cost_volume_increase_tkr", "cost_price_increase_tkr",
                   # the forecasts' intervals and the volume's forecast (its volume so far × a public ratio)
                   "cost_forecast_low_tkr", "cost_forecast_high_tkr",
-                  "cost_volume_forecast", "cost_volume_forecast_low", "cost_volume_forecast_high")  # fmt: skip
+                  "cost_volume_forecast", "cost_volume_forecast_low", "cost_volume_forecast_high",
+                  # the full-year forecast (linear: the outcome × 12 / months; at T3 the outcome itself)
+                  # and the deviations from a public budget, each giving the outcome back
+                  "cost_forecast_tkr", "cost_deviation_tkr", "cost_forecast_deviation_tkr")  # fmt: skip
 
 
 def _cost_rows(table: LinkedTable) -> list[tuple[list[int], list[int]]]:
