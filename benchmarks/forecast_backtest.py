@@ -79,8 +79,8 @@ def run(values_path: Path) -> tuple[str, dict]:
                 calibration[kpi].setdefault(str(h), {})[key] = {
                     "method": choice.method,
                     "own_weight": choice.own_weight,
-                    "low_z": round(choice.low_z, 4),
-                    "high_z": round(choice.high_z, 4),
+                    "year_effects": [round(v, 4) for v in choice.year_effects],
+                    "residual_quantiles": [round(v, 4) for v in choice.residual_quantiles],
                     "errors": choice.errors,
                     "median_volatility": round(
                         float(frame.loc[frame["origin"] == last, "median_volatility"].iloc[0]), 4

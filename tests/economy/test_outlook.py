@@ -105,17 +105,40 @@ def test_too_few_earlier_errors_make_no_choice():
     assert o.choose(frame) is None
 
 
+def test_the_bounds_are_a_shared_year_effect_plus_the_own_scaled_residual():
+    residuals = np.linspace(-2, 2, 101)
+    low, high = o.log_bounds(np.array([0.0]), residuals, np.array([0.1, 0.2]), level=0.8)
+    assert low == pytest.approx([-0.16, -0.32]) and high == pytest.approx([0.16, 0.32])
+    shifted = o.log_bounds(np.array([0.05]), residuals, np.array([0.1]), level=0.8)
+    assert (shifted[0][0], shifted[1][0]) == pytest.approx((-0.11, 0.21))
+    # a steady municipality (scale near 0) still gets the shocks every municipality shared
+    shocks = np.array([-0.1, -0.05, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.05, 0.1])
+    low, high = o.log_bounds(shocks, residuals, np.array([0.0, 1e-3]))
+    assert low[0] == pytest.approx(np.quantile(shocks, 0.1)) and high[0] == pytest.approx(np.quantile(shocks, 0.9))
+    assert low[1] < -0.05 and high[1] > 0.05
+    # many scales: computed at 65 of them, the rest interpolated between neighbours
+    scales = np.linspace(0.01, 0.3, 500)
+    many = o.log_bounds(shocks, residuals, scales)
+    exact = [o.log_bounds(shocks, residuals, np.array([x])) for x in scales[::37]]
+    assert many[0][::37] == pytest.approx([e[0][0] for e in exact], abs=2e-3)
+
+
 def test_the_outlook_of_a_series_and_its_interval():
     series = {2020 + i: 100.0 * 1.05**i for i in range(5)}
     series[2022] *= 1.03  # some volatility
-    out = o.outlook(series, 3, "last_value", -1.5, 2.0, own_weight=1.0)
+    effects, residuals = (-0.02, 0.0, 0.03), tuple(np.linspace(-2, 2.5, 100))
+    out = o.outlook(series, 3, "last_value", effects, residuals, own_weight=1.0)
     assert out.year == 2027 and out.value == pytest.approx(series[2024])
     sigma = o.volatility(np.array(list(series.values())))
-    assert (out.low, out.high) == pytest.approx((out.value * np.exp(-1.5 * sigma), out.value * np.exp(2.0 * sigma)))
-    short = o.outlook({2023: 5.0, 2024: 6.0}, 1, "damped", -1.5, 2.0)
+    low, high = o.log_bounds(np.array(effects), np.array(residuals), np.array([sigma]))
+    assert (out.low, out.high) == pytest.approx((out.value * np.exp(low[0]), out.value * np.exp(high[0])))
+    assert out.low < out.value < out.high
+    short = o.outlook({2023: 5.0, 2024: 6.0}, 1, "damped", effects, residuals)
     assert short.method == "last_value" and short.low is None  # no volatility from two years, no median
-    median = o.outlook({2023: 5.0, 2024: 6.0}, 1, "damped", -1.5, 2.0, median_volatility=0.1)
+    median = o.outlook({2023: 5.0, 2024: 6.0}, 1, "damped", effects, residuals, median_volatility=0.1)
     assert median.volatility_from == "median"
-    assert (median.low, median.high) == pytest.approx((6 * np.exp(-0.15), 6 * np.exp(0.2)))
+    low, high = o.log_bounds(np.array(effects), np.array(residuals), np.array([0.1]))
+    assert (median.low, median.high) == pytest.approx((6 * np.exp(low[0]), 6 * np.exp(high[0])))
+    assert o.outlook(series, 1, "last_value").low is None  # no backtest quantiles: no interval
     with pytest.raises(ValueError, match="national level"):
-        o.outlook(series, 1, "national_share", -1, 1)
+        o.outlook(series, 1, "national_share", effects, residuals)

@@ -15,16 +15,20 @@ methods are judged on the real Kolada history of every municipality
 
 The backtest is rolling-origin: at each origin the method is chosen, per KPI and horizon, by the
 median absolute percentage error of the forecasts whose outcome was known at that origin, and
-only if it beats last year's value there; the 80 % interval is the chosen method's earlier log
-errors, pooled over all municipalities, each standardised by the municipality's own volatility
-(the standard deviation of its yearly log changes up to the origin), times this municipality's
-volatility. Pooled errors scaled that way hold their level; a municipality's own few errors do not.
+only if it beats last year's value there. The 80 % interval comes from the chosen method's earlier
+log errors, pooled over all municipalities, in two parts: the **year effect** (the median error of
+each earlier origin, the shock every municipality shared, such as 2009 or 2021–22) and the
+**residual** (the rest, standardised by the municipality's own volatility). The interval is the
+central 80 % of year effect + residual × this municipality's volatility, every earlier year's shock
+as likely as any other's. Pooled errors scaled that way hold their level; a municipality's own few
+errors do not, and a scale alone makes a large, steady municipality's interval too narrow for the
+shocks it shares with all the others.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,6 +50,8 @@ MIN_HISTORY = 5
 OWN_WEIGHTS = (0.25, 0.5, 0.75, 1.0)
 #: Earlier errors (municipality × origin) a choice of method and an interval need.
 MIN_EARLIER = 100
+#: The probabilities at which a choice keeps the quantiles of its standardised residuals.
+RESIDUAL_PROBABILITIES = np.linspace(0.005, 0.995, 100)
 
 
 def _growth(y: np.ndarray, years: int = 3) -> float:
@@ -117,7 +123,7 @@ def kolada_panel(values: pd.DataFrame) -> pd.DataFrame:
     for kpi in ("N31857", "N31910", "N31849", "U31001", "N01951"):
         if kpi not in wide:
             wide[kpi] = np.nan
-    for kpi in ("N31004", "N31006"):
+    for kpi in ("N31004", "N31006", "N31807"):
         if kpi not in wide:
             wide[kpi] = np.nan
     wide["N31857"] = wide["N31857"].fillna(wide["U31001"] * wide["N01951"] / 1000)
@@ -127,12 +133,18 @@ def kolada_panel(values: pd.DataFrame) -> pd.DataFrame:
     wide["P31857"] = wide["N31004"] * wide["N01951"] / 1000
     wide["P31849"] = wide["N31006"]
     wide["P31910"] = wide["P31857"] * 1000 / wide["P31849"]
-    return wide[["N31857", "N31910", "N31849", "P31857", "P31910", "P31849", "N01951"]].sort_index()
+    # the households' longer history: inhabitants who received assistance during the year (N31807, per
+    # cent of the population, 1994–), the same households as N31910, refugee households included
+    wide["R31910"] = wide["N31807"] * wide["N01951"] / 100
+    columns = ["N31857", "N31910", "N31849", "P31857", "P31910", "P31849", "R31910", "N01951"]
+    return wide[columns].sort_index()
 
 
-#: Per KPI, the longer series of one definition whose errors calibrate it as well: kronor and
-#: households excluding refugee households (Kolada N31004 × population, N31006, their ratio).
-PROXIES = {"N31857": "P31857", "N31910": "P31910", "N31849": "P31849"}
+#: Per KPI, the longer series whose errors calibrate it as well: kronor and kronor per household
+#: excluding refugee households (Kolada N31004 × population, N31006), and for households the persons
+#: who received assistance (N31807 × population): its changes are the households' changes, refugee
+#: households included (households excluding them, 2000–, miss the fall of 2020–22 and the rise of 2016).
+PROXIES = {"N31857": "P31857", "N31910": "R31910", "N31849": "P31849"}
 
 
 def national_level(panel: pd.DataFrame, values: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -148,6 +160,7 @@ def national_level(panel: pd.DataFrame, values: pd.DataFrame | None = None) -> p
         out[kr] = panel[kr].dropna().groupby(level="year").sum()
         out[households] = sums[households]
         out[per] = sums[kr] * 1000 / sums[households]
+    out["R31910"] = panel["R31910"].dropna().groupby(level="year").sum()
     frame = pd.DataFrame(out)
     if values is not None:
         country = values.loc[(values["geo"].astype(str).isin(["0", "0000"])) & (values["kpi"] == "N31910")]
@@ -218,15 +231,34 @@ def _ape(frame: pd.DataFrame) -> pd.Series:
     return (frame["forecast"] - frame["actual"]).abs() / frame["actual"].abs()
 
 
+def log_bounds(
+    year_effects: np.ndarray, residual_quantiles: np.ndarray, scales: np.ndarray, level: float = LEVEL
+) -> tuple[np.ndarray, np.ndarray]:
+    """The central ``level`` interval of log(actual / forecast) for each of ``scales``: the quantiles of
+    year effect + residual × scale over every earlier year's effect (each as likely) and the residuals'
+    quantiles. Computed exactly at up to 65 scales spread over ``scales``, interpolated between them."""
+    effects, residuals = np.asarray(year_effects, float), np.asarray(residual_quantiles, float)
+    scales = np.atleast_1d(np.asarray(scales, float))
+    at = np.unique(np.quantile(scales, np.linspace(0, 1, 65))) if scales.size > 65 else np.unique(scales)
+    sums = (effects[None, :, None] + residuals[None, None, :] * at[:, None, None]).reshape(len(at), -1)
+    low, high = np.quantile(sums, [(1 - level) / 2, (1 + level) / 2], axis=1)
+    return np.interp(scales, at, low), np.interp(scales, at, high)
+
+
 @dataclass(frozen=True)
 class Choice:
-    """The method, volatility weight and interval quantiles (of standardised log errors) chosen at an origin."""
+    """The method, volatility weight, earlier year effects and residual quantiles chosen at an origin."""
 
     method: str
     own_weight: float
-    low_z: float
-    high_z: float
+    #: the median log error of each earlier origin: the shock all municipalities shared that year
+    year_effects: tuple[float, ...]
+    #: quantiles at :data:`RESIDUAL_PROBABILITIES` of (log error − its year's effect) / scale
+    residual_quantiles: tuple[float, ...]
     errors: int
+
+    def log_bounds(self, scales, level: float = LEVEL) -> tuple[np.ndarray, np.ndarray]:
+        return log_bounds(np.array(self.year_effects), np.array(self.residual_quantiles), scales, level)
 
 
 #: The methods that read the national level (which the report's years do not have in Kolada).
@@ -235,10 +267,10 @@ NATIONAL_METHODS = ("national_share", "combined")
 
 def choose(earlier: pd.DataFrame, level: float = LEVEL, exclude: tuple[str, ...] = ()) -> Choice | None:
     """From the forecasts whose outcome is known (one KPI and horizon): the method with the lowest
-    median APE if it beats last year's value, else last year's value; the central ``level``
-    quantiles of its log errors over each municipality's :func:`scale`, with the weight of
-    :data:`OWN_WEIGHTS` whose quantiles cover the size fifths of those errors most evenly.
-    None below :data:`MIN_EARLIER`. ``exclude``: methods not to choose."""
+    median APE if it beats last year's value, else last year's value; its log errors split into each
+    origin's year effect (their median) and residuals over each municipality's :func:`scale`, with
+    the weight of :data:`OWN_WEIGHTS` whose intervals (:func:`log_bounds`) cover the size fifths of
+    those errors most evenly. None below :data:`MIN_EARLIER`. ``exclude``: methods not to choose."""
     usable = earlier.dropna(subset=["forecast"])
     usable = usable.loc[(usable["forecast"] > 0) & ~usable["method"].isin(exclude)]
     if usable.loc[usable["method"] == "last_value"].shape[0] < MIN_EARLIER:
@@ -247,18 +279,21 @@ def choose(earlier: pd.DataFrame, level: float = LEVEL, exclude: tuple[str, ...]
     best = str(median.idxmin())
     if median[best] >= median["last_value"]:
         best = "last_value"
-    of_best = usable.loc[(usable["method"] == best) & (usable["volatility"] > 0)]
+    of_best = usable.loc[(usable["method"] == best) & (usable["volatility"] > 0)].reset_index(drop=True)
     of_best = of_best.assign(fifth=size_fifths(of_best))
     log_error = np.log(of_best["actual"] / of_best["forecast"])
+    by_origin = log_error.groupby(of_best["origin"])
+    effects, effect = by_origin.median(), by_origin.transform("median")
     candidates = []
     for weight in OWN_WEIGHTS:
-        z = log_error / scale(of_best, weight)
-        low, high = np.quantile(z, [(1 - level) / 2, (1 + level) / 2])
-        covered = (z >= low) & (z <= high)
+        sigma = scale(of_best, weight)
+        residuals = np.quantile((log_error - effect) / sigma, RESIDUAL_PROBABILITIES)
+        low, high = log_bounds(effects.to_numpy(), residuals, sigma.to_numpy(), level)
+        covered = (log_error >= low) & (log_error <= high)
         spread = float(np.max(np.abs(covered.groupby(of_best["fifth"]).mean() - level)))
-        candidates.append((spread, weight, float(low), float(high)))
-    _, weight, low, high = min(candidates)
-    return Choice(best, weight, low, high, len(of_best))
+        candidates.append((spread, weight, residuals))
+    _, weight, residuals = min(candidates, key=lambda c: (c[0], c[1]))
+    return Choice(best, weight, tuple(map(float, effects)), tuple(map(float, residuals)), len(of_best))
 
 
 def rolling_origin(frame: pd.DataFrame, level: float = LEVEL, calibration: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -275,9 +310,9 @@ def rolling_origin(frame: pd.DataFrame, level: float = LEVEL, calibration: pd.Da
                 continue
             now = of_h.loc[(of_h["origin"] == origin) & (of_h["method"] == choice.method)].dropna(subset=["forecast"])
             now = now.loc[now["volatility"] > 0]
-            sigma = scale(now, choice.own_weight)
-            low = now["forecast"] * np.exp(choice.low_z * sigma)
-            high = now["forecast"] * np.exp(choice.high_z * sigma)
+            low_log, high_log = choice.log_bounds(scale(now, choice.own_weight).to_numpy(), level)
+            low = now["forecast"] * np.exp(low_log)
+            high = now["forecast"] * np.exp(high_log)
             out.append(
                 now.assign(
                     low=np.minimum(low, now["forecast"]),
@@ -354,17 +389,18 @@ def outlook(
     series: Mapping[int, float],
     horizon: int,
     method: str,
-    low_z: float | None,
-    high_z: float | None,
+    year_effects: Sequence[float] = (),
+    residual_quantiles: Sequence[float] = (),
     own_weight: float = 1.0,
     median_volatility: float = 0.0,
 ) -> Outlook | None:
     """``series`` (year → value, contiguous up to its last year) ``horizon`` years ahead by ``method``
-    (one that needs no national level), with the interval ``value × exp(z × scale)`` for the
-    backtest's standardised quantiles, the scale as :func:`scale` makes it from this series'
-    volatility and the backtest's ``own_weight`` and ``median_volatility``. Fewer than
-    :data:`MIN_HISTORY` years: last year's value; fewer than four (no volatility of its own): the
-    median municipality's volatility. None without a year."""
+    (one that needs no national level), with the interval ``value × exp(bounds)`` of
+    :func:`log_bounds` for the backtest's year effects and residual quantiles, the scale as
+    :func:`scale` makes it from this series' volatility and the backtest's ``own_weight`` and
+    ``median_volatility``. Fewer than :data:`MIN_HISTORY` years: last year's value; fewer than four
+    (no volatility of its own): the median municipality's volatility. No interval without the
+    backtest's quantiles. None without a year."""
     if method in NATIONAL_METHODS:
         raise ValueError(f"{method!r} needs the national level; choose among the others")
     years = sorted(series)
@@ -379,7 +415,8 @@ def outlook(
         sigma, basis = median_volatility, "median"
     else:
         sigma, basis = math.sqrt(own_weight * own**2 + (1 - own_weight) * median_volatility**2), "own"
-    if low_z is None or high_z is None or not sigma > 0:
+    if not len(year_effects) or not len(residual_quantiles) or not sigma > 0:
         return Outlook(years[-1] + horizon, value, None, None, method, "")
-    low, high = value * math.exp(low_z * sigma), value * math.exp(high_z * sigma)
+    low_log, high_log = log_bounds(np.asarray(year_effects), np.asarray(residual_quantiles), np.array([sigma]))
+    low, high = value * math.exp(low_log[0]), value * math.exp(high_log[0])
     return Outlook(years[-1] + horizon, value, min(low, value), max(high, value), method, basis)

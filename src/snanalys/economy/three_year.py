@@ -76,7 +76,7 @@ def outlook_table(data, year: int) -> pd.DataFrame:
         small = any(is_small_count(by_year[y].loc[s.measure, "base"]) for y in years)
         chosen = calibration()[s.calibration][str(HORIZON)]["without_national"]
         result = None if small or not years else outlook(
-            values, HORIZON, chosen["method"], chosen["low_z"], chosen["high_z"], chosen["own_weight"],
+            values, HORIZON, chosen["method"], chosen["year_effects"], chosen["residual_quantiles"], chosen["own_weight"],
             chosen["median_volatility"],
         )  # fmt: skip
         nan = float("nan")

@@ -370,11 +370,12 @@ def outlook_section(ctx: PageContext) -> str:
             if unchanged
             else " och på den metod som träffat bäst i en genomgång av alla Sveriges kommuners historik i Kolada"
         )
-        + ". Intervallet bygger på hur långt samma metod har missat i alla kommuner, "
-        "anpassat till hur mycket kommunens egna värden brukar svänga"
+        + ". Intervallet bygger på hur långt samma metod har missat i alla kommuner tidigare år: dels det som alla "
+        "kommuner missade samma år (som när antalet hushåll föll i hela landet efter pandemin), dels det som var "
+        "kommunens eget, anpassat till hur mycket kommunens egna värden brukar svänga"
         + (" (med för få egna år: hur mycket en typisk kommuns värden svänger)" if median_only else "")
         + ". Kolada har inga vårddygn: vårddygn bedöms som antal hushåll och kronor per vårddygn som kronor per "
-        "hushåll. Chocker som under pandemin ryms inte i någon metod."
+        "hushåll. En chock större än de som alla kommuner haft tidigare år ryms inte i intervallet."
     )
     methods = "; ".join(f"{r['label_sv']}: {r['method_sv']}" for _, r in table.iterrows() if r["method_sv"])
     body = (
