@@ -111,11 +111,18 @@ def test_the_bounds_are_a_shared_year_effect_plus_the_own_scaled_residual():
     assert low == pytest.approx([-0.16, -0.32]) and high == pytest.approx([0.16, 0.32])
     shifted = o.log_bounds(np.array([0.05]), residuals, np.array([0.1]), level=0.8)
     assert (shifted[0][0], shifted[1][0]) == pytest.approx((-0.11, 0.21))
-    # a steady municipality (scale near 0) still gets the shocks every municipality shared
-    shocks = np.array([-0.1, -0.05, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.05, 0.1])
-    low, high = o.log_bounds(shocks, residuals, np.array([0.0, 1e-3]))
-    assert low[0] == pytest.approx(np.quantile(shocks, 0.1)) and high[0] == pytest.approx(np.quantile(shocks, 0.9))
-    assert low[1] < -0.05 and high[1] > 0.05
+    # a steady municipality (scale near 0) still gets the shocks every municipality shared: a normal
+    # with the year effects' median and robust spread
+    effects = np.array([-0.1, -0.05, -0.02, 0.0, 0.0, 0.01, 0.02, 0.03, 0.05, 0.1])
+    centre, spread = 0.005, 1.4826 * np.median(np.abs(effects - 0.005))
+    low, high = o.log_bounds(effects, residuals, np.array([0.0, 1e-3]))
+    assert low[0] == pytest.approx(centre - 1.2816 * spread, abs=0.03 * spread)
+    assert high[0] == pytest.approx(centre + 1.2816 * spread, abs=0.03 * spread)
+    assert low[1] < low[0] < 0 < high[0] < high[1]
+    # one year of crisis does not set the width
+    crisis = o.log_bounds(np.append(effects, -0.6), residuals, np.array([0.0]))
+    assert crisis[1][0] - crisis[0][0] == pytest.approx(high[0] - low[0], rel=0.25)
+    shocks = effects
     # many scales: computed at 65 of them, the rest interpolated between neighbours
     scales = np.linspace(0.01, 0.3, 500)
     many = o.log_bounds(shocks, residuals, scales)

@@ -19,8 +19,8 @@ only if it beats last year's value there. The 80 % interval comes from the chose
 log errors, pooled over all municipalities, in two parts: the **year effect** (the median error of
 each earlier origin, the shock every municipality shared, such as 2009 or 2021–22) and the
 **residual** (the rest, standardised by the municipality's own volatility). The interval is the
-central 80 % of year effect + residual × this municipality's volatility, every earlier year's shock
-as likely as any other's. Pooled errors scaled that way hold their level; a municipality's own few
+central 80 % of year effect + residual × this municipality's volatility, the year effect to expect
+a normal distribution with the earlier year effects' median and robust spread. Pooled errors scaled that way hold their level; a municipality's own few
 errors do not, and a scale alone makes a large, steady municipality's interval too narrow for the
 shocks it shares with all the others.
 """
@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 from snanalys.economy.forecast import LEVEL
 
@@ -52,6 +53,8 @@ OWN_WEIGHTS = (0.25, 0.5, 0.75, 1.0)
 MIN_EARLIER = 100
 #: The probabilities at which a choice keeps the quantiles of its standardised residuals.
 RESIDUAL_PROBABILITIES = np.linspace(0.005, 0.995, 100)
+#: The probabilities at which the year effect to expect is taken (:func:`shocks`).
+SHOCK_PROBABILITIES = (np.arange(100) + 0.5) / 100
 
 
 def _growth(y: np.ndarray, years: int = 3) -> float:
@@ -231,13 +234,24 @@ def _ape(frame: pd.DataFrame) -> pd.Series:
     return (frame["forecast"] - frame["actual"]).abs() / frame["actual"].abs()
 
 
+def shocks(year_effects: np.ndarray) -> np.ndarray:
+    """The year effect to expect, at :data:`SHOCK_PROBABILITIES`: a normal distribution with the earlier
+    year effects' median and robust spread (1.4826 × their median absolute deviation). About twenty
+    years are too few for their own quantiles, and one decade of crisis (recipients fell by a third in
+    1997–2001) must not set the width of an 80 % interval."""
+    effects = np.asarray(year_effects, float)
+    centre = float(np.median(effects))
+    spread = 1.4826 * float(np.median(np.abs(effects - centre))) if effects.size > 1 else 0.0
+    return centre + spread * norm.ppf(SHOCK_PROBABILITIES)
+
+
 def log_bounds(
     year_effects: np.ndarray, residual_quantiles: np.ndarray, scales: np.ndarray, level: float = LEVEL
 ) -> tuple[np.ndarray, np.ndarray]:
     """The central ``level`` interval of log(actual / forecast) for each of ``scales``: the quantiles of
-    year effect + residual × scale over every earlier year's effect (each as likely) and the residuals'
+    shock + residual × scale over the :func:`shocks` of the earlier year effects and the residuals'
     quantiles. Computed exactly at up to 65 scales spread over ``scales``, interpolated between them."""
-    effects, residuals = np.asarray(year_effects, float), np.asarray(residual_quantiles, float)
+    effects, residuals = shocks(year_effects), np.asarray(residual_quantiles, float)
     scales = np.atleast_1d(np.asarray(scales, float))
     at = np.unique(np.quantile(scales, np.linspace(0, 1, 65))) if scales.size > 65 else np.unique(scales)
     sums = (effects[None, :, None] + residuals[None, None, :] * at[:, None, None]).reshape(len(at), -1)
