@@ -32,3 +32,22 @@ def test_suppressed_and_missing_values_are_said_in_words():
 def test_period_phrase():
     assert period_phrase(1, 8, 2026) == "januari–augusti 2026"
     assert period_phrase(5, 5, 2026) == "maj 2026"
+
+
+def test_a_list_in_a_sentence():
+    from snanalys.narrative import joined_sv
+
+    assert joined_sv(["hushåll"]) == "hushåll"
+    assert joined_sv(["hushåll", "vårddygn"]) == "hushåll och vårddygn"
+    assert joined_sv(["a", "b", "c"]) == "a, b och c"
+
+
+def test_wide_forecasts_are_named_once():
+    from snanalys.narrative import uncertain_forecasts_sentence
+
+    assert uncertain_forecasts_sentence([], 5) is None
+    assert uncertain_forecasts_sentence(["Hushåll", "Vårddygn"], 2) == "Prognoserna är osäkra: intervallen är breda."
+    assert (
+        uncertain_forecasts_sentence(["Hushåll med ekonomiskt bistånd", "Vårddygn, barn och unga"], 5)
+        == "Osäkra, med breda intervall, är prognoserna för hushåll med ekonomiskt bistånd och vårddygn, barn och unga."
+    )

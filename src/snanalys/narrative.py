@@ -22,6 +22,21 @@ def period_phrase(start_month: int, end_month: int, year: int) -> str:
     return f"{MONTHS_SV[start_month - 1]}–{MONTHS_SV[end_month - 1]} {year}"
 
 
+def joined_sv(words: list[str]) -> str:
+    """'a', 'a och b', 'a, b och c': a list in a Swedish sentence."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " och " + words[-1]
+
+
+def uncertain_forecasts_sentence(wide: list[str], of: int) -> str | None:
+    """What the board is told of the forecasts whose interval is wide (``wide``: their labels), once for
+    all of them rather than after each: all ``of`` forecasts with an interval, or which of them."""
+    if not wide:
+        return None
+    if len(wide) == of:
+        return "Prognoserna är osäkra: intervallen är breda."
+    return f"Osäkra, med breda intervall, är prognoserna för {joined_sv([w[0].lower() + w[1:] for w in wide])}."
+
+
 def change_phrase(current: float, previous: float, unit: str) -> str:
     """'94 fler (+9,1 %)' / 'oförändrat' — the change against the same period last year."""
     diff = difference(current, previous)

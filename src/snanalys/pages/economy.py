@@ -12,7 +12,7 @@ from snanalys.economy.forecast import METHOD_LABELS_SV
 from snanalys.economy.ledger import account_group_table, total_row
 from snanalys.economy.three_year import input_years
 from snanalys.measures.catalog import BY_ID
-from snanalys.narrative import MONTHS_SV
+from snanalys.narrative import MONTHS_SV, uncertain_forecasts_sentence
 from snanalys.pages import PageContext
 from snanalys.pages.common import period_text, section
 from snanalys.periods import year_to_date
@@ -328,7 +328,7 @@ def outlook_section(ctx: PageContext) -> str:
         or any(ctx.protection.hides(key, year_to_date(y, 3)) for y in years)
         for key in table.index
     }
-    rows, sentences = {}, []
+    rows, sentences, wide = {}, [], []
     for key, r in table.iterrows():
         if hidden[key] or is_missing(r["value"]):
             rows[r["label_sv"]] = [r["unit"], SUPPRESSED_MARK if hidden[key] else "–", "–", "–", "–"]
@@ -348,7 +348,7 @@ def outlook_section(ctx: PageContext) -> str:
             f"och {_plain(r['high'])} med 80 % sannolikhet."
         )
         if r["relative_width"] > WIDE:
-            text += " Prognosen är osäker."
+            wide.append(r["label_sv"])
         sentences.append(text)
     first = table["first_year"].dropna()
     last = table["last_year"].dropna()
@@ -378,10 +378,12 @@ def outlook_section(ctx: PageContext) -> str:
         "hushåll. En chock större än de som alla kommuner haft tidigare år ryms inte i intervallet."
     )
     methods = "; ".join(f"{r['label_sv']}: {r['method_sv']}" for _, r in table.iterrows() if r["method_sv"])
+    uncertain = uncertain_forecasts_sentence(wide, int(table["low"].notna().sum()))
     body = (
-        "<p>"
-        + html.escape(" ".join(sentences))
-        + "</p>"
+        "<ul>"
+        + "".join(f"<li>{html.escape(text)}</li>" for text in sentences)
+        + "</ul>"
+        + (f"<p>{html.escape(uncertain)}</p>" if uncertain else "")
         + html_table(
             display,
             caption=f"Förväntad utveckling till {target}, prognos (80 % intervall)",
