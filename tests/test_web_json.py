@@ -23,3 +23,14 @@ def test_an_entry_expires_except_offline_and_a_damaged_one_is_none(tmp_path):
     assert read_cached(tmp_path, URL, ttl=None, offline=True) is None
     assert read_cached(None, URL, ttl=None, offline=False) is None and cache_file(None, URL) is None
     assert not list(tmp_path.glob("*.tmp"))  # written whole
+
+
+def test_every_clients_error_is_a_request_error_with_its_status_and_url():
+    from snanalys.external.http import FetchError, OfflineError
+    from snanalys.kolada.client import KoladaError, KoladaOfflineError
+    from snanalys.web_json import RequestError
+
+    for error_type in (FetchError, OfflineError, KoladaError, KoladaOfflineError):
+        error = error_type("no answer", status=503, url="https://example.invalid/x")
+        assert isinstance(error, RequestError)
+        assert (str(error), error.status, error.url) == ("no answer", 503, "https://example.invalid/x")

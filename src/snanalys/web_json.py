@@ -19,6 +19,16 @@ from pathlib import Path
 import requests
 
 
+class RequestError(RuntimeError):
+    """A request to a public API failed (``status``: the HTTP status, or None): each client's own
+    error type is one of these, so a caller can catch any of them."""
+
+    def __init__(self, message: str, *, status: int | None = None, url: str | None = None):
+        super().__init__(message)
+        self.status = status
+        self.url = url
+
+
 def cache_file(folder: Path | None, url: str) -> Path | None:
     """Where the answer to ``url`` is kept (None: no cache)."""
     if folder is None:

@@ -14,16 +14,11 @@ from pathlib import Path
 import requests
 
 from snanalys.kolada.client import build_session, default_retry
-from snanalys.web_json import cache_file, fetch_json, read_cached, write_cached
+from snanalys.web_json import RequestError, cache_file, fetch_json, read_cached, write_cached
 
 
-class FetchError(RuntimeError):
+class FetchError(RequestError):
     """A request failed (``status``: the HTTP status, or None)."""
-
-    def __init__(self, message: str, *, status: int | None = None, url: str | None = None):
-        super().__init__(message)
-        self.status = status
-        self.url = url
 
 
 class OfflineError(FetchError):

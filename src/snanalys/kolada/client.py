@@ -32,7 +32,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from snanalys.web_json import cache_file, fetch_json, read_cached, write_cached
+from snanalys.web_json import RequestError, cache_file, fetch_json, read_cached, write_cached
 
 BASE_URL = "https://api.kolada.se/v3"
 COUNTRY = "0000"  # Riket in API v3
@@ -41,13 +41,8 @@ RETRY_STATUSES = (429, 500, 502, 503, 504)
 USER_AGENT = "snanalys-kolada-client/1.0 (+https://api.kolada.se/v3)"
 
 
-class KoladaError(RuntimeError):
+class KoladaError(RequestError):
     """A request to Kolada failed (``status`` is the HTTP status, or None)."""
-
-    def __init__(self, message: str, *, status: int | None = None, url: str | None = None):
-        super().__init__(message)
-        self.status = status
-        self.url = url
 
 
 class KoladaOfflineError(KoladaError):
