@@ -401,9 +401,12 @@ RECORD_NOTE = (
 )
 
 
-def _record_tables(ctx: PageContext, record: pd.DataFrame, *, caption: str, row_header: str) -> str:
+def _record_tables(
+    ctx: PageContext, record: pd.DataFrame, *, caption: str, row_header: str, method_notes: bool = True
+) -> str:
     """The record's forecasts with their source per tertial, then outcome and errors: two narrow tables,
-    so that a tablet reads them without scrolling sideways. A cell the report's protection hides is X."""
+    so that a tablet reads them without scrolling sideways. A cell the report's protection hides is X.
+    ``method_notes``: the notes on sources and signs (said once on the page)."""
     label = _table_label(ctx)
 
     def shown(measure: str, column: str, as_text) -> tuple[list[str], bool]:
@@ -427,7 +430,7 @@ def _record_tables(ctx: PageContext, record: pd.DataFrame, *, caption: str, row_
         outcomes[f"Fel T{tertial}"], hidden = shown(f"record_error_t{tertial}", f"error_t{tertial}", percent)
         any_hidden |= hidden
     index = record["label_sv"].to_numpy()
-    notes = [RECORD_NOTE, SIGN_NOTE] + ([FOOTNOTE_SV] if any_hidden else [])
+    notes = ([RECORD_NOTE, SIGN_NOTE] if method_notes else []) + ([FOOTNOTE_SV] if any_hidden else [])
     return html_table(
         pd.DataFrame(forecasts, index=index),
         caption=f"{caption}: helårsprognos vid T1 och T2, tkr",
@@ -466,7 +469,11 @@ def record_section(ctx: PageContext) -> str:
         body += _record_tables(ctx, lines, caption="Prognossäkerhet per verksamhet", row_header="Verksamhet, år")
     if len(areas):
         body += "<h3>Volymdrivna kostnader</h3>" + _record_tables(
-            ctx, areas, caption="Prognossäkerhet per volymdrivet område", row_header="Område, år"
+            ctx,
+            areas,
+            caption="Prognossäkerhet per volymdrivet område",
+            row_header="Område, år",
+            method_notes=not len(lines),
         )
     return section("Prognossäkerhet", body, "prognossakerhet")
 
