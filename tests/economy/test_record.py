@@ -17,6 +17,7 @@ from snanalys.economy.record import (
     placement_forecast_as_known,
     record_table,
 )
+from snanalys.periods import tertial_alone, year_to_date
 
 
 def ledger_of(amounts: dict[tuple[str, int], np.ndarray]) -> pd.DataFrame:
@@ -104,8 +105,8 @@ def test_an_areas_rows_resting_on_few_individuals_are_hidden():
         index=["placeringar_vuxna_2023", "familjehem_2023", "barn_och_unga_2023"],
     )
 
-    def small(area, year, tertial):  # the adults' year rests on 3 persons; the foster homes' T1 on 2
-        return (area, tertial) in {("placeringar_vuxna", 3), ("familjehem", 1)}
+    def small(area, period):  # the adults' year rests on 3 persons; the foster homes' T1 on 2
+        return (area, period) in {("placeringar_vuxna", year_to_date(2023, 3)), ("familjehem", year_to_date(2023, 1))}
 
     hidden = hidden_cells(table, small, "2025-T2")
     row = {m for m in ("record_forecast_t1_tkr", "record_forecast_t2_tkr", "record_outcome_tkr",
@@ -160,3 +161,16 @@ def test_the_recompute_reads_no_invoice_booked_after_its_date():
     assert placement_forecast_as_known(placements, pd.concat([costs, june]), 2024, 1) == pytest.approx(t1)
     may = late.assign(booking_date=pd.Timestamp(2024, 5, 31))
     assert placement_forecast_as_known(placements, pd.concat([costs, may]), 2024, 1) > t1
+
+
+def test_a_tertial_alone_resting_on_few_individuals_hides_the_forecast_whose_difference_gives_it():
+    table = pd.DataFrame(
+        {"year": [2023], "kind": ["area"], "line": ["familjehem"], "basis_t1": [RECOMPUTED], "basis_t2": [RECOMPUTED]},
+        index=["familjehem_2023"],
+    )
+    # September–December rests on 2 persons: the outcome less the T2 forecast would give their cost
+    hidden = hidden_cells(table, lambda area, period: period == tertial_alone(2023, 3), "2025-T2")
+    assert {k.split("|")[0] for k in hidden} == {"record_forecast_t2_tkr", "record_error_t2"}
+    # May–December: the outcome less the T1 forecast
+    may_dec = hidden_cells(table, lambda area, period: period.start.month == 5 and period.end.month == 12, "x")
+    assert {k.split("|")[0] for k in may_dec} == {"record_forecast_t1_tkr", "record_error_t1"}

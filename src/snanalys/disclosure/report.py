@@ -198,22 +198,28 @@ def _outlook_of_hidden(data: MunicipalityData, protection: Protection, year: int
 def _record_of_hidden(data: MunicipalityData, protection: Protection, year: int, tertial: int) -> dict[str, str]:
     """Prognossäkerhet's cells that give individuals back or that their report published as X
     (:func:`snanalys.economy.record.hidden_cells`): an area's row of a year, or its forecast of a
-    tertial, that rests on 1–4 individuals or whose volume or cost this report hides."""
-    from snanalys.economy.drivers import AREAS, area_individuals
+    tertial, that rests on 1–4 individuals or whose volume or cost this report hides, and the cells
+    whose difference gives back a tertial alone that does."""
+    from snanalys.economy.drivers import AREAS
     from snanalys.economy.figures import forecast_record
     from snanalys.economy.record import hidden_cells
+    from snanalys.measures.tables import cells
     from snanalys.suppression import is_small_count
 
     record = forecast_record(data, year)
     if record.empty:
         return {}
     areas = {area.key: area for area in AREAS}
+    bases: dict[Period, dict[str, float]] = {}
 
-    def small(key: str, y: int, t: int) -> bool:
-        area, period = areas[key], year_to_date(y, t)
+    def small(key: str, period: Period) -> bool:
+        area = areas[key]
         if protection.hides(area.volume_measure, period) or protection.hides(area.cost_measure, period):
             return True
-        return bool(is_small_count(area_individuals(data, area, period)))
+        if period not in bases:  # the individuals of every area's volume, one evaluation per period
+            found = cells(data, period, [a.volume_measure for a in AREAS])
+            bases[period] = dict(zip(found["measure"], found["base"]))
+        return bool(is_small_count(bases[period].get(area.volume_measure)))
 
     return hidden_cells(record, small, year_to_date(year, tertial).label)
 
