@@ -19,7 +19,6 @@ The outcome is the year's outcome as the data holds it now. Costs are negative, 
 from __future__ import annotations
 
 import calendar
-import datetime as dt
 from collections.abc import Mapping
 
 import numpy as np
@@ -30,7 +29,7 @@ from snanalys.economy.archived import forecast_id
 from snanalys.economy.forecast import choose_forecast
 from snanalys.economy.known import area_placements, known_forecast
 from snanalys.economy.ledger import LINE_KEYS, monthly_by_line
-from snanalys.periods import Period, tertial_alone, year_to_date
+from snanalys.periods import Period, tertial_alone
 
 TERTIAL_MONTHS = {1: 4, 2: 8}
 TOTAL = "Socialnämnden"
@@ -170,31 +169,21 @@ def area_record(data, year: int, published: Mapping[str, float | None] | None = 
     return with_errors(pd.DataFrame.from_dict(rows, orient="index", columns=COLUMNS))
 
 
-def record_periods(year: int) -> list[tuple[Period, tuple[str, ...]]]:
-    """The periods an area's record row of ``year`` rests on, each with the record's cells that would
-    give its cost back (a linear forecast is its months' cost × a constant; two cells' difference is
-    the months between): the year (all its cells), T1 and T2 (their forecast and error), the tertials
-    alone May–Aug and Sep–Dec (the T2 forecast less the T1, the outcome less the T2) and May–Dec (the
-    outcome less the T1)."""
-    t1 = ("record_forecast_t1_tkr", "record_error_t1")
-    t2 = ("record_forecast_t2_tkr", "record_error_t2")
-    return [
-        (year_to_date(year, 3), ("record_outcome_tkr", *t1, *t2)),
-        (year_to_date(year, 1), t1),
-        (year_to_date(year, 2), t2),
-        (tertial_alone(year, 2), t2),
-        (tertial_alone(year, 3), t2),
-        (Period(dt.date(year, 5, 1), dt.date(year, 12, 31), f"{year}-05–12"), t1),
-    ]
+def record_periods(year: int) -> list[Period]:
+    """The periods an area's record row of ``year`` rests on: its three tertials alone. A row's cells
+    are linear forecasts (the months' cost × a constant) and the outcome, and earlier reports published
+    the area's cost of T1 and T2, so differences give back the cost of any tertial alone; the year,
+    January–August and May–December hold at least as many individuals as each tertial in them."""
+    return [tertial_alone(year, t) for t in (1, 2, 3)]
 
 
 def hidden_cells(record: pd.DataFrame, small, label: str) -> dict[str, str]:
     """The record's cells the report hides, ``<measure>|<label>|key|<row>`` → why:
 
     - a forecast published as X, and its error (``derived``; its value is not even recomputed);
-    - an area's cells that would give back the cost of a period resting on 1–4 individuals
-      (:func:`record_periods`; ``primary``): the forecast of a few placements gives their price back,
-      their outcome their cost. ``small(area key, period)`` says whether a period does.
+    - an area's row (forecasts, outcome, errors) of a year one of whose tertials rests on 1–4
+      individuals (:func:`record_periods`; ``primary``): the forecast of a few placements gives their
+      price back, their outcome their cost. ``small(area key, period)`` says whether a period does.
     """
     out = {}
     columns = {1: ("record_forecast_t1_tkr", "record_error_t1"), 2: ("record_forecast_t2_tkr", "record_error_t2")}
@@ -203,10 +192,8 @@ def hidden_cells(record: pd.DataFrame, small, label: str) -> dict[str, str]:
         for tertial, measures in columns.items():
             if row[f"basis_t{tertial}"] == HIDDEN:
                 hide.update(dict.fromkeys(measures, "derived"))
-        if row["kind"] == "area":
-            for period, measures in record_periods(int(row["year"])):
-                if small(row["line"], period):
-                    hide.update(dict.fromkeys(measures, "primary"))
+        if row["kind"] == "area" and any(small(row["line"], p) for p in record_periods(int(row["year"]))):
+            hide.update(dict.fromkeys(["record_outcome_tkr", *columns[1], *columns[2]], "primary"))
         for measure, why in hide.items():
             out[f"{measure}|{label}|key|{key}"] = why
     return out

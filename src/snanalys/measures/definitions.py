@@ -247,8 +247,8 @@ def protection_sv(m: Measure) -> str:
             return f"X där något av åren prognosen bygger på är dolt eller bygger på {small} personer eller hushåll."
         if m.source == "forecast_record":
             return (
-                f"X för ett områdes år eller tertial som bygger på {small} placerade eller hushåll, och där den "
-                "rapport som publicerade prognosen visade den som X."
+                f"X för ett områdes år där något av årets tertial bygger på {small} placerade eller hushåll, och "
+                "där den rapport som publicerade prognosen visade den som X."
             )
         return "Summor för hela verksamheter, som inte avser enskilda personer."
     if m.id == "population":
