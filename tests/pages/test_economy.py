@@ -78,10 +78,26 @@ def test_the_record_table_shows_recomputed_forecasts_against_the_outcome(sample_
 
     ctx = hiding(open_page(year=2025, tertial=2, kommun="0480", data_dir=sample_data_dir))
     text = record_section(ctx)
-    assert "omräknade" in text
-    rows = table_rows(text, "Prognossäkerhet: helårsprognos vid T1 och T2")
+    assert "omräknad" in text
+    rows = table_rows(text, "Prognossäkerhet per verksamhet: helårsprognos vid T1 och T2")
     assert {"Socialnämnden, 2023", "Socialnämnden, 2024", "Barn och unga, 2024"} <= set(rows)
     assert not any(label.endswith("2025") for label in rows)  # the report's own year is not yet an outcome
+    assert rows["Barn och unga, 2024"][1] == "omräknad"  # no earlier report at hand: per cell, its source
+
+
+def test_the_record_shows_the_cost_areas_and_x_where_the_protection_hides_a_row(sample_data_dir):
+    from snanalys.economy.figures import forecast_record
+    from snanalys.pages.economy import record_section
+
+    hidden = [f"{m}|2025-T2|key|placeringar_vuxna_2024" for m in ("record_forecast_t1_tkr", "record_outcome_tkr")]
+    ctx = hiding(open_page(year=2025, tertial=2, kommun="0480", data_dir=sample_data_dir), *hidden)
+    text = record_section(ctx)
+    forecasts = table_rows(text, "Prognossäkerhet per volymdrivet område: helårsprognos vid T1 och T2")
+    outcomes = table_rows(text, "Prognossäkerhet per volymdrivet område: helårets utfall")
+    assert {"Ekonomiskt bistånd, 2024", "HVB-vård barn och unga, 2024", "Familjehem, 2024"} <= set(forecasts)
+    assert forecasts["Placeringar vuxna, 2024"][0] == "X" and outcomes["Placeringar vuxna, 2024"][0] == "X"
+    record = forecast_record(ctx.data, 2025)
+    assert forecasts["Familjehem, 2024"][0] == format_tkr(record.loc["familjehem_2024", "forecast_t1"])
 
 
 def test_the_volumes_over_the_year_show_a_forecast_and_interval_and_x_where_the_volume_is_hidden(sample_data_dir):

@@ -194,6 +194,33 @@ def test_manifest_holds_the_forecasts_backtest(built_reports):
     assert "fel bakåt" in (reports_dir / "2025-T2" / "ekonomi.html").read_text(encoding="utf-8")
 
 
+def test_the_record_of_2026_shows_what_the_reports_of_2025_published(built_reports):
+    """Prognossäkerhet of 2026-T2: the year 2025 takes its T1 and T2 forecasts from the published
+    2025-T1 and 2025-T2 reports (as their tabelldata.csv has them), marked "publicerad"; 2024, with no
+    report at hand, is recomputed."""
+    import csv
+
+    _, runs = built_reports
+
+    def published(label: str) -> dict[str, tuple[str, str]]:
+        with (runs[label] / "tabelldata.csv").open(encoding="utf-8") as f:
+            return {row["id"]: (row["value"], row["mark"]) for row in csv.DictReader(f)}
+
+    now = published("2026-T2")
+    checked = 0
+    for tertial in (1, 2):
+        before = published(f"2025-T{tertial}")
+        for measure, key in (("economy_forecast_tkr", "barn_och_unga"), ("cost_forecast_tkr", "familjehem")):
+            then = before[f"{measure}|2025-T{tertial}|key|{key}"]
+            shown = now[f"record_forecast_t{tertial}_tkr|2026-T2|key|{key}_2025"]
+            assert shown == then, (measure, key, tertial)
+            checked += 1
+    assert checked == 4
+    page = (runs["2026-T2"] / "ekonomi.html").read_text(encoding="utf-8")
+    record = page[page.index("Prognossäkerhet per verksamhet") :]
+    assert "publicerad" in record and "omräknad" in record
+
+
 def test_economy_page_of_2025_t3_shows_the_annual_reports_result(built_reports):
     _, runs = built_reports
     page = (runs["2025-T3"] / "ekonomi.html").read_text(encoding="utf-8").replace("\u00a0", " ")

@@ -218,3 +218,42 @@ def test_the_economy_page_prints_no_cost_cell_the_protection_hides(tiny):
     for label, row in rows.items():  # the change and its split are functions of the volumes and prices
         if any(row[i] == "X" for i in inputs):
             assert all(row[i] == "X" for i in functions), (label, row)
+
+
+def test_the_record_hides_an_areas_rows_resting_on_few_individuals(tiny):
+    """Prognossäkerhet's cost areas: a year resting on 1–4 placed persons is X in its forecasts, outcome and
+    errors, on the page and in tabelldata.csv (a forecast of a few placements gives their price back)."""
+    import csv
+
+    from snanalys.data import load_municipality
+    from snanalys.economy.drivers import AREAS, area_individuals
+    from snanalys.economy.figures import forecast_record
+    from snanalys.periods import year_to_date
+    from snanalys.suppression import is_small_count
+
+    data_dir, public = tiny
+    data = load_municipality(data_dir / "processed", "0999")
+    record = forecast_record(data, 2025)
+    pages = [t for page, t in _tables(public) if page == "ekonomi.html"]
+    caption = "Prognossäkerhet per volymdrivet område: "
+    forecasts = next(t for t in pages if t["caption"].startswith(caption + "helårsprognos"))
+    outcomes = next(t for t in pages if t["caption"].startswith(caption + "helårets utfall"))
+    forecast_rows = {row[0]: row for row in forecasts["rows"]}
+    outcome_rows = {row[0]: row for row in outcomes["rows"]}
+    with (public / "tabelldata.csv").open(encoding="utf-8") as f:
+        marks = {row["id"]: row["mark"] for row in csv.DictReader(f)}
+    areas = {area.key: area for area in AREAS}
+    small = listed = 0
+    for key, row in record.loc[record["kind"] == "area"].iterrows():
+        individuals = area_individuals(data, areas[row["line"]], year_to_date(int(row["year"]), 3))
+        if not is_small_count(individuals):
+            continue
+        small += 1
+        label = row["label_sv"]
+        assert [forecast_rows[label][i] for i in (1, 3)] == ["X", "X"], label
+        assert outcome_rows[label][1:] == ["X", "X", "X"], label
+        for measure in ("record_forecast_t1_tkr", "record_forecast_t2_tkr", "record_outcome_tkr"):
+            # listed as X, or not at all where there is no value (a forecast without a price)
+            assert marks.get(f"{measure}|2025-T2|key|{key}", "X") == "X", (measure, key)
+            listed += f"{measure}|2025-T2|key|{key}" in marks
+    assert small > 0 and listed > 0  # the tiny municipality's placements: some area's year rests on few persons

@@ -127,6 +127,7 @@ def _computed(data: MunicipalityData, year: int, tertial: int, published: Sequen
         **protection.hidden,
         **_targets_of_hidden(protection, year, tertial),
         **_outlook_of_hidden(data, protection, year, tertial),
+        **_record_of_hidden(data, protection, year, tertial),
     }
     return dataclasses.replace(protection, hidden=hidden, printed=frozenset(cell_ids(printed)))
 
@@ -192,6 +193,35 @@ def _outlook_of_hidden(data: MunicipalityData, protection: Protection, year: int
             for measure in ("outlook_last_value", "outlook_value", "outlook_low", "outlook_high"):
                 out[f"{measure}|{label}|key|{series.measure}"] = "derived"
     return out
+
+
+def _record_of_hidden(data: MunicipalityData, protection: Protection, year: int, tertial: int) -> dict[str, str]:
+    """Prognossäkerhet's cells that give individuals back or that their report published as X
+    (:func:`snanalys.economy.record.hidden_cells`): an area's row of a year, or its forecast of a
+    tertial, that rests on 1–4 individuals or whose volume or cost this report hides, and the cells
+    whose difference gives back a tertial alone that does."""
+    from snanalys.economy.drivers import AREAS
+    from snanalys.economy.figures import forecast_record
+    from snanalys.economy.record import hidden_cells
+    from snanalys.measures.tables import cells
+    from snanalys.suppression import is_small_count
+
+    record = forecast_record(data, year)
+    if record.empty:
+        return {}
+    areas = {area.key: area for area in AREAS}
+    bases: dict[Period, dict[str, float]] = {}
+
+    def small(key: str, period: Period) -> bool:
+        area = areas[key]
+        if protection.hides(area.volume_measure, period) or protection.hides(area.cost_measure, period):
+            return True
+        if period not in bases:  # the individuals of every area's volume, one evaluation per period
+            found = cells(data, period, [a.volume_measure for a in AREAS])
+            bases[period] = dict(zip(found["measure"], found["base"]))
+        return bool(is_small_count(bases[period].get(area.volume_measure)))
+
+    return hidden_cells(record, small, year_to_date(year, tertial).label)
 
 
 def _keep(path, protection: Protection) -> None:

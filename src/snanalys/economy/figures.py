@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from snanalys.economy import archived
 from snanalys.economy.drivers import cost_table
 from snanalys.economy.ledger import account_group_table, cumulative_by_month, result_table, total_row
-from snanalys.economy.record import record_table
+from snanalys.economy.record import area_record, record_table
 from snanalys.economy.three_year import outlook_table
 from snanalys.measures.catalog import MEASURES, Measure
 from snanalys.memo import Memo, folder_state
@@ -50,13 +51,32 @@ def source_tables(data, year: int, tertial: int | None, months: int) -> dict[str
         )
         tables["cumulative"] = cumulative_by_month(ledger, data.table("budget"), year, months)
         tables["account_groups"] = account_group_table(ledger, year, months)
-        tables["forecast_record"] = record_table(ledger, year)
+    record = forecast_record(data, year)
+    if len(record):
+        tables["forecast_record"] = record
     if tertial is not None:
         costs = area_costs(data, year, tertial)
         total = total_row(costs, "Summa")
         tables["costs"] = pd.concat([costs.set_index("area"), total.to_frame().T.set_index(pd.Index(["Summa"]))])
         tables["outlook"] = three_year_outlook(data, year)
     return tables
+
+
+def forecast_record(data, year: int) -> pd.DataFrame:
+    """Prognossäkerhet (:mod:`snanalys.economy.record`): the committee's lines and total, then the cost
+    areas, with the forecasts the last run found published (:func:`snanalys.economy.archived.kept`);
+    memoised as :func:`committee_result` is, and on what was kept."""
+
+    def compute() -> pd.DataFrame:
+        published = archived.kept(data.directory)
+        ledger = data.table("ledger")
+        parts = [record_table(ledger, year, published)] if len(ledger) else []
+        parts.append(area_record(data, year, published))
+        parts = [p for p in parts if len(p)]
+        return pd.concat(parts) if parts else pd.DataFrame()
+
+    key = ("record", folder_state(data.directory), archived.kept_state(data.directory), year)
+    return _MEMO.get(key, compute).copy()
 
 
 def three_year_outlook(data, year: int) -> pd.DataFrame:

@@ -109,7 +109,8 @@ TABLE_SOURCES = {
     "targets": "snanalys.targets.evaluate (per indicator), snanalys.targets.reduction_path (per year)",
     "socialstyrelsen": "snanalys.socialstyrelsen.shown_series (per month: the official households over every origin)",
     "outlook": "snanalys.economy.three_year.outlook_table (per series: the measure it forecasts)",
-    "forecast_record": "snanalys.economy.record.record_table (per verksamhet and earlier year: '<line>_<year>')",
+    "forecast_record": "snanalys.economy.figures.forecast_record (record_table per verksamhet, area_record per "
+    "volume-driven area, per earlier year: '<line or area>_<year>')",
 }
 TKR = 0.001
 
@@ -349,11 +350,12 @@ MEASURES: tuple[Measure, ...] = (
           scale=-TKR),
     table("cost_price_increase_tkr", "Kostnadsökning av pris mot i fjol", "tkr", "costs", "price_effect",
           scale=-TKR),
-    # prognossäkerhet: earlier years' T1/T2 forecasts, recomputed, against the outcome (snanalys.economy.record)
-    table("record_forecast_t1_tkr", "Helårsprognos vid T1 (omräknad)", "tkr", "forecast_record", "forecast_t1",
-          scale=TKR),
-    table("record_forecast_t2_tkr", "Helårsprognos vid T2 (omräknad)", "tkr", "forecast_record", "forecast_t2",
-          scale=TKR),
+    # prognossäkerhet: earlier years' T1/T2 forecasts, as published or recomputed as known then, against the
+    # outcome, per verksamhet and per volume-driven area (snanalys.economy.record)
+    table("record_forecast_t1_tkr", "Helårsprognos vid T1 (publicerad eller omräknad)", "tkr", "forecast_record",
+          "forecast_t1", scale=TKR),
+    table("record_forecast_t2_tkr", "Helårsprognos vid T2 (publicerad eller omräknad)", "tkr", "forecast_record",
+          "forecast_t2", scale=TKR),
     table("record_outcome_tkr", "Helårsutfall", "tkr", "forecast_record", "outcome", scale=TKR),
     table("record_error_t1", "Prognosfel vid T1", "procent", "forecast_record", "error_t1", scale=100.0),
     table("record_error_t2", "Prognosfel vid T2", "procent", "forecast_record", "error_t2", scale=100.0),

@@ -102,7 +102,8 @@ TABLE_SOURCES_SV = {
     "socialstyrelsen": "Socialstyrelsens statistikdatabas, ekonomiskt bistånd per månad, offentlig statistik",
     "targets": "Nämndens mål (targets.toml)",
     "outlook": "Verksamhetssystemet (kommunens hela år) och Kolada (RKA): prognosmetod och intervall",
-    "forecast_record": "Ekonomisystemet: tidigare års prognoser, omräknade med det som var bokfört vid tertialets slut",
+    "forecast_record": "Tidigare tertialrapporter (publicerade prognoser), annars ekonomisystemet och "
+    "verksamhetssystemet: prognoser omräknade med det som var bokfört vid slutet av månaden efter tertialet",
 }
 
 #: The tables of the economy page: one entry each (their columns are the table measures).
@@ -125,8 +126,10 @@ TABLES_SV = {
     ),
     "forecast_record": (
         "Prognossäkerhet",
-        "Vad helårsprognosen vid T1 och T2 tidigare år sade mot årets utfall, per verksamhet; prognoserna är "
-        "omräknade med det som var bokfört vid tertialets slut.",
+        "Vad helårsprognosen vid T1 och T2 tidigare år sade mot årets utfall, per verksamhet och per volymdrivet "
+        "område: den prognos som tertialrapporten då publicerade (den senaste versionen om rapporten reviderades), "
+        "annars omräknad med det som var känt vid slutet av månaden efter tertialet (31 maj respektive 30 "
+        "september): fakturor för placeringar efter bokföringsdag, ekonomiskt bistånd efter utbetalningsdag.",
     ),
 }
 
@@ -242,6 +245,11 @@ def protection_sv(m: Measure) -> str:
             return f"X där en kostnad, volym eller ett pris bygger på {small} placerade."
         if m.source == "outlook":
             return f"X där något av åren prognosen bygger på är dolt eller bygger på {small} personer eller hushåll."
+        if m.source == "forecast_record":
+            return (
+                f"X för ett områdes år där något av årets tertial bygger på {small} placerade eller hushåll, och "
+                "där den rapport som publicerade prognosen visade den som X."
+            )
         return "Summor för hela verksamheter, som inte avser enskilda personer."
     if m.id == "population":
         return "Offentlig statistik, som inte avser enskilda personer."

@@ -394,40 +394,90 @@ def outlook_section(ctx: PageContext) -> str:
     return section("Förväntad utveckling på tre års sikt", body, "utsikt")
 
 
+RECORD_NOTE = (
+    "Publicerad = den helårsprognos som tertialrapporten det året visade för nämnden (den senaste versionen om "
+    "rapporten reviderades); en prognos som rapporten visade som X är dold även här. Omräknad = det finns ingen "
+    "sådan rapport, så prognosen är gjord i efterhand med samma metod som rapporten använder och med det som var "
+    "känt vid slutet av månaden efter tertialet (31 maj respektive 30 september): huvudboken till och med "
+    "tertialets sista månad, fakturor för placeringar som var bokförda då och utbetalningar av ekonomiskt bistånd "
+    "efter utbetalningsdag. Fel = prognosens avvikelse från helårets utfall i procent av utfallet."
+)
+
+
+def _record_tables(
+    ctx: PageContext, record: pd.DataFrame, *, caption: str, row_header: str, method_notes: bool = True
+) -> str:
+    """The record's forecasts with their source per tertial, then outcome and errors: two narrow tables,
+    so that a tablet reads them without scrolling sideways. A cell the report's protection hides is X.
+    ``method_notes``: the notes on sources and signs (said once on the page)."""
+    label = _table_label(ctx)
+
+    def shown(measure: str, column: str, as_text) -> tuple[list[str], bool]:
+        flags = [ctx.protection.hides_table_cell(measure, label, key) for key in record.index]
+        return [SUPPRESSED_MARK if f else as_text(v) for v, f in zip(record[column], flags)], any(flags)
+
+    def percent(v) -> str:
+        return "–" if is_missing(v) else format_percent(100 * v)
+
+    source = {"publicerad": "publicerad", "dold": "publicerad", "omräknad": "omräknad"}
+    forecasts, outcomes, any_hidden = {}, {}, False
+    for tertial in (1, 2):
+        forecasts[f"Prognos T{tertial}"], hidden = shown(
+            f"record_forecast_t{tertial}_tkr", f"forecast_t{tertial}", _tkr
+        )
+        forecasts[f"Källa T{tertial}"] = [source[b] for b in record[f"basis_t{tertial}"]]
+        any_hidden |= hidden
+    outcomes["Utfall helår"], hidden = shown("record_outcome_tkr", "outcome", _tkr)
+    any_hidden |= hidden
+    for tertial in (1, 2):
+        outcomes[f"Fel T{tertial}"], hidden = shown(f"record_error_t{tertial}", f"error_t{tertial}", percent)
+        any_hidden |= hidden
+    index = record["label_sv"].to_numpy()
+    notes = ([RECORD_NOTE, SIGN_NOTE] if method_notes else []) + ([FOOTNOTE_SV] if any_hidden else [])
+    return html_table(
+        pd.DataFrame(forecasts, index=index),
+        caption=f"{caption}: helårsprognos vid T1 och T2, tkr",
+        row_header=row_header,
+        footnotes=notes,
+    ) + html_table(
+        pd.DataFrame(outcomes, index=index),
+        caption=f"{caption}: helårets utfall, tkr, och prognosens fel",
+        row_header=row_header,
+        footnotes=[FOOTNOTE_SV] if any_hidden else [],
+    )
+
+
 def record_section(ctx: PageContext) -> str:
-    """Prognossäkerhet: the earlier years' T1 and T2 forecasts (recomputed) against the outcome, per line."""
-    ledger = ctx.data.table("ledger")
-    tables = source_tables(ctx.data, ctx.year, None, ctx.period.end.month) if len(ledger) else {}
+    """Prognossäkerhet: the earlier years' T1 and T2 forecasts (as published, else recomputed as known then)
+    against the outcome, per verksamhet line and per volume-driven area."""
+    tables = source_tables(ctx.data, ctx.year, None, ctx.period.end.month)
     record = tables.get("forecast_record")
     if record is None or record.empty:
         return section("Prognossäkerhet", "<p>Det finns inga tidigare hela år att jämföra med.</p>", "prognossakerhet")
-    display = pd.DataFrame(
-        {
-            "Prognos T1": record["forecast_t1"].map(_tkr),
-            "Prognos T2": record["forecast_t2"].map(_tkr),
-            "Utfall helår": record["outcome"].map(_tkr),
-            "Fel T1": record["error_t1"].map(lambda v: "–" if is_missing(v) else format_percent(100 * v)),
-            "Fel T2": record["error_t2"].map(lambda v: "–" if is_missing(v) else format_percent(100 * v)),
-        }
-    )
-    display.index = record["label_sv"].to_numpy()
-    total = record.loc[record["line"] == "Socialnämnden"]
-    words = " ".join(
-        f"För {int(r.year)} sade prognosen vid T1 {_tkr(r.forecast_t1)} tkr och vid T2 {_tkr(r.forecast_t2)} tkr; "
-        f"utfallet blev {_tkr(r.outcome)} tkr."
-        for r in total.itertuples()
-    )
-    body = f"<p>{html.escape(words)}</p>" + html_table(
-        display,
-        caption="Prognossäkerhet: helårsprognos vid T1 och T2 mot helårets utfall, tkr (omräknade prognoser)",
-        row_header="Verksamhet, år",
-        footnotes=[
-            "Prognoserna är omräknade: gjorda i efterhand med samma metod som rapporten använder och med det som var "
-            "bokfört vid tertialets slut (april respektive augusti), inte hämtade ur tidigare rapporter. Fel = "
-            "prognosens avvikelse från utfallet i procent av utfallet.",
-            SIGN_NOTE,
-        ],
-    )
+    label = _table_label(ctx)
+    words = []
+    for key, r in record.loc[record["kind"] == "total"].iterrows():
+
+        def said(tertial: int, key=key, r=r) -> str:
+            if ctx.protection.hides_table_cell(f"record_forecast_t{tertial}_tkr", label, key):
+                return f"vid T{tertial} en prognos som inte kan visas"
+            basis = "publicerad" if r[f"basis_t{tertial}"] == "publicerad" else "omräknad"
+            return f"vid T{tertial} {_tkr(r[f'forecast_t{tertial}'])} tkr ({basis})"
+
+        words.append(f"För {int(r.year)} sade prognosen {said(1)} och {said(2)}; utfallet blev {_tkr(r.outcome)} tkr.")
+    lines = record.loc[record["kind"].isin(["line", "total"])]
+    areas = record.loc[record["kind"] == "area"]
+    body = f"<p>{html.escape(' '.join(words))}</p>" if words else ""
+    if len(lines):
+        body += _record_tables(ctx, lines, caption="Prognossäkerhet per verksamhet", row_header="Verksamhet, år")
+    if len(areas):
+        body += "<h3>Volymdrivna kostnader</h3>" + _record_tables(
+            ctx,
+            areas,
+            caption="Prognossäkerhet per volymdrivet område",
+            row_header="Område, år",
+            method_notes=not len(lines),
+        )
     return section("Prognossäkerhet", body, "prognossakerhet")
 
 

@@ -46,6 +46,7 @@ from snanalys.disclosure.published import (
     write_published,
 )
 from snanalys.disclosure.report import report_protection
+from snanalys.economy import archived
 from snanalys.narrative import period_phrase
 from snanalys.periods import TERTIAL_LAST_MONTH, latest_closed_tertial, require_covered, year_to_date
 from snanalys.reporting import export
@@ -423,6 +424,16 @@ def _build_report(
         previous = read_published_file(replaced) if replaced.is_file() else None
     except PublishedFileError as exc:
         raise ReportError(f"an earlier report's published numbers cannot be read: {exc}") from exc
+    # the forecasts earlier reports published, for the record of how right they were (the pages read it)
+    try:
+        forecasts = archived.published_forecasts(reports_dir)
+    except PublishedFileError as exc:
+        raise ReportError(f"an earlier report's published forecasts cannot be read: {exc}") from exc
+    try:
+        archived.keep(data.directory, forecasts)
+    except OSError as exc:  # a read-only data folder will do if it already holds the same
+        if archived.kept(data.directory) != forecasts:
+            raise ReportError(f"the published forecasts cannot be kept beside the processed data: {exc}") from exc
     protection = report_protection(data, year, tertial, published=published, previous=previous)
     check_commentary(commentary_path(commentary_dir, year, tertial), _hidden_values(protection))
     pages = discover_pages(notebooks_dir)
