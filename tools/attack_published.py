@@ -446,8 +446,8 @@ def _ratio_residual(r: Ratio, k: Knowledge) -> tuple[float, float] | None:
     return k.value[r.ratio] - r.offset - r.scale * n / d, err * 1.01 + 1e-9
 
 
-def validated(relations: list, ratios: list, k: Knowledge) -> tuple[list, list, dict[str, str]]:
-    """Keep the families that hold on every fully shown instance (and hold at least once)."""
+def family_status(relations: list, ratios: list, k: Knowledge) -> dict[str, list[int]]:
+    """Per family: how many fully shown instances hold, and how many fail."""
     status: dict[str, list] = defaultdict(lambda: [0, 0])
     for r in relations:
         res = _residual(r.terms, k)
@@ -457,6 +457,17 @@ def validated(relations: list, ratios: list, k: Knowledge) -> tuple[list, list, 
         res = _ratio_residual(r, k)
         if res is not None:
             status[r.family][0 if abs(res[0]) <= res[1] else 1] += 1
+    return status
+
+
+def validated(relations: list, ratios: list, k: Knowledge, learned: dict | None = None) -> tuple[list, list, dict]:
+    """Keep the families that hold on every fully shown instance (of these files and of the ``learned``
+    ones, another municipality's reports read the same way) and hold at least once, or are exact by
+    the declarations and never fail."""
+    status = family_status(relations, ratios, k)
+    for family, (good, bad) in (learned or {}).items():
+        status[family][0] += good
+        status[family][1] += bad
     declared = {r.family for r in [*relations, *ratios] if r.declared}
     ok = {f for f, (good, bad) in status.items() if good > 0 and bad == 0}
     ok |= {f for f in declared if status[f][1] == 0}
@@ -669,24 +680,27 @@ def increments(k: Knowledge, known: dict[str, float], tol: dict[str, float]) -> 
 def hidden_sums(
     relations: list[Relation], known: dict[str, float], tol: dict[str, float], k: Knowledge
 ) -> list[Finding]:
-    """Two or more hidden counts of one exact relation whose sum is worked back and is 1–4."""
+    """Two or more hidden parts of one exact relation whose sum is worked back: a count of 1–4 is a leak;
+    any other sum a note (``--audit`` says whether the protection protects it)."""
     out = []
     seen = set()
     for r in relations:
         rest = [c for c in r.terms if c not in known]
-        if len(rest) < 2 or not all(_is_count(c.split("|")[0]) for c in r.terms):
+        if len(rest) < 2 or len({r.terms[c] for c in rest}) != 1:
             continue
-        coef = {r.terms[c] for c in rest}
-        if len(coef) != 1:
-            continue
-        w = coef.pop()
+        w = r.terms[rest[0]]
         total = -sum(r.terms[c] * known[c] for c in r.terms if c in known) / w
         err = sum(abs(r.terms[c]) * tol[c] for c in r.terms if c in known) / abs(w)
-        key = frozenset(rest)
-        if err < 0.5 and 1 <= round(total) <= 4 and key not in seen:
-            seen.add(key)
-            out.append(Finding("sum of hidden", " + ".join(sorted(rest)), total, err, None,
-                               [(c, -r.terms[c] / w) for c in r.terms if c in known], r.family))  # fmt: skip
+        name = " + ".join(sorted(rest))
+        if name in seen:
+            continue
+        seen.add(name)
+        cells = [(c, -r.terms[c] / w) for c in r.terms if c in known]
+        if all(_is_count(c.split("|")[0]) for c in r.terms):
+            if err < 0.5 and 1 <= round(total) <= 4:
+                out.append(Finding("sum of hidden", name, total, err, None, cells, r.family))
+        elif total and err <= 0.25 * abs(total):
+            out.append(Finding("sum of hidden, not a count", name, total, err, None, cells, r.family))
     return out
 
 
@@ -752,40 +766,145 @@ def forecast_prices(k: Knowledge, known: dict[str, float]) -> list[Finding]:
 # --- the run ------------------------------------------------------------------------------------
 
 
-def attack(frames: list[pd.DataFrame]) -> tuple[list[Finding], dict[str, str], dict[str, Recovered]]:
-    """Everything worked back from ``frames`` (the tabelldata.csv of a year, in publication order)."""
-    k = knowledge(frames)
+def relations_of(k: Knowledge) -> tuple[list[Relation], list[Ratio]]:
     at = _dated(k.rows)
     relations = split_relations(at) + twin_relations(at) + time_relations(at)
     lin, ratios = mean_relations(at)
     tlin, tratios = table_relations(k.rows, k)
-    relations, ratios, families = validated(relations + lin + tlin, ratios + tratios, k)
+    return relations + lin + tlin, ratios + tratios
+
+
+def learn(frames: list[pd.DataFrame]) -> dict[str, list[int]]:
+    """The families' evidence in other reports (e.g. a larger municipality's, where more is shown)."""
+    k = knowledge(frames)
+    return family_status(*relations_of(k), k)
+
+
+def attack(
+    frames: list[pd.DataFrame], learned: dict | None = None
+) -> tuple[list[Finding], dict[str, str], dict[str, Recovered]]:
+    """Everything worked back from ``frames`` (the tabelldata.csv of a year, in publication order)."""
+    k = knowledge(frames)
+    relations, ratios, families = validated(*relations_of(k), k, learned)
     recovered = solve(relations, ratios, k)
     return findings(k, recovered, relations), families, recovered
 
 
-FAILING = ("count", "mean", "amount", "increment", "sum of hidden", "record outcome")
+def read_audits(paths: list[Path]) -> dict[str, tuple[float, str]]:
+    """The internal audits beside the reports (``_internal/<period>/rojandekontroll.csv``): each protected
+    quantity's true value and the report that protects it, to judge what the attack worked back."""
+    out: dict[str, tuple[float, str]] = {}
+    for path in paths:
+        folder = path if path.is_dir() else path.parent.parent
+        for f in sorted(folder.glob("_internal/*/rojandekontroll.csv"), key=lambda p: _order(p.parent.name)):
+            with f.open(encoding="utf-8") as handle:
+                for r in csv.DictReader(handle):
+                    out[_normal(r["quantity"])] = (float(r["true_value"]), f.parent.name)
+    return out
+
+
+def _normal(quantity: str) -> str:
+    """A quantity's name with the parts of a sum in one order ("rest: a + b" is "b + a")."""
+    return " + ".join(sorted(quantity.removeprefix("rest: ").split(" + ")))
+
+
+def judge(found: list[Finding], recovered: dict[str, Recovered], audits: dict[str, tuple[float, str]]) -> list[Finding]:
+    """Every worked-back number the audit protects, within its rule (a count exactly, kronor, days or a
+    mean within ±25 %), as a leak; and any that the audit's true value contradicts, as a wrong relation."""
+    out = []
+    candidates = [(c, r.value, r.error, r.cells, r.why) for c, r in recovered.items()]
+    candidates += [
+        (f.quantity, f.value, f.error, f.cells, f.why) for f in found if f.kind not in ("candidate", "forecast price")
+    ]
+    for quantity, value, error, cells, why in candidates:
+        hit = audits.get(_normal(quantity))
+        if hit is None:
+            continue
+        true, report = hit
+        if abs(value - true) > error + 1e-6 * max(1.0, abs(true)):
+            out.append(Finding("wrong", quantity, value, error, None, cells, f"audit {report}: true {true:g}; {why}"))
+        elif error < 0.5 or error <= 0.25 * abs(true):
+            out.append(
+                Finding("protected", quantity, value, error, None, cells, f"audit {report}: true {true:g}; {why}")
+            )
+    return out
+
+
+def truth_increments(k: Knowledge, recovered: dict[str, Recovered], data_dir: Path, kommun: str) -> list[Finding]:
+    """With the processed data (internal): every increment T1 → T2, T2 → T3 of a sum (days, kronor,
+    events) the published files give, against the individuals of the tertial alone it rests on; an
+    increment resting on 1–4 is a leak an attacker cannot see the base of, but the rule forbids."""
+    from snanalys.data import load_municipality
+    from snanalys.report_cells import report_cells
+
+    data = load_municipality(data_dir / "processed", kommun)
+    known = {**k.value, **{c: r.value for c, r in recovered.items()}}
+    years = sorted({int(s[:4]) for s in k.rows["start"] if s})
+    report_year = max(int(p[:4]) for p in k.rows["period"] if _PERIOD.match(p))
+    cells = report_cells(data, report_year, 3)
+    out = []
+    for m, s, e, by, v, b in zip(
+        cells["measure"], cells["start"], cells["end"], cells["by"], cells["value"], cells["base"]
+    ):
+        if s is None or by != "" or not _additive_in_time(m) or str(s)[5:10] not in ("05-01", "09-01"):
+            continue
+        s, e = str(s)[:10], str(e)[:10]
+        if int(s[:4]) not in years:
+            continue
+        before = f"{s[:4]}-{'04-30' if s[5:] == '05-01' else '08-31'}"
+        first, whole = f"{m}|{s[:4]}-01-01|{before}||", f"{m}|{s[:4]}-01-01|{e}||"
+        if first in known and whole in known and b is not None and 1 <= b <= 4:
+            inc = known[whole] - known[first]
+            if abs(inc) > 0.5:
+                why = f"the tertial alone {s}–{e}: true {v:g}, resting on {b:g}"
+                out.append(
+                    Finding("increment", f"{m}|{s}|{e}||", inc, 0.0, float(b), [(whole, 1.0), (first, -1.0)], why)
+                )
+    return out
+
+
+FAILING = ("count", "mean", "amount", "increment", "sum of hidden", "record outcome", "protected")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("paths", nargs="+", type=Path, help="a reports folder, or tabelldata.csv files in order")
     parser.add_argument("--families", action="store_true", help="list the relation families kept and dropped")
+    parser.add_argument(
+        "--learn", type=Path, action="append", default=[], help="reports whose shown numbers also teach the arithmetic"
+    )
+    parser.add_argument(
+        "--truth", type=Path, help="a data folder (internal): judge increments of sums by the individuals they rest on"
+    )
+    parser.add_argument("--kommun", default=None, help="with --truth: the municipality (default: the only one)")
+    parser.add_argument("--notes", action="store_true", help="also print the notes (worked back, not a leak)")
+    parser.add_argument(
+        "--audit", action="store_true", help="judge against the internal audits beside the reports (_internal/)"
+    )
     args = parser.parse_args(argv)
     files = published_files(args.paths)
     if not files:
         print(f"no {FILE_NAME} in {', '.join(map(str, args.paths))}", file=sys.stderr)
         return 2
-    found, families, recovered = attack(read_frames(files))
+    learned = learn(read_frames(published_files(args.learn))) if args.learn else None
+    found, families, recovered = attack(read_frames(files), learned)
     print(f"read {len(files)} files: {', '.join(str(f) for f in files)}")
+    if args.audit:
+        audits = read_audits(args.paths)
+        print(f"{len(audits)} protected quantities in the internal audits")
+        found += judge(found, recovered, audits)
     if args.families:
         for family, status in sorted(families.items()):
             print(f"  family {family}: {status}")
-    kept = sum(1 for s in families.values() if s == "kept")
+    if args.truth:
+        kommun = args.kommun or next(p.name for p in sorted((args.truth / "processed").iterdir()) if p.is_dir())
+        found += truth_increments(knowledge(read_frames(files)), recovered, args.truth, kommun)
+    kept = sum(1 for s in families.values() if s.startswith("kept"))
     print(f"{kept} relation families kept, {len(families) - kept} dropped; {len(recovered)} hidden numbers worked back")
     failing = [f for f in found if f.kind in FAILING]
     for f in sorted(found, key=lambda f: (f.kind not in FAILING, f.kind, f.quantity)):
-        print(("LEAK " if f.kind in FAILING else "note ") + f.line())
+        if f.kind in FAILING or args.notes:
+            print(("LEAK " if f.kind in FAILING else "note ") + f.line())
     print(f"{len(failing)} leaks, {len(found) - len(failing)} notes")
     return 1 if failing else 0
 
