@@ -831,29 +831,34 @@ def judge(found: list[Finding], recovered: dict[str, Recovered], audits: dict[st
 
 
 def truth_increments(k: Knowledge, recovered: dict[str, Recovered], data_dir: Path, kommun: str) -> list[Finding]:
-    """With the processed data (internal): every increment T1 → T2, T2 → T3 of a sum (days, kronor,
-    events) the published files give, against the individuals of the tertial alone it rests on; an
-    increment resting on 1–4 is a leak an attacker cannot see the base of, but the rule forbids."""
+    """With the processed data (internal): :func:`sum_increments` against the report's own cells."""
     from snanalys.data import load_municipality
     from snanalys.report_cells import report_cells
 
     data = load_municipality(data_dir / "processed", kommun)
-    known = {**k.value, **{c: r.value for c, r in recovered.items()}}
-    years = sorted({int(s[:4]) for s in k.rows["start"] if s})
     report_year = max(int(p[:4]) for p in k.rows["period"] if _PERIOD.match(p))
-    cells = report_cells(data, report_year, 3)
+    return sum_increments(k, recovered, report_cells(data, report_year, 3))
+
+
+def sum_increments(k: Knowledge, recovered: dict[str, Recovered], cells: pd.DataFrame) -> list[Finding]:
+    """Every increment T1 → T2, T2 → T3 of a sum (days, kronor, events) the published files give,
+    against the individuals of the tertial alone it rests on (``cells``: the true cells with
+    ``measure, start, end, by, value, base``); one resting on 1–4 is a leak a reader cannot see the
+    base of, but the rule is about the true base."""
+    known = {**k.value, **{c: r.value for c, r in recovered.items()}}
+    years = {int(s[:4]) for s in k.rows["start"] if s}
     out = []
     for m, s, e, by, v, b in zip(
         cells["measure"], cells["start"], cells["end"], cells["by"], cells["value"], cells["base"]
     ):
-        if s is None or by != "" or not _additive_in_time(m) or str(s)[5:10] not in ("05-01", "09-01"):
+        if s is None or pd.isna(s) or by != "" or not _additive_in_time(m) or str(s)[5:10] not in ("05-01", "09-01"):
             continue
         s, e = str(s)[:10], str(e)[:10]
         if int(s[:4]) not in years:
             continue
         before = f"{s[:4]}-{'04-30' if s[5:] == '05-01' else '08-31'}"
         first, whole = f"{m}|{s[:4]}-01-01|{before}||", f"{m}|{s[:4]}-01-01|{e}||"
-        if first in known and whole in known and b is not None and 1 <= b <= 4:
+        if first in known and whole in known and b is not None and not pd.isna(b) and 1 <= b <= 4:
             inc = known[whole] - known[first]
             if abs(inc) > 0.5:
                 why = f"the tertial alone {s}–{e}: true {v:g}, resting on {b:g}"

@@ -155,3 +155,25 @@ def test_the_cli_reads_a_reports_folder_in_publication_order_and_exits_nonzero_o
         tmp_path / "2025-T2" / "tabelldata.csv", index=False
     )
     assert attack_published.main([str(tmp_path)]) == 0
+
+
+def test_an_increment_of_care_days_resting_on_one_person_is_found_against_the_true_cells():
+    """T2 − T1 of shown care days is the days of May–August; the true cells say one person."""
+    t1 = frame(row("2025-T1", "care_days_protected_housing", 158, unit="vårddygn"))
+    t2 = frame(row("2025-T2", "care_days_protected_housing", 289, span=T2, unit="vårddygn"))
+    k = attack_published.knowledge([t1, t2])
+    alone = pd.DataFrame(
+        [
+            {
+                "measure": "care_days_protected_housing",
+                "start": "2025-05-01",
+                "end": "2025-08-31",
+                "by": "",
+                "value": 131.0,
+                "base": 1.0,
+            }
+        ]
+    )
+    found = attack_published.sum_increments(k, {}, alone)
+    assert [(f.kind, f.value, f.base) for f in found] == [("increment", 131.0, 1.0)]
+    assert attack_published.sum_increments(k, {}, alone.assign(base=6.0)) == []
