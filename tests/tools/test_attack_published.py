@@ -177,3 +177,11 @@ def test_an_increment_of_care_days_resting_on_one_person_is_found_against_the_tr
     found = attack_published.sum_increments(k, {}, alone)
     assert [(f.kind, f.value, f.base) for f in found] == [("increment", 131.0, 1.0)]
     assert attack_published.sum_increments(k, {}, alone.assign(base=6.0)) == []
+
+
+def test_a_revised_count_that_moved_by_1_to_4_is_a_note_not_a_leak():
+    """The old value (``revised_from``) and the new are both public: the late records are a note."""
+    t2 = frame(row("2025-T2", "eb_households", 803, span=T2, revised_from="800"))
+    found = attack_published.attack([t2])[0]
+    assert [(f.kind, f.value) for f in found] == [("revision", 3.0)]
+    assert "revision" not in attack_published.FAILING
