@@ -81,7 +81,7 @@ def test_each_range_is_what_a_fresh_reader_computes(year_of_reports, tertial):
     table = protection.table
     unknown = np.zeros(table.n, dtype=bool)
     unknown[len(table.cells) :] = True
-    unknown[[table.var(c) for c in protection.hidden]] = True
+    unknown[[table.var(c) for c in [*protection.hidden, *protection.unpublished]]] = True
     rounded = {table.var(c): (v - ROUND_TO / 2, v + ROUND_TO / 2) for c, v in protection.rounded.items()}
     reader = Knowledge(table, unknown, rounded)
     for finding in protection.findings:
@@ -98,7 +98,7 @@ def _needed(protection, cells: list[int]) -> bool:
     table = protection.table
     unknown = np.zeros(table.n, dtype=bool)
     unknown[len(table.cells) :] = True
-    unknown[[table.var(c) for c in protection.hidden]] = True
+    unknown[[table.var(c) for c in [*protection.hidden, *protection.unpublished]]] = True
     rounded = {table.var(c): (v - ROUND_TO / 2, v + ROUND_TO / 2) for c, v in protection.rounded.items()}
     base = individuals_of(table)
     primary = {table.var(c) for c, why in protection.hidden.items() if why == "primary"}

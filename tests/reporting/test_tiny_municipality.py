@@ -184,7 +184,7 @@ def test_the_audit_of_each_tertial_passes_as_a_fresh_reader_computes_it(tiny, te
     assert not protection.unresolved, [f.quantity.name for f in protection.unresolved]
     unknown = np.zeros(table.n, dtype=bool)
     unknown[len(table.cells) :] = True
-    unknown[[table.var(c) for c in protection.hidden]] = True
+    unknown[[table.var(c) for c in [*protection.hidden, *protection.unpublished]]] = True
     reader = Knowledge(
         table, unknown, {table.var(c): (v - ROUND_TO / 2, v + ROUND_TO / 2) for c, v in protection.rounded.items()}
     )

@@ -158,7 +158,7 @@ def _split_kind(m: Measure) -> str | None:
     return None
 
 
-def _time_kind(m: Measure) -> str | None:
+def time_kind(m: Measure) -> str | None:
     """How a measure adds up over time: "additive" (sums; row counts of month or start events),
     "cumulative" (distinct individuals or records overlapping the period), None (no relation)."""
     if m.kind != "aggregate" or "quantile" in m.value or m.id == "population":
@@ -394,7 +394,7 @@ def _time(b: _Builder, at: dict[tuple, int]) -> None:
     for (m, s, e, by, key), var in at.items():
         by_cell[(m, by, key)][(s, e)] = var
     for (m, by, key), spans in by_cell.items():
-        kind = _time_kind(BY_ID[m])
+        kind = time_kind(BY_ID[m])
         if kind is None or len(spans) < 2:
             continue
         for (s1, e1), v1 in spans.items():

@@ -52,6 +52,9 @@ class Protection:
     #: The figures the previous report of the same period printed with another value (a revision,
     #: :func:`.published.revisions`): id → (the value it printed, the value printed now).
     revised: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: The ids linked for the audit that no report prints (the tertials alone between year-to-date
+    #: sums, :func:`.report.tertials_alone`): unknown to a reader, as the hidden cells are.
+    unpublished: frozenset[str] = frozenset()
 
     @property
     def unresolved(self) -> list[Finding]:

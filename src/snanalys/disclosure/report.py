@@ -27,10 +27,12 @@ import numpy as np
 import pandas as pd
 
 from snanalys.data import MunicipalityData
-from snanalys.disclosure.linked import cell_ids
+from snanalys.disclosure.linked import AMOUNT_UNITS, cell_ids, time_kind
 from snanalys.disclosure.protect import Protection, protect_report
 from snanalys.disclosure.published import Published, revisions
-from snanalys.periods import Period, year_to_date
+from snanalys.measures.catalog import BY_ID
+from snanalys.measures.tables import cells as measure_cells
+from snanalys.periods import Period, tertial_alone, year_to_date
 from snanalys.report_cells import declared_cells, published_cells, report_cells
 from snanalys.suppression import suppress_key_figures
 
@@ -118,11 +120,23 @@ def report_protection(
 
 def _computed(data: MunicipalityData, year: int, tertial: int, published: Sequence[Published]) -> Protection:
     """The report's protection against ``published``, with their numbers linked to its own."""
-    published = [*published, *official_suppression(data, year, tertial)]
     universe = report_cells(data, year, tertial, printed=True)
     printed = published_cells(universe, year, tertial)
+    published = [*published, *official_suppression(data, year, tertial)]
     cells = with_published_cells(data, printed, universe, published)
+    alone = tertials_alone(data, cells)
+    unprinted = set(cell_ids(alone)) - set(cell_ids(cells))
+    if unprinted:
+        cells = pd.concat([cells, alone.loc[np.isin(cell_ids(alone), list(unprinted))]], ignore_index=True)
+        published = [*published, Published("tertialer för sig", hidden=frozenset(unprinted))]
     protection = protect_report(cells, year, tertial, published)
+    # the tertials alone were hidden as never printed, not for their own sake: what the pages and the
+    # record ask of the protection is what it hid among the printed cells
+    protection = dataclasses.replace(
+        protection,
+        hidden={cell: why for cell, why in protection.hidden.items() if cell not in unprinted},
+        unpublished=frozenset(unprinted),
+    )
     hidden = {
         **protection.hidden,
         **_targets_of_hidden(protection, year, tertial),
@@ -178,6 +192,53 @@ def official_suppression(data: MunicipalityData, year: int, tertial: int) -> lis
         if mark == "X"
     }
     return [Published("Socialstyrelsen", hidden=frozenset(hidden))] if hidden else []
+
+
+def tertials_alone(data: MunicipalityData, cells: pd.DataFrame) -> pd.DataFrame:
+    """The tertials alone between the year-to-date sums of days and kronor in ``cells`` (January–April
+    and January–August of a year give May–August, January–August and the year give September–December),
+    by the same split: cells no page prints, but one report's sum minus another's. They enter the
+    linked table hidden, with the individuals they rest on, so that the audit protects those resting
+    on 1–4 (a year-to-date count's increment is a count of its own: :func:`.linked._time`)."""
+    amounts = {m for m, measure in BY_ID.items() if time_kind(measure) == "additive" and measure.unit in AMOUNT_UNITS}
+    declared = cells.loc[cells["measure"].isin(amounts) & cells["start"].notna()]
+    ends: dict[tuple, set] = {}
+    for m, start, end, by in zip(declared["measure"], declared["start"], declared["end"], declared["by"]):
+        start, end = pd.Timestamp(start).date(), pd.Timestamp(end).date()
+        if (
+            (start.month, start.day) == (1, 1)
+            and end.month in (4, 8, 12)
+            and end == year_to_date(start.year, (end.month // 4)).end
+        ):
+            ends.setdefault((start.year, m, str(by)), set()).add(end.month // 4)
+    wanted: dict[tuple[int, int, str], set[str]] = {}
+    for (y, m, by), tertials in ends.items():
+        for t in (2, 3):
+            if {t - 1, t} <= tertials:
+                wanted.setdefault((y, t, by), set()).add(m)
+    frames = []
+    for (y, t, by), measures in sorted(wanted.items()):
+        period = tertial_alone(y, t)
+        split = [d for d in by.split(" × ") if d]
+        frame = measure_cells(data, period, sorted(measures), by=split)
+        if frame.empty:
+            continue
+        frames.append(
+            pd.DataFrame(
+                {
+                    "measure": frame["measure"],
+                    "period": period.label,
+                    "by": by,
+                    "key": frame[split].astype(str).agg(" × ".join, axis=1) if split else "",
+                    "value": frame["value"].astype("float64"),
+                    "unit": frame["measure"].map(lambda m: BY_ID[m].unit),
+                    "base": frame["base"].astype("float64"),
+                    "start": period.start,
+                    "end": period.end,
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True) if frames else cells.iloc[0:0]
 
 
 def _outlook_of_hidden(data: MunicipalityData, protection: Protection, year: int, tertial: int) -> dict[str, str]:
