@@ -275,6 +275,13 @@ def _within(column: str, periods: tuple[Period, ...]) -> str:
     return f"{column} BETWEEN {start} AND {end}"
 
 
+def _join_periods(condition: str, periods: tuple[Period, ...]) -> str:
+    """The join of a scan to the period a row falls in (``condition``). One period: a cross join, as
+    the scan's literal bounds (:func:`_within`, :func:`_overlaps`) already keep only its rows and a
+    range join costs a tenth of the national pass's payments statement."""
+    return "CROSS JOIN periods q" if len(periods) == 1 else f"JOIN periods q ON {condition}"
+
+
 def _overlaps(valid_from: str, valid_to: str, periods: tuple[Period, ...]) -> str:
     """A validity interval that overlaps the span of all periods (literal bounds: cheap in the scan)."""
     start, end = _span(periods)
@@ -316,7 +323,7 @@ def _stages(
                    pay.amount_kr::DECIMAL(18, 2) AS kr,
                    year(pay.bd) * 12 + month(pay.bd) - 1 - q.first_month AS month_index
             FROM (SELECT *, {basis_day} AS bd FROM read_parquet({_files(dirs, "payments")})) pay
-            JOIN periods q ON pay.bd BETWEEN q.t0 AND q.t1
+            {_join_periods("pay.bd BETWEEN q.t0 AND q.t1", periods)}
             WHERE {_within("pay.bd", periods)}
     """
     statements = [
@@ -435,7 +442,7 @@ def _placement_statements(dirs: list[Path], extracts: list[Extract], periods: tu
             invoiced AS (
                 SELECT c.municipality_code AS m, q.p, c.placement_key AS k, sum(c.amount_kr::DECIMAL(18, 2)) AS kr
                 FROM read_parquet({_files(dirs, "placement_costs")}) c
-                JOIN periods q ON c.care_month BETWEEN q.t0 AND q.t1
+                {_join_periods("c.care_month BETWEEN q.t0 AND q.t1", periods)}
                 WHERE {_within("c.care_month", periods)}
                 GROUP BY ALL
             )
@@ -448,11 +455,14 @@ def _placement_statements(dirs: list[Path], extracts: list[Extract], periods: tu
         CREATE TABLE f_interventions AS
             SELECT i.municipality_code AS m, q.p, i.kind
             FROM read_parquet(FILES) i
-            JOIN periods q ON i.start_date <= q.t1 AND (i.end_date IS NULL OR i.end_date >= q.t0)
+            JOIN_PERIODS
             WHERE OVERLAPS
-        """.replace("FILES", _files(dirs, "interventions")).replace(
-            "OVERLAPS", _overlaps("i.start_date", "i.end_date", periods)
-        ),
+        """.replace("FILES", _files(dirs, "interventions"))
+        .replace(
+            "JOIN_PERIODS",
+            _join_periods("i.start_date <= q.t1 AND (i.end_date IS NULL OR i.end_date >= q.t0)", periods),
+        )
+        .replace("OVERLAPS", _overlaps("i.start_date", "i.end_date", periods)),
         f"""
         CREATE TABLE f_population AS
             SELECT pop.municipality_code AS m, q.p, sum(pop.inhabitants) AS inhabitants
