@@ -1,5 +1,6 @@
 """The committee's result table reproduces the annual report 2025 from the ledger records."""
 
+import pandas as pd
 import pytest
 
 from snanalys.economy.ledger import LINE_KEYS, account_group_table, cumulative_by_month, result_table, total_row
@@ -51,3 +52,25 @@ def test_account_groups_and_cumulative_outcome_add_up(sample):
     cumulative = cumulative_by_month(sample.table("ledger"), sample.table("budget"), 2025, 8)
     assert groups["this_year"].sum() == pytest.approx(cumulative["outcome"].iloc[-1])
     assert cumulative["budget"].iloc[-1] == pytest.approx(cumulative["budget"].iloc[0] * 8)
+
+
+def test_the_total_forecast_is_missing_when_a_line_has_none():
+    """A forecast of some lines is no forecast of the whole: the total forecast and its deviation are
+    missing (the budget still adds up), never the other lines' forecasts against every line's budget."""
+    table = pd.DataFrame(
+        {
+            "budget_period": [-10.0, -20.0],
+            "outcome_period": [-9.0, -21.0],
+            "deviation": [1.0, -1.0],
+            "budget_year": [-30.0, -60.0],
+            "forecast": [-27.0, float("nan")],
+            "forecast_deviation": [3.0, float("nan")],
+            "outcome_last_year_period": [-8.0, -19.0],
+        }
+    )
+    total = total_row(table, "Summa")
+    assert total["budget_year"] == -90.0 and total["outcome_period"] == -30.0
+    assert pd.isna(total["forecast"]) and pd.isna(total["forecast_deviation"])
+    both = total_row(table.fillna({"forecast": -62.0, "forecast_deviation": -2.0}), "Summa")
+    assert both["forecast"] == -89.0 and both["forecast_deviation"] == 1.0
+    assert both["forecast_deviation"] == both["forecast"] - both["budget_year"]

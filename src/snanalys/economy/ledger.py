@@ -107,9 +107,18 @@ AMOUNT_COLUMNS = ["budget_period", "outcome_period", "deviation", "budget_year",
                   "outcome_last_year_period"]  # fmt: skip
 
 
+#: Columns whose total is missing when a line's is: a forecast of some lines is no forecast of the whole,
+#: and its deviation would take every line's budget against those lines' forecasts only.
+WHOLE_OR_NOTHING_COLUMNS = ("forecast", "forecast_deviation")
+
+
 def total_row(table: pd.DataFrame, label: str = "Socialnämnden") -> pd.Series:
-    """The sum of the lines (the committee's total), so the totals always add up."""
+    """The sum of the lines (the committee's total), so the totals always add up: the total forecast
+    and its deviation only where every line has a forecast (else missing, as the line's own is)."""
     total = table[AMOUNT_COLUMNS].sum(min_count=1).astype(object)
+    for column in WHOLE_OR_NOTHING_COLUMNS:
+        if table[column].isna().any():
+            total[column] = float("nan")
     total["label_sv"] = label
     return total
 
