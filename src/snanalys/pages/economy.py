@@ -9,7 +9,7 @@ import pandas as pd
 from snanalys import charts
 from snanalys.economy.figures import area_costs, committee_result, source_tables, table_values, three_year_outlook
 from snanalys.economy.forecast import METHOD_LABELS_SV
-from snanalys.economy.ledger import account_group_table, total_row
+from snanalys.economy.ledger import account_group_table
 from snanalys.economy.three_year import input_years
 from snanalys.measures.catalog import BY_ID
 from snanalys.narrative import MONTHS_SV, uncertain_forecasts_sentence
@@ -85,9 +85,10 @@ def _cost_hidden(ctx: PageContext, table: pd.DataFrame, column: str) -> list[boo
 
 
 def _money_table(
-    table: pd.DataFrame, *, caption: str, row_header: str, total_label: str | None, hidden=None, hidden_total=None
+    table: pd.DataFrame, *, caption: str, row_header: str, total: pd.Series | None, hidden=None, hidden_total=None
 ) -> str:
-    """``hidden(column)``: per row, whether the column's cell is X (the cost table's protection);
+    """``total``: the table's total row as the economy's source tables hold it (``label_sv`` its label);
+    ``hidden(column)``: per row, whether the column's cell is X (the cost table's protection);
     ``hidden_total(column)``: whether the total row's is."""
     columns = {
         "budget_period": "Budget perioden",
@@ -106,10 +107,9 @@ def _money_table(
             display[column] = [SUPPRESSED_MARK if h else v for v, h in zip(display[column], flags)]
             any_hidden |= any(flags)
     display.columns = list(columns.values())
-    if total_label:
-        total = total_row(table, total_label)
+    if total is not None:
         flags = [hidden_total(c) if hidden_total is not None else False for c in columns]
-        display.loc[total_label] = [SUPPRESSED_MARK if h else _tkr(total[c]) for c, h in zip(columns, flags)]
+        display.loc[total["label_sv"]] = [SUPPRESSED_MARK if h else _tkr(total[c]) for c, h in zip(columns, flags)]
         any_hidden |= any(flags)
     intervals, interval_hidden = {}, False
     for column, title in (("forecast", "Prognos helår"), ("forecast_low", "80 % intervall, från"),
@@ -166,7 +166,8 @@ def committee_section(ctx: PageContext) -> str:
     months = ctx.period.end.month
     ledger = ctx.data.table("ledger")
     table = committee_result(ctx.data, ctx.year, months)
-    total = total_row(table)
+    tables = source_tables(ctx.data, ctx.year, None, months)
+    total = tables["committee"].loc["Socialnämnden"]
     verdict = "bättre" if total["deviation"] >= 0 else "sämre"
     sentence = (
         f"Nämndens utfall för {period_text(ctx)} är {format_tkr(total['outcome_period'])} tkr, "
@@ -178,9 +179,8 @@ def committee_section(ctx: PageContext) -> str:
         table,
         caption=f"Nämndens resultat per verksamhet, {period_text(ctx)}",
         row_header="Verksamhet",
-        total_label="Socialnämnden",
+        total=total,
     )
-    tables = source_tables(ctx.data, ctx.year, None, months)
     months_sv = [MONTHS_SV[m - 1][:3] for m in tables["cumulative"].index]
     cumulative = _declared(tables, ["economy_cumulative_outcome_tkr", "economy_cumulative_budget_tkr"], months_sv)
     net_cost = _declared(tables, ["economy_cumulative_net_cost_tkr", "economy_cumulative_net_budget_tkr"], months_sv)
@@ -220,7 +220,7 @@ def costs_section(ctx: PageContext) -> str:
         table,
         caption=f"Volymdrivna kostnader mot ersättning, {period_text(ctx)}",
         row_header="Område",
-        total_label="Summa",
+        total=source_tables(ctx.data, ctx.year, ctx.tertial, ctx.period.end.month)["costs"].loc["Summa"],
         hidden=lambda column: _cost_hidden(ctx, table, column),
         hidden_total=lambda column: ctx.protection.hides_table_cell(COST_MEASURES[column], _table_label(ctx), "Summa"),
     )
