@@ -8,6 +8,7 @@ rests on (for small-count suppression).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -95,11 +96,11 @@ def evaluate(facts: Facts, ids: Iterable[str], by: Sequence[str] = ()) -> pd.Dat
         for group, split in (([m for m in on_fact if m not in month_split], by), (month_split, with_month)):
             if group:
                 requests.append((fact, group, split))
-    frames = [
-        facts.query(_aggregate_sql(fact, group, split, fact in facts.summed_for_country))
-        for fact, group, split in requests
+    statements = [
+        _aggregate_sql(fact, group, split, fact in facts.summed_for_country) for fact, group, split in requests
     ]
-    for (_, group, split), frame in zip(requests, frames, strict=True):
+    for i, frame in facts.results(statements):  # each as it is done, while the others still run
+        _, group, split = requests[i]
         results.update(_aggregate(facts, frame, group, split))
     for measure in needed:
         if measure.kind == "mean_over_months":
@@ -130,9 +131,19 @@ def _aggregate_sql(fact: str, measures: list[Measure], by: list[str], country_by
         if m.individuals is not None:
             names.append((f"n{i}", column(m.individuals.format(w=m.where))))
         names.append((f"r{i}", column(f"count(*) FILTER (WHERE {m.where})")))
-    aggregates = ", ".join(f"{expression} AS {alias}" for expression, alias in unique.items())
     outputs = ", ".join(f"{alias} AS {name}" for name, alias in names)
     keys = ", ".join(["m", "p", *by])
+    per_person = _per_person(unique)
+    if per_person is not None:
+        (inner, outer), inner_keys = per_person, ", ".join(["p", *by])
+        sets = f"GROUPING SETS (({keys}, person), ({inner_keys}, person))" if country_by_grouping else f"{keys}, person"
+        grouping = "grouping(m)" if country_by_grouping else "0"
+        m = f"CASE WHEN g = 1 THEN {literal(COUNTRY)} ELSE m END" if country_by_grouping else "m"
+        return (
+            f"SELECT {m} AS m, {inner_keys}, {outputs} FROM (SELECT {keys}, g, {outer} FROM "
+            f"(SELECT {keys}, person, {grouping} AS g, {inner} FROM {fact} GROUP BY {sets}) GROUP BY {keys}, g)"
+        )
+    aggregates = ", ".join(f"{expression} AS {alias}" for expression, alias in unique.items())
     if country_by_grouping:
         inner_keys = ", ".join(["p", *by])
         return (
@@ -141,6 +152,31 @@ def _aggregate_sql(fact: str, measures: list[Measure], by: list[str], country_by
             f"GROUP BY GROUPING SETS (({keys}), ({inner_keys})))"
         )
     return f"SELECT {keys}, {outputs} FROM (SELECT {keys}, {aggregates} FROM {fact} GROUP BY ALL)"
+
+
+_FILTERED = re.compile(
+    r"(?:sum\((?P<summed>[^()]*)\)|(?P<rows>count\(\*\))|(?P<persons>count\(DISTINCT person\))) FILTER \(WHERE (?P<w>.*)\)",
+    re.S,
+)
+
+
+def _per_person(unique: dict[str, str]) -> tuple[str, str] | None:
+    """Aggregates that count distinct persons, computed in two steps: per person first (a flag for each
+    count of persons, the sums and row counts as they are), then per group (the flags counted, the rest
+    summed). A distinct count of nine filters under a grouping set is twice as dear as the two steps.
+    None where no aggregate counts persons or one is not a filtered sum or count (a quantile)."""
+    shapes = {alias: _FILTERED.fullmatch(expression) for expression, alias in unique.items()}
+    if not any(s and s["persons"] for s in shapes.values()) or not all(shapes.values()):
+        return None
+    inner, outer = [], []
+    for expression, alias in unique.items():
+        if shapes[alias]["persons"]:
+            inner.append(f"bool_or({shapes[alias]['w']}) AS {alias}")
+            outer.append(f"count(*) FILTER (WHERE {alias} AND person IS NOT NULL) AS {alias}")
+        else:
+            inner.append(f"{expression} AS {alias}")
+            outer.append(f"sum({alias}) AS {alias}")
+    return ", ".join(inner), ", ".join(outer)
 
 
 def _aggregate(facts: Facts, frame: pd.DataFrame, measures: list[Measure], by: list[str]) -> dict[str, pd.DataFrame]:

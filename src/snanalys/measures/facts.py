@@ -61,10 +61,9 @@ Rules that decide a figure, written down (``docs/measures.md`` has them with exa
 from __future__ import annotations
 
 import datetime as dt
-import re
 import threading
-from collections.abc import Collection, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Collection, Iterator, Sequence
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,6 +72,7 @@ import pandas as pd
 
 from snanalys import codes
 from snanalys.data import Extract
+from snanalys.measures.schedule import Schedule, target
 from snanalys.measures.scopes import Scope, in_list, literal
 from snanalys.periods import Period
 
@@ -87,7 +87,6 @@ _ON_REQUEST = {
     "f_adult_reasons": ("f_adult_reasons", "v_adult_reasons"),
     "f_household_for_months": ("f_household_for_months",),
 }
-_TARGET = re.compile(r"\s*(?:CREATE (?:TABLE|VIEW)|INSERT INTO) (\w+)")
 _EPOCH = dt.date(1970, 1, 1)
 
 
@@ -154,7 +153,9 @@ class Facts:
 
     Every fact has the columns ``m`` (municipality) and ``p`` (the index of its period in
     ``periods``): the periods of one pass have the same number of months and are all full
-    years or none, so one set of statements holds for each of them.
+    years or none, so one set of statements holds for each of them. The facts may still be
+    being built: a query waits for the facts it names (a failed statement's error is raised
+    by every query after it).
     """
 
     con: duckdb.DuckDBPyConnection
@@ -165,6 +166,8 @@ class Facts:
     summed_for_country: frozenset[str] = frozenset()
     #: facts and views not built because the caller said it would not read them
     absent: frozenset[str] = frozenset()
+    #: the build still running (None once it has finished and its cursors are closed)
+    schedule: Schedule | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -176,10 +179,36 @@ class Facts:
         return is_full_year(self.periods[0])
 
     def query(self, sql: str) -> pd.DataFrame:
+        return next(self.results([sql]))[1]
+
+    def results(self, statements: Sequence[str]) -> Iterator[tuple[int, pd.DataFrame]]:
+        """``(index, frame)`` of each of ``statements`` as it is done: each runs as soon as the facts
+        it reads are built, side by side while the build runs (the placements' queries need not wait
+        for the households, nor their results for the households' queries)."""
+        futures = [self.schedule.add(sql) for sql in statements] if self.schedule is not None else []
+        if futures and all(f is not None for f in futures):
+            index = {f: i for i, f in enumerate(futures)}
+            for future in as_completed(futures):
+                yield index[future], future.result()
+            return
+        self.wait()  # the build is over: its cursors are closed, the connection is free
         with self._lock:  # one connection: one statement at a time
-            return self.con.execute(sql).df()
+            for i, sql in enumerate(statements):
+                yield i, self.con.execute(sql).df()
+
+    def wait(self) -> None:
+        """Until the facts are built; raises the error of a statement that failed."""
+        if self.schedule is not None:
+            try:
+                self.schedule.wait()
+            finally:
+                self.schedule.close()
+                self.schedule = None
 
     def close(self) -> None:
+        if self.schedule is not None:
+            self.schedule.close()
+            self.schedule = None
         self.con.close()
 
     def __enter__(self) -> Facts:
@@ -197,7 +226,8 @@ def build_facts(
     country: bool = False,
     reading: Collection[str] | None = None,
 ) -> Facts:
-    """The facts of ``periods`` for the municipalities in ``dirs`` (and the country if asked).
+    """The facts of ``periods`` for the municipalities in ``dirs`` (and the country if asked), their
+    statements started: the facts are built while the caller goes on (:meth:`Facts.wait`).
 
     ``reading``: the facts and views the caller will query (None: all of them); a fact of
     :data:`_ON_REQUEST` nobody reads is not built (the national pass does not need the reasons).
@@ -213,29 +243,24 @@ def build_facts(
     if len(periods[0].months()) > 64:
         raise ValueError(f"facts hold the months of periods of at most 64 months, not {periods[0]}")
     skipped = _not_read(reading)
+    statements = _statements(dirs, extracts, periods, country, skipped)
     con = duckdb.connect()
-    con.execute("SET preserve_insertion_order = false")
-    if len(dirs) == 1:  # a report's few thousand rows: threads cost more than they give (kernels run side by side)
-        con.execute("SET threads = 1")
     try:
+        con.execute("SET preserve_insertion_order = false")
+        if len(dirs) == 1:  # a report's few thousand rows: threads cost more than they give (kernels run side by side)
+            con.execute("SET threads = 1")
         con.execute(_periods_table(periods))
-        # each stage's two chains side by side: many statements are too small to keep both cores busy
-        side = con.cursor()
-        try:
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                for first, *others in _stages(dirs, extracts, periods, country, skipped):
-                    beside = [pool.submit(_run, side, chain) for chain in others]
-                    _run(con, first)
-                    for future in beside:
-                        future.result()
-        finally:
-            side.close()
+        # two statements at a time: many are too small to keep both cores busy
+        schedule = Schedule(con, workers=2)
     except BaseException:
         con.close()
         raise
+    for statement in statements:
+        schedule.add(statement)
+    schedule.seal()
     summed = frozenset(SUMMED_FOR_COUNTRY) if country else frozenset()
     codes_ = sorted(e.municipality_code for e in extracts)
-    return Facts(con, periods, codes_, country, summed, frozenset(skipped))
+    return Facts(con, periods, codes_, country, summed, frozenset(skipped), schedule)
 
 
 def _not_read(reading: Collection[str] | None) -> set[str]:
@@ -243,11 +268,6 @@ def _not_read(reading: Collection[str] | None) -> set[str]:
     if reading is None:
         return set()
     return {name for names in _ON_REQUEST.values() if not set(names) & set(reading) for name in names}
-
-
-def _run(con: duckdb.DuckDBPyConnection, statements: list[str]) -> None:
-    for statement in statements:
-        con.execute(statement)
 
 
 def _periods_table(periods: tuple[Period, ...]) -> str:
@@ -288,12 +308,12 @@ def _overlaps(valid_from: str, valid_to: str, periods: tuple[Period, ...]) -> st
     return f"{valid_from} <= {end} AND ({valid_to} IS NULL OR {valid_to} >= {start})"
 
 
-def _stages(
+def _statements(
     dirs: list[Path], extracts: list[Extract], periods: tuple[Period, ...], country: bool, skipped: set[str]
-) -> list[list[list[str]]]:
-    """The statements that build the facts after the periods table, as stages of chains that may
-    run side by side: (1) the payments and members at payments, and the placements; (2) the
-    households and the persons; (3) the views. Each chain adds the country to its own facts."""
+) -> list[str]:
+    """The statements that build the facts after the periods table, the longest chain first (the
+    schedule runs the first ready one): the payments, members at payments, households and persons
+    (each adding the country to its own fact), then the placements, then the views."""
     adult = in_list("mem.role", codes.ADULT_ROLES)
     full_year = is_full_year(periods[0])
     if full_year:
@@ -328,6 +348,14 @@ def _stages(
     """
     statements = [
         f"CREATE TABLE payments AS {payments}",
+        # the member rows valid in the span of the periods: read beside the payments, not after them
+        f"""
+        CREATE TABLE member_rows AS
+            SELECT municipality_code, household_key, person_key, legal_sex, role, reason, birth_date,
+                   valid_from, valid_to
+            FROM read_parquet({_files(dirs, "household_members")})
+            WHERE {_overlaps("valid_from", "valid_to", periods)}
+        """,
         f"""
         CREATE TABLE household_payments AS
             SELECT m, p, h, sum(kr) AS kr, min(d) FILTER (WHERE kr > 0) AS first_day,
@@ -349,9 +377,8 @@ def _stages(
                    mem.valid_from <= ph.first_day AND (mem.valid_to IS NULL OR ph.last_day <= mem.valid_to)
                        AS whole_span
             FROM household_payments ph
-            JOIN read_parquet({_files(dirs, "household_members")}) mem
-              ON mem.municipality_code = ph.m AND mem.household_key = ph.h
-            WHERE ph.first_day IS NOT NULL AND {_overlaps("mem.valid_from", "mem.valid_to", periods)}
+            JOIN member_rows mem ON mem.municipality_code = ph.m AND mem.household_key = ph.h
+            WHERE ph.first_day IS NOT NULL
               AND mem.valid_from <= ph.last_day AND (mem.valid_to IS NULL OR ph.first_day <= mem.valid_to)
         """,
         f"""
@@ -376,7 +403,7 @@ def _stages(
                    NATIONAL_ID AS national_id, f.applicant_order
             FROM household_payments k
             LEFT JOIN (
-                SELECT m, p, h, bool_or(child) AS child, max(APPLICANT_RECORD) FILTER (WHERE applicant) AS applicant_order
+                SELECT m, p, h, bool_or(child) AS child, max(CASE WHEN applicant THEN APPLICANT_RECORD END) AS applicant_order
                 FROM at_payments WHERE applicant OR child GROUP BY m, p, h
             ) f USING (m, p, h)
         """.replace("APPLICANT_RECORD", _APPLICANT_RECORD).replace(
@@ -400,16 +427,19 @@ def _stages(
         """,
     ]
     placements = _placement_statements(dirs, extracts, periods)
-    base, households, persons = statements[:4], statements[4:5], statements[5:]
+    base, households, persons = statements[:5], statements[5:6], statements[6:]
     if country:
         country_households, country_persons = _country_statements()
         households, persons = households + country_households, persons + country_persons
-    stages = [
-        [base, placements, _for_month_statements(dirs)],
-        [households, persons],
-        [_views(len(periods[0].months()))],
+    ordered = [
+        *base,
+        *households,
+        *persons,
+        *placements,
+        *_for_month_statements(dirs),
+        *_views(len(periods[0].months())),
     ]
-    return [[[s for s in chain if _TARGET.match(s).group(1) not in skipped] for chain in stage] for stage in stages]
+    return [s for s in ordered if target(s) not in skipped]
 
 
 def _placement_statements(dirs: list[Path], extracts: list[Extract], periods: tuple[Period, ...]) -> list[str]:
