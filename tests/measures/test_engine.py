@@ -53,3 +53,22 @@ def test_change_on_last_year_is_per_cent_or_points():
     assert change_on_last_year(None, 3, "hushåll") == (None, "")
     assert change_on_last_year(math.nan, 3, "kr") == (None, "")
     assert difference(3, 5) == -2 and difference(3, None) is None
+
+
+@pytest.mark.parametrize("country", [False, True])
+@pytest.mark.parametrize("by", [[], ["sex"], ["form", "provider_type"]])
+def test_persons_counted_per_person_first_equal_the_distinct_count(sample, monkeypatch, country, by):
+    """The two-step count of placed persons (per person, then per group) is the one-step distinct count."""
+    import snanalys.measures.engine as engine
+
+    ids = ["children_placed", "adults_placed_external", "care_days_children", "care_cost_kr"]
+    with build_facts([sample.directory], [sample.extract], T2, country=country) as facts:
+        two_steps = evaluate(facts, ids, by)
+        assert "bool_or" in engine._aggregate_sql("f_spells", [engine.BY_ID[i] for i in ids], by, country)
+        monkeypatch.setattr(engine, "_per_person", lambda unique: None)
+        one_step = evaluate(facts, ids, by)
+    assert len(two_steps) > 0 and two_steps["value"].sum() > 0
+    keys = ["municipality_code", "period", "measure", *by]
+    pd.testing.assert_frame_equal(
+        two_steps.sort_values(keys).reset_index(drop=True), one_step.sort_values(keys).reset_index(drop=True)
+    )

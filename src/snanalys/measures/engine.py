@@ -132,30 +132,28 @@ def _aggregate_sql(fact: str, measures: list[Measure], by: list[str], country_by
             names.append((f"n{i}", column(m.individuals.format(w=m.where))))
         names.append((f"r{i}", column(f"count(*) FILTER (WHERE {m.where})")))
     outputs = ", ".join(f"{alias} AS {name}" for name, alias in names)
-    keys = ", ".join(["m", "p", *by])
+    keys, inner_keys = ", ".join(["m", "p", *by]), ", ".join(["p", *by])
+    municipality = f"CASE WHEN g = 1 THEN {literal(COUNTRY)} ELSE m END" if country_by_grouping else "m"
     per_person = _per_person(unique)
     if per_person is not None:
-        (inner, outer), inner_keys = per_person, ", ".join(["p", *by])
+        inner, outer = per_person
         sets = f"GROUPING SETS (({keys}, person), ({inner_keys}, person))" if country_by_grouping else f"{keys}, person"
         grouping = "grouping(m)" if country_by_grouping else "0"
-        m = f"CASE WHEN g = 1 THEN {literal(COUNTRY)} ELSE m END" if country_by_grouping else "m"
         return (
-            f"SELECT {m} AS m, {inner_keys}, {outputs} FROM (SELECT {keys}, g, {outer} FROM "
+            f"SELECT {municipality} AS m, {inner_keys}, {outputs} FROM (SELECT {keys}, g, {outer} FROM "
             f"(SELECT {keys}, person, {grouping} AS g, {inner} FROM {fact} GROUP BY {sets}) GROUP BY {keys}, g)"
         )
     aggregates = ", ".join(f"{expression} AS {alias}" for expression, alias in unique.items())
     if country_by_grouping:
-        inner_keys = ", ".join(["p", *by])
         return (
-            f"SELECT CASE WHEN g = 1 THEN {literal(COUNTRY)} ELSE m END AS m, {inner_keys}, "
-            f"{outputs} FROM (SELECT {keys}, grouping(m) AS g, {aggregates} FROM {fact} "
-            f"GROUP BY GROUPING SETS (({keys}), ({inner_keys})))"
+            f"SELECT {municipality} AS m, {inner_keys}, {outputs} FROM (SELECT {keys}, grouping(m) AS g, {aggregates} "
+            f"FROM {fact} GROUP BY GROUPING SETS (({keys}), ({inner_keys})))"
         )
     return f"SELECT {keys}, {outputs} FROM (SELECT {keys}, {aggregates} FROM {fact} GROUP BY ALL)"
 
 
 _FILTERED = re.compile(
-    r"(?:sum\((?P<summed>[^()]*)\)|(?P<rows>count\(\*\))|(?P<persons>count\(DISTINCT person\))) FILTER \(WHERE (?P<w>.*)\)",
+    r"(?:sum\([^()]*\)|count\(\*\)|(?P<persons>count\(DISTINCT person\))) FILTER \(WHERE (?P<w>.*)\)",
     re.S,
 )
 

@@ -89,6 +89,8 @@ _ON_REQUEST = {
     "f_household_for_months": ("f_household_for_months",),
 }
 _EPOCH = dt.date(1970, 1, 1)
+#: Statements of the facts run side by side: many are too small to keep two cores busy alone.
+STATEMENTS_AT_A_TIME = 2
 
 
 #: On the basis of the month the assistance is for, a month is incomplete until its assistance is paid
@@ -187,15 +189,15 @@ class Facts:
         it reads are built, side by side while the build runs (the placements' queries need not wait
         for the households, nor their results for the households' queries)."""
         futures = [self.schedule.add(sql) for sql in statements] if self.schedule is not None else []
-        if futures and all(f is not None for f in futures):
-            index = {f: i for i, f in enumerate(futures)}
-            for future in as_completed(futures):
-                yield index[future], future.result()
-            return
-        self.wait()  # the build is over: its cursors are closed, the connection is free
-        with self._lock:  # one connection: one statement at a time
-            for i, sql in enumerate(statements):
-                yield i, self.con.execute(sql).df()
+        submitted = {f: i for i, f in enumerate(futures) if f is not None}
+        for future in as_completed(submitted):
+            yield submitted[future], future.result()
+        rest = [i for i, f in enumerate(futures) if f is None] if futures else range(len(statements))
+        if rest:  # the build was over before they came: its cursors closed, the connection free
+            self.wait()
+            with self._lock:  # one connection: one statement at a time
+                for i in rest:
+                    yield i, self.con.execute(statements[i]).df()
 
     def wait(self) -> None:
         """Until the facts are built; raises the error of a statement that failed."""
@@ -260,10 +262,6 @@ def build_facts(
     summed = frozenset(SUMMED_FOR_COUNTRY) if country else frozenset()
     codes_ = sorted(e.municipality_code for e in extracts)
     return Facts(con, periods, codes_, country, summed, frozenset(skipped), schedule)
-
-
-#: Statements of the facts run side by side: many are too small to keep two cores busy alone.
-STATEMENTS_AT_A_TIME = 2
 
 
 def _threads_per_statement(municipalities: int) -> int:
