@@ -12,6 +12,7 @@ def test_target_is_what_a_statement_makes():
     assert target("CREATE TABLE f_spells AS SELECT 1") == "f_spells"
     assert target("\n  INSERT INTO f_households SELECT 1") == "f_households"
     assert target("CREATE VIEW v_persons AS SELECT 1") == "v_persons"
+    assert target("DROP TABLE payments") == "payments"
     assert target("SELECT * FROM f_spells") is None
 
 
@@ -51,4 +52,22 @@ def test_a_failed_statement_fails_what_waits_and_what_comes_after():
     with pytest.raises(duckdb.CatalogException):
         schedule.wait()
     schedule.close()
+    con.close()
+
+
+def test_a_table_is_dropped_only_after_everything_that_reads_it():
+    con = duckdb.connect()
+    schedule = Schedule(con)
+    schedule.add("CREATE TABLE step AS SELECT 1 AS x")
+    schedule.add(
+        "CREATE TABLE slow AS SELECT count(*) AS n FROM range(3000000) a JOIN range(3000000) b ON a.range = b.range"
+    )
+    # reads step only once slow is made: a drop after step's maker alone would come first
+    schedule.add("CREATE TABLE out AS SELECT x, n FROM step, slow")
+    schedule.add("DROP TABLE step")
+    schedule.seal()
+    assert schedule.add("SELECT x, n FROM out").result().iloc[0].tolist() == [1, 3000000]
+    schedule.wait()
+    schedule.close()
+    assert "step" not in set(con.execute("SELECT table_name FROM information_schema.tables").df()["table_name"])
     con.close()

@@ -89,6 +89,8 @@ _ON_REQUEST = {
     "f_household_for_months": ("f_household_for_months",),
 }
 _EPOCH = dt.date(1970, 1, 1)
+#: The tables the facts are made from, dropped once the facts are made (none of them is a fact).
+_STEPS = ("payments", "member_rows", "household_payments", "members", "at_payments")
 #: Statements of the facts run side by side: many are too small to keep two cores busy alone.
 STATEMENTS_AT_A_TIME = 2
 
@@ -449,6 +451,8 @@ def _statements(
         *placements,
         *_for_month_statements(dirs),
         *_views(len(periods[0].months())),
+        # the steps no fact is read from: freed while the other statements and queries run, not at the close
+        *(f"DROP TABLE {step}" for step in _STEPS),
     ]
     return [s for s in ordered if target(s) not in skipped]
 

@@ -18,13 +18,14 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-_TARGET = re.compile(r"\s*(?:CREATE (?:TABLE|VIEW)|INSERT INTO) (\w+)")
+_TARGET = re.compile(r"\s*(?:CREATE (?:TABLE|VIEW)|INSERT INTO|DROP TABLE) (\w+)")
+_DROP = re.compile(r"\s*DROP TABLE (\w+)")
 _LITERAL = re.compile(r"'(?:[^']|'')*'")  # a file path in a literal names no table
 _WORD = re.compile(r"\w+")
 
 
 def target(sql: str) -> str | None:
-    """The table or view a statement makes or adds to (None: a query)."""
+    """The table or view a statement makes, adds to or drops (None: a query)."""
     match = _TARGET.match(sql)
     return match.group(1) if match else None
 
@@ -41,7 +42,8 @@ class Schedule:
     """Items (statements and queries) run by ``workers`` cursors of ``con`` as soon as they are ready.
 
     An item waits for the items before it that make or add to a table or view it names, and for
-    what those wait for; a query that names none of them (the catalog, say) waits for all of them.
+    what those wait for; a query that names none of them (the catalog, say) waits for all of them;
+    a ``DROP TABLE`` waits for every item before it that names the table.
 
     A query's result is its frame; a statement's is None. The first failure fails every item not
     yet run with the same error. The workers stop when nothing is left to run after :meth:`seal`
@@ -52,6 +54,7 @@ class Schedule:
         self._cursors = [con, *(con.cursor() for _ in range(workers - 1))]
         self._items: list[_Item] = []
         self._makers: dict[str, list[int]] = {}  # table or view -> the items that make or add to it
+        self._readers: dict[str, list[int]] = {}  # table or view -> the items that name it otherwise
         self._pending: list[int] = []
         self._done: set[int] = set()
         self._running = 0
@@ -76,7 +79,10 @@ class Schedule:
                 return failed
             if self._stopped:
                 return None
-            direct = {i for name in names & self._makers.keys() for i in self._makers[name]}
+            known = names & self._makers.keys()
+            direct = {i for name in known for i in self._makers[name]}
+            if _DROP.match(sql):  # a table is dropped once everything that reads it is done
+                direct |= set(self._readers.get(made, ()))
             if made is None and not direct:  # a query of no table made here (the catalog): after all of them
                 direct = set(range(len(self._items)))
             waits_for = set(direct)
@@ -87,6 +93,8 @@ class Schedule:
             index = len(self._items) - 1
             if made:
                 self._makers.setdefault(made, []).append(index)
+            for name in known - {made}:
+                self._readers.setdefault(name, []).append(index)
             self._pending.append(index)
             self._cond.notify_all()
             return item.result
