@@ -240,24 +240,21 @@ def _ratio(measure: Measure, results: dict[str, pd.DataFrame], by: list[str]) ->
     keys = [*_KEYS, *by]
     numerator, denominator, base = (results[m] for m in (*measure.of, measure.base))
     if _same_cells(keys, numerator, denominator, base):  # unsplit cells: one row per municipality and period
-        index = pd.MultiIndex.from_frame(numerator[keys])
-        num, den = (pd.Series(f["value"].to_numpy(), index=index) for f in (numerator, denominator))
-        rests_on = pd.Series(base["base"].to_numpy(), index=index)
-        order = index.argsort() if not index.is_monotonic_increasing else None
-    else:
-        numerator, denominator, base = (f.set_index(keys) for f in (numerator, denominator, base))
-        index = numerator.index.union(denominator.index)
-        if not index.is_monotonic_increasing:
-            index = index.sort_values()
-        num, den = numerator["value"].reindex(index), denominator["value"].reindex(index)
-        rests_on, order = base["base"].reindex(index), None
+        num = np.nan_to_num(numerator["value"].to_numpy(dtype="float64"), nan=0.0)
+        den = denominator["value"].to_numpy(dtype="float64")
+        valid = ~np.isnan(den) & (den != 0)
+        value = np.where(valid, measure.scale * num / np.where(valid, den, 1.0), np.nan)
+        out = numerator[keys].assign(value=value, base=base["base"].to_numpy(dtype="float64"))
+        return out.sort_values(keys, kind="stable").reset_index(drop=True)
+    numerator, denominator, base = (f.set_index(keys) for f in (numerator, denominator, base))
+    index = numerator.index.union(denominator.index)
+    if not index.is_monotonic_increasing:
+        index = index.sort_values()
+    num, den = numerator["value"].reindex(index), denominator["value"].reindex(index)
     num = num.fillna(0.0)
     valid = den.notna() & (den != 0)
     value = (measure.scale * num / den.where(valid)).where(valid)
-    out = pd.DataFrame({"value": value, "base": rests_on}, index=index)
-    if order is not None:
-        out = out.iloc[order]
-    return out.reset_index()
+    return pd.DataFrame({"value": value, "base": base["base"].reindex(index)}, index=index).reset_index()
 
 
 def _same_cells(keys: list[str], *frames: pd.DataFrame) -> bool:
