@@ -83,7 +83,8 @@ def run(values_path: Path) -> tuple[str, dict]:
                     "residual_quantiles": [round(v, 4) for v in choice.residual_quantiles],
                     "errors": choice.errors,
                     "median_volatility": round(
-                        float(frame.loc[frame["origin"] == last, "median_volatility"].iloc[0]), 4
+                        float(frame.loc[frame["origin"] == last, outlook.volatility_columns(choice.method)[1]].iloc[0]),
+                        4,
                     ),
                 }
     return "\n".join(lines), calibration

@@ -100,7 +100,8 @@ def test_the_choice_at_an_origin_uses_only_errors_known_then():
 def test_too_few_earlier_errors_make_no_choice():
     frame = pd.DataFrame(
         {"method": ["last_value"] * 3, "forecast": [1.0, 2, 3], "actual": [1.0, 2, 3], "volatility": 0.1,
-         "median_volatility": 0.1, "population": [1.0, 2, 3], "origin": 2010, "geo": ["a", "b", "c"]}
+         "median_volatility": 0.1, "change_rms": 0.1, "median_change_rms": 0.1, "population": [1.0, 2, 3],
+         "origin": 2010, "geo": ["a", "b", "c"]}
     )  # fmt: skip
     assert o.choose(frame) is None
 
@@ -136,7 +137,7 @@ def test_the_outlook_of_a_series_and_its_interval():
     effects, residuals = (-0.02, 0.0, 0.03), tuple(np.linspace(-2, 2.5, 100))
     out = o.outlook(series, 3, "last_value", effects, residuals, own_weight=1.0)
     assert out.year == 2027 and out.value == pytest.approx(series[2024])
-    sigma = o.volatility(np.array(list(series.values())))
+    sigma = o.volatility(np.array(list(series.values())), centred=False)  # last year's value misses the changes
     low, high = o.log_bounds(np.array(effects), np.array(residuals), np.array([sigma]))
     assert (out.low, out.high) == pytest.approx((out.value * np.exp(low[0]), out.value * np.exp(high[0])))
     assert out.low < out.value < out.high
@@ -149,3 +150,41 @@ def test_the_outlook_of_a_series_and_its_interval():
     assert o.outlook(series, 1, "last_value").low is None  # no backtest quantiles: no interval
     with pytest.raises(ValueError, match="national level"):
         o.outlook(series, 1, "national_share", effects, residuals)
+
+
+def test_a_steady_fall_is_not_a_steady_series_for_last_years_value():
+    falling = 1000 * 0.97 ** np.arange(8)
+    assert o.volatility(falling) == pytest.approx(0, abs=1e-9)  # no spread around the mean change
+    assert o.volatility(falling, centred=False) == pytest.approx(-np.log(0.97))  # but 3 % missed each year
+    frame = pd.DataFrame(
+        {"volatility": [0.0, 0.1], "median_volatility": 0.05, "change_rms": [0.03, 0.1], "median_change_rms": 0.06}
+    )
+    assert o.scale(frame, 1.0, "last_value").to_numpy() == pytest.approx([0.03, 0.1])
+    assert o.scale(frame, 1.0, "damped").to_numpy() == pytest.approx([0.0, 0.1])
+    assert o.scale(frame, 0.0, "last_value").to_numpy() == pytest.approx([0.06, 0.06])
+    effects, residuals = (0.0,), tuple(np.linspace(-2, 2, 100))
+    series = dict(zip(range(2017, 2025), falling))
+    kept = o.outlook(series, 1, "last_value", effects, residuals)
+    followed = o.outlook(series, 1, "damped", effects, residuals)
+    assert kept.low < kept.value * 0.97 < kept.value  # the fall it does not follow is inside its interval
+    assert followed.high - followed.low == pytest.approx(0, abs=1e-6 * followed.value)  # a method that follows it
+
+
+def test_steady_falls_beside_random_walks_are_covered_by_last_years_value():
+    panel = random_walks(n=300, seed=11)
+    rng = np.random.default_rng(5)
+    years = range(2000, 2023)
+    for i in range(30):  # steady falls and rises: little spread around their mean change
+        drift = rng.choice([-0.04, -0.02, 0.02, 0.04])
+        steps = rng.normal(drift, 0.004, len(years))
+        panel.loc[(f"{i:04d}", list(years)), "N31849"] = 1000 * np.exp(np.cumsum(steps))
+    national = pd.DataFrame({"N31849": panel["N31849"].groupby(level="year").sum()})
+    frame = o.forecasts(panel, national, "N31849")
+    evaluated = o.rolling_origin(frame)
+    evaluated = evaluated.loc[(evaluated["horizon"] == 1) & (evaluated["method"] == "last_value")]
+    assert len(evaluated) > 3000  # last year's value is chosen a year ahead at most origins
+    steady = evaluated["geo"].astype(int) < 30
+    # their error is the change they miss, about the same every year: inside the interval (with the
+    # changes' standard deviation as their scale, 77 %)
+    assert evaluated.loc[steady, "covered"].mean() >= 0.9
+    assert 0.74 <= evaluated.loc[~steady, "covered"].mean() <= 0.86

@@ -18,7 +18,9 @@ median absolute percentage error of the forecasts whose outcome was known at tha
 only if it beats last year's value there. The 80 % interval comes from the chosen method's earlier
 log errors, pooled over all municipalities, in two parts: the **year effect** (the median error of
 each earlier origin, the shock every municipality shared, such as 2009 or 2021–22) and the
-**residual** (the rest, standardised by the municipality's own volatility). The interval is the
+**residual** (the rest, standardised by the municipality's own volatility: for last year's value the
+root mean square of its yearly changes, the errors that method made a year ahead; for the methods that
+follow the mean change, the changes' standard deviation). The interval is the
 central 80 % of year effect + residual × this municipality's volatility, the year effect to expect
 a normal distribution with the earlier year effects' median and robust spread. Pooled errors scaled that way hold their level; a municipality's own few
 errors do not, and a scale alone makes a large, steady municipality's interval too narrow for the
@@ -174,18 +176,37 @@ def national_level(panel: pd.DataFrame, values: pd.DataFrame | None = None) -> p
 # --- the backtest ----------------------------------------------------------------------------
 
 
-def volatility(y: np.ndarray) -> float:
-    """Standard deviation of the yearly log changes (the last six at most); NaN for fewer than three."""
+#: The methods that do not follow a series' mean change: a year ahead their errors are the yearly
+#: changes themselves, so their scale is the changes' root mean square. A steady fall of 3 % a year
+#: has no spread around its mean, yet last year's value misses it by 3 % every year.
+LEVEL_METHODS = ("last_value",)
+
+
+def volatility(y: np.ndarray, centred: bool = True) -> float:
+    """The yearly log changes (the last six at most): their standard deviation (``centred``, the
+    errors of a method that follows their mean) or their root mean square (the errors of last
+    year's value); NaN for fewer than three."""
     if np.any(y <= 0):
         return float("nan")
     changes = np.diff(np.log(y))[-6:]
-    return float(np.std(changes, ddof=1)) if len(changes) >= 3 else float("nan")
+    if len(changes) < 3:
+        return float("nan")
+    return float(np.std(changes, ddof=1)) if centred else float(np.sqrt(np.mean(changes**2)))
+
+
+def volatility_columns(method: str) -> tuple[str, str]:
+    """The columns of :func:`forecasts` that hold ``method``'s scale: the municipality's and the
+    median municipality's at the same origin."""
+    if method in LEVEL_METHODS:
+        return "change_rms", "median_change_rms"
+    return "volatility", "median_volatility"
 
 
 def forecasts(panel: pd.DataFrame, national: pd.DataFrame, kpi: str, horizons=HORIZONS) -> pd.DataFrame:
     """Every method's forecast of ``kpi`` for every municipality, origin and horizon whose outcome the
-    data has: ``geo, origin, horizon, method, forecast, actual, volatility, population``. A forecast
-    uses only the years up to its origin, of the municipality and of the national level."""
+    data has: ``geo, origin, horizon, method, forecast, actual, volatility, change_rms, population``
+    (and the median municipality's volatility and change_rms at the origin). A forecast uses only the
+    years up to its origin, of the municipality and of the national level."""
     rows = []
     nat = national[kpi]
     for geo, frame in panel[kpi].groupby(level="geo"):
@@ -200,27 +221,33 @@ def forecasts(panel: pd.DataFrame, national: pd.DataFrame, kpi: str, horizons=HO
                 continue
             y = values[start : i + 1]
             known = nat.reindex(range(origin - MIN_HISTORY + 1, origin + 1)).to_numpy(float)
-            sigma = volatility(y)
+            sigma, rms = volatility(y), volatility(y, centred=False)
             for h in horizons:
                 target = origin + h
                 if target not in series.index:
                     continue
                 actual = float(series[target])
                 for name, method in METHODS.items():
-                    rows.append((geo, int(origin), h, name, method(y, h, known), actual, sigma, population.get(origin)))
+                    rows.append(
+                        (geo, int(origin), h, name, method(y, h, known), actual, sigma, rms, population.get(origin))
+                    )
     frame = pd.DataFrame(
-        rows, columns=["geo", "origin", "horizon", "method", "forecast", "actual", "volatility", "population"]
+        rows,
+        columns=["geo", "origin", "horizon", "method", "forecast", "actual", "volatility", "change_rms", "population"],
     )
-    frame["median_volatility"] = frame.groupby("origin")["volatility"].transform("median")
+    for column in ("volatility", "change_rms"):
+        frame[f"median_{column}"] = frame.groupby("origin")[column].transform("median")
     return frame
 
 
-def scale(frame: pd.DataFrame, own_weight: float) -> pd.Series:
-    """What a municipality's errors are standardised by: its own volatility shrunk (in variance)
-    toward the median municipality's at the same origin. Own volatility alone makes a large,
-    steady municipality's interval too narrow for the shocks all municipalities share; the
-    median's alone a small, volatile one's too narrow for its own swings."""
-    return np.sqrt(own_weight * frame["volatility"] ** 2 + (1 - own_weight) * frame["median_volatility"] ** 2)
+def scale(frame: pd.DataFrame, own_weight: float, method: str) -> pd.Series:
+    """What a municipality's errors by ``method`` are standardised by: its own volatility
+    (:func:`volatility_columns`) shrunk (in variance) toward the median municipality's at the same
+    origin. Own volatility alone makes a large, steady municipality's interval too narrow for the
+    shocks all municipalities share; the median's alone a small, volatile one's too narrow for its
+    own swings."""
+    own, median = volatility_columns(method)
+    return np.sqrt(own_weight * frame[own] ** 2 + (1 - own_weight) * frame[median] ** 2)
 
 
 def size_fifths(frame: pd.DataFrame) -> pd.Series:
@@ -293,14 +320,14 @@ def choose(earlier: pd.DataFrame, level: float = LEVEL, exclude: tuple[str, ...]
     best = str(median.idxmin())
     if median[best] >= median["last_value"]:
         best = "last_value"
-    of_best = usable.loc[(usable["method"] == best) & (usable["volatility"] > 0)].reset_index(drop=True)
+    of_best = usable.loc[(usable["method"] == best) & (usable[volatility_columns(best)[0]] > 0)].reset_index(drop=True)
     of_best = of_best.assign(fifth=size_fifths(of_best))
     log_error = np.log(of_best["actual"] / of_best["forecast"])
     by_origin = log_error.groupby(of_best["origin"])
     effects, effect = by_origin.median(), by_origin.transform("median")
     candidates = []
     for weight in OWN_WEIGHTS:
-        sigma = scale(of_best, weight)
+        sigma = scale(of_best, weight, best)
         residuals = np.quantile((log_error - effect) / sigma, RESIDUAL_PROBABILITIES)
         low, high = log_bounds(effects.to_numpy(), residuals, sigma.to_numpy(), level)
         covered = (log_error >= low) & (log_error <= high)
@@ -323,8 +350,8 @@ def rolling_origin(frame: pd.DataFrame, level: float = LEVEL, calibration: pd.Da
             if choice is None:
                 continue
             now = of_h.loc[(of_h["origin"] == origin) & (of_h["method"] == choice.method)].dropna(subset=["forecast"])
-            now = now.loc[now["volatility"] > 0]
-            low_log, high_log = choice.log_bounds(scale(now, choice.own_weight).to_numpy(), level)
+            now = now.loc[now[volatility_columns(choice.method)[0]] > 0]
+            low_log, high_log = choice.log_bounds(scale(now, choice.own_weight, choice.method).to_numpy(), level)
             low = now["forecast"] * np.exp(low_log)
             high = now["forecast"] * np.exp(high_log)
             out.append(
@@ -412,19 +439,21 @@ def outlook(
     (one that needs no national level), with the interval ``value × exp(bounds)`` of
     :func:`log_bounds` for the backtest's year effects and residual quantiles, the scale as
     :func:`scale` makes it from this series' volatility and the backtest's ``own_weight`` and
-    ``median_volatility``. Fewer than :data:`MIN_HISTORY` years: last year's value; fewer than four
-    (no volatility of its own): the median municipality's volatility. No interval without the
-    backtest's quantiles. None without a year."""
+    ``median_volatility`` (the median municipality's, of the measure ``method``'s errors were
+    standardised by: :func:`volatility_columns`). Fewer than :data:`MIN_HISTORY` years: last year's
+    value, the scale still ``method``'s (the backtest's quantiles are); fewer than four (no volatility
+    of its own): the median municipality's volatility. No interval without the backtest's quantiles.
+    None without a year."""
     if method in NATIONAL_METHODS:
         raise ValueError(f"{method!r} needs the national level; choose among the others")
     years = sorted(series)
     if not years:
         return None
     values = np.asarray([series[y] for y in years], float)
+    own = volatility(values, centred=method not in LEVEL_METHODS)
     if len(values) < MIN_HISTORY:
         method = "last_value"
     value = METHODS[method](values, horizon, None)
-    own = volatility(values)
     if math.isnan(own):  # too few own years to tell: the median municipality's volatility
         sigma, basis = median_volatility, "median"
     else:
