@@ -73,8 +73,14 @@ def run(values_path: Path) -> tuple[str, dict]:
         last = int(frame["origin"].max())
         for h in outlook.HORIZONS:
             pool = pd.concat([frame.loc[frame["horizon"] == h], proxy.loc[proxy["horizon"] == h]])
-            # the report's years have no national level in Kolada: its outlook chooses among the rest
-            for key, exclude in (("all_methods", ()), ("without_national", outlook.NATIONAL_METHODS)):
+            # the report's years have no national level in Kolada: its outlook chooses among the rest,
+            # and takes last year's value, with its own errors, where its years are too few for that
+            only_last_value = tuple(m for m in outlook.METHODS if m != "last_value")
+            for key, exclude in (
+                ("all_methods", ()),
+                ("without_national", outlook.NATIONAL_METHODS),
+                ("last_value", only_last_value),
+            ):
                 choice = outlook.choose(pool, exclude=exclude)
                 calibration[kpi].setdefault(str(h), {})[key] = {
                     "method": choice.method,

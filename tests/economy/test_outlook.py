@@ -141,9 +141,11 @@ def test_the_outlook_of_a_series_and_its_interval():
     low, high = o.log_bounds(np.array(effects), np.array(residuals), np.array([sigma]))
     assert (out.low, out.high) == pytest.approx((out.value * np.exp(low[0]), out.value * np.exp(high[0])))
     assert out.low < out.value < out.high
-    short = o.outlook({2023: 5.0, 2024: 6.0}, 1, "damped", effects, residuals)
+    with pytest.raises(ValueError, match="needs 4 years"):  # the quantiles would be another method's
+        o.outlook({2023: 5.0, 2024: 6.0}, 1, "damped", effects, residuals)
+    short = o.outlook({2023: 5.0, 2024: 6.0}, 1, "last_value", effects, residuals)
     assert short.method == "last_value" and short.low is None  # no volatility from two years, no median
-    median = o.outlook({2023: 5.0, 2024: 6.0}, 1, "damped", effects, residuals, median_volatility=0.1)
+    median = o.outlook({2023: 5.0, 2024: 6.0}, 1, "last_value", effects, residuals, median_volatility=0.1)
     assert median.volatility_from == "median"
     low, high = o.log_bounds(np.array(effects), np.array(residuals), np.array([0.1]))
     assert (median.low, median.high) == pytest.approx((6 * np.exp(low[0]), 6 * np.exp(high[0])))
@@ -188,3 +190,13 @@ def test_steady_falls_beside_random_walks_are_covered_by_last_years_value():
     # changes' standard deviation as their scale, 77 %)
     assert evaluated.loc[steady, "covered"].mean() >= 0.9
     assert 0.74 <= evaluated.loc[~steady, "covered"].mean() <= 0.86
+
+
+def test_a_method_needs_its_years_and_reads_no_more_of_them():
+    assert o.method_for("damped", 4) == "damped" and o.method_for("damped", 3) == "last_value"
+    assert o.method_for("trend", 4) == "last_value" and o.method_for("trend", 5) == "trend"
+    assert o.method_for("last_value", 1) == "last_value"
+    long = np.array([50.0, 70, 60, 100, 110, 121, 133.1])
+    for method, years in o.METHOD_YEARS.items():
+        if method not in o.NATIONAL_METHODS:  # four years forecast as the backtest's five or more do
+            assert o.METHODS[method](long[-years:], 3) == pytest.approx(o.METHODS[method](long, 3))

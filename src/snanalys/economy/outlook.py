@@ -106,6 +106,17 @@ METHODS: dict[str, Callable[..., float]] = {
     "national_share": national_share,
     "combined": combined,
 }
+#: The own years a method needs where fewer than :data:`MIN_HISTORY` are at hand (the report's own
+#: data): the trend its five, growth and the damped trend three changes; last year's value one.
+METHOD_YEARS = {"trend": 5, "growth": 4, "damped": 4, "national_share": 3, "combined": 4}
+
+
+def method_for(method: str, years: int) -> str:
+    """``method`` where ``years`` own years are enough for it, else last year's value. A series of four
+    years is forecast by the damped trend as one of fifty is: it reads the last four of them."""
+    return method if years >= METHOD_YEARS.get(method, 1) else "last_value"
+
+
 METHOD_LABELS_SV = {
     "last_value": "fjolårets värde",
     "trend": "linjär trend (fem år)",
@@ -440,9 +451,9 @@ def outlook(
     :func:`log_bounds` for the backtest's year effects and residual quantiles, the scale as
     :func:`scale` makes it from this series' volatility and the backtest's ``own_weight`` and
     ``median_volatility`` (the median municipality's, of the measure ``method``'s errors were
-    standardised by: :func:`volatility_columns`). Fewer than :data:`MIN_HISTORY` years: last year's
-    value, the scale still ``method``'s (the backtest's quantiles are); fewer than four (no volatility
-    of its own): the median municipality's volatility. No interval without the backtest's quantiles.
+    standardised by: :func:`volatility_columns`). ``method`` must be one the series has the years for
+    (:func:`method_for`): the quantiles are that method's. Fewer than four years (no volatility of
+    its own): the median municipality's volatility. No interval without the backtest's quantiles.
     None without a year."""
     if method in NATIONAL_METHODS:
         raise ValueError(f"{method!r} needs the national level; choose among the others")
@@ -450,10 +461,10 @@ def outlook(
     if not years:
         return None
     values = np.asarray([series[y] for y in years], float)
-    own = volatility(values, centred=method not in LEVEL_METHODS)
-    if len(values) < MIN_HISTORY:
-        method = "last_value"
+    if method_for(method, len(values)) != method:
+        raise ValueError(f"{method!r} needs {METHOD_YEARS[method]} years; the series has {len(values)}")
     value = METHODS[method](values, horizon, None)
+    own = volatility(values, centred=method not in LEVEL_METHODS)
     if math.isnan(own):  # too few own years to tell: the median municipality's volatility
         sigma, basis = median_volatility, "median"
     else:

@@ -2,8 +2,9 @@
 
 Each series is the municipality's own full years before the report's year, forecast three years
 past the last of them by the method the Kolada backtest chose (docs/forecasts.md), among those
-that need no national level (Kolada has no national figures for the report's years), with the
-backtest's interval quantiles (``outlook_calibration.json``, written by
+that need no national level (Kolada has no national figures for the report's years), or by last
+year's value where the series has too few years for that method, with the backtest's interval
+quantiles of the method used (``outlook_calibration.json``, written by
 ``benchmarks/forecast_backtest.py``). Kolada has no care-day figures: care days borrow the
 households' calibration (a volume) and kronor per care day that of kronor per household (a
 price), which the page says.
@@ -23,7 +24,7 @@ from importlib import resources
 import pandas as pd
 
 from snanalys.data import comparison_years
-from snanalys.economy.outlook import METHOD_LABELS_SV, outlook
+from snanalys.economy.outlook import METHOD_LABELS_SV, method_for, outlook
 from snanalys.measures.tables import cells
 from snanalys.periods import year_to_date
 from snanalys.suppression import is_small_count
@@ -75,6 +76,8 @@ def outlook_table(data, year: int) -> pd.DataFrame:
         values = {y: float(by_year[y].loc[s.measure, "value"]) * s.scale for y in years}
         small = any(is_small_count(by_year[y].loc[s.measure, "base"]) for y in years)
         chosen = calibration()[s.calibration][str(HORIZON)]["without_national"]
+        if method_for(chosen["method"], len(years)) != chosen["method"]:  # too few years: last year's value,
+            chosen = calibration()[s.calibration][str(HORIZON)]["last_value"]  # with its own errors' interval
         result = None if small or not years else outlook(
             values, HORIZON, chosen["method"], chosen["year_effects"], chosen["residual_quantiles"], chosen["own_weight"],
             chosen["median_volatility"],
