@@ -96,3 +96,19 @@ def test_a_target_path_is_drawn_past_the_data_to_the_target_year():
     ax = fig.axes[0]
     path = next(line for line in ax.get_lines() if line.get_label() == "Mål")
     assert list(path.get_ydata()) == [10.0, 5.0] and len(ax.get_xticks()) == 3
+
+
+def test_the_labels_of_neighbouring_bar_groups_do_not_overlap():
+    areas = ["Ekonomiskt bistånd", "HVB-vård barn och unga", "Familjehem", "Placeringar vuxna"]
+    data = pd.DataFrame({"Volymeffekt": [1200.0, -800, -3500, 300], "Priseffekt": [400.0, 900, -200, 100]}, index=areas)
+    fig = charts.bar_chart(data, title="Kostnadsökning mot i fjol: volym och pris", ylabel="tkr")
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [label.get_window_extent(renderer) for label in fig.axes[0].get_xticklabels()]
+    legend = fig.axes[0].get_legend().get_window_extent(renderer)
+    plot_area = fig.axes[0].get_window_extent(renderer)
+    title = fig.axes[0].title.get_window_extent(renderer)
+    plt.close(fig)
+    assert plot_area.y1 <= legend.y0 and legend.y1 <= title.y0  # the legend hides no bar, nor the title
+    assert [label.replace("\n", " ") for label in charts.group_labels(areas)] == areas  # wrapped, not cut
+    assert all(left.x1 < right.x0 for left, right in zip(boxes, boxes[1:]))

@@ -18,6 +18,7 @@ import base64
 import html
 import io
 import math
+import textwrap
 
 import matplotlib
 import matplotlib.image
@@ -130,9 +131,6 @@ def line_chart(
 def small_multiples(panels: list[tuple[str, pd.Series, int]], *, ncols: int = 2) -> plt.Figure:
     """One small line chart per figure (title, values over years, decimals), the latest period
     a larger point of its own colour: the summary's key figures at a glance."""
-    import math
-    import textwrap
-
     apply_style()
     rows = max(1, math.ceil(len(panels) / ncols))
     fig, axes = plt.subplots(rows, ncols, figsize=(7.5, 2.0 * rows), squeeze=False)
@@ -154,6 +152,13 @@ def small_multiples(panels: list[tuple[str, pd.Series, int]], *, ncols: int = 2)
     return fig
 
 
+def group_labels(groups, width: int = 64) -> list[str]:
+    """A bar group's label wrapped to its share of the axis (``width`` characters in all), so that the
+    labels of neighbouring groups do not run into each other on a tablet."""
+    per_group = max(8, width // max(len(groups), 1))
+    return ["\n".join(textwrap.wrap(str(g), per_group)) or str(g) for g in groups]
+
+
 def bar_chart(data: pd.DataFrame, *, title: str, ylabel: str, decimals: int = 0) -> plt.Figure:
     """Grouped bars: one group per index value, one bar per column, hatched for print."""
     apply_style()
@@ -172,12 +177,13 @@ def bar_chart(data: pd.DataFrame, *, title: str, ylabel: str, decimals: int = 0)
             hatch=hatches[i % len(hatches)],
             edgecolor="white",
         )
-    ax.set_xticks(list(positions), [str(x) for x in data.index])
-    ax.set_title(title, loc="left")
+    ax.set_xticks(list(positions), group_labels(data.index))
+    legend = len(data.columns) > 1
+    ax.set_title(title, loc="left", pad=24 if legend else None)
     ax.set_ylabel(ylabel)
     _swedish_axis(ax, decimals)
-    if len(data.columns) > 1:
-        ax.legend(loc="lower left", ncols=min(len(data.columns), 3))
+    if legend:  # above the bars, under the title: bars go below zero too, where a legend would hide them
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1), ncols=min(len(data.columns), 3), borderaxespad=0.2)
     return fig
 
 
