@@ -200,3 +200,10 @@ def test_a_method_needs_its_years_and_reads_no_more_of_them():
     for method, years in o.METHOD_YEARS.items():
         if method not in o.NATIONAL_METHODS:  # four years forecast as the backtest's five or more do
             assert o.METHODS[method](long[-years:], 3) == pytest.approx(o.METHODS[method](long, 3))
+
+
+def test_a_long_series_is_measured_over_the_years_the_backtest_measured():
+    long = np.array([100.0, 300, 80, 250, 100, 103, 99, 104, 101])  # wild early years, then calm
+    assert o.volatility(long) == pytest.approx(o.volatility(long[-o.MIN_HISTORY :]))
+    assert o.volatility(long, centred=False) == pytest.approx(o.volatility(long[-o.MIN_HISTORY :], centred=False))
+    assert o.volatility(long) < 0.1

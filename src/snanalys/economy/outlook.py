@@ -194,12 +194,14 @@ LEVEL_METHODS = ("last_value",)
 
 
 def volatility(y: np.ndarray, centred: bool = True) -> float:
-    """The yearly log changes (the last six at most): their standard deviation (``centred``, the
-    errors of a method that follows their mean) or their root mean square (the errors of last
-    year's value); NaN for fewer than three."""
+    """The yearly log changes of the last :data:`MIN_HISTORY` years (those a backtest forecast has
+    at its origin, so that a longer series is measured as the calibration was): their standard
+    deviation (``centred``, the errors of a method that follows their mean) or their root mean
+    square (the errors of last year's value); NaN for fewer than three."""
+    y = np.asarray(y, float)[-MIN_HISTORY:]
     if np.any(y <= 0):
         return float("nan")
-    changes = np.diff(np.log(y))[-6:]
+    changes = np.diff(np.log(y))
     if len(changes) < 3:
         return float("nan")
     return float(np.std(changes, ddof=1)) if centred else float(np.sqrt(np.mean(changes**2)))
