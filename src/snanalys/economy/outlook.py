@@ -193,6 +193,11 @@ def national_level(panel: pd.DataFrame, values: pd.DataFrame | None = None) -> p
 LEVEL_METHODS = ("last_value",)
 
 
+def follows_mean_change(method: str) -> bool:
+    """Whether ``method``'s scale is the changes' spread around their mean (else their root mean square)."""
+    return method not in LEVEL_METHODS
+
+
 def volatility(y: np.ndarray, centred: bool = True) -> float:
     """The yearly log changes of the last :data:`MIN_HISTORY` years (those a backtest forecast has
     at its origin, so that a longer series is measured as the calibration was): their standard
@@ -210,9 +215,9 @@ def volatility(y: np.ndarray, centred: bool = True) -> float:
 def volatility_columns(method: str) -> tuple[str, str]:
     """The columns of :func:`forecasts` that hold ``method``'s scale: the municipality's and the
     median municipality's at the same origin."""
-    if method in LEVEL_METHODS:
-        return "change_rms", "median_change_rms"
-    return "volatility", "median_volatility"
+    if follows_mean_change(method):
+        return "volatility", "median_volatility"
+    return "change_rms", "median_change_rms"
 
 
 def forecasts(panel: pd.DataFrame, national: pd.DataFrame, kpi: str, horizons=HORIZONS) -> pd.DataFrame:
@@ -466,7 +471,7 @@ def outlook(
     if method_for(method, len(values)) != method:
         raise ValueError(f"{method!r} needs {METHOD_YEARS[method]} years; the series has {len(values)}")
     value = METHODS[method](values, horizon, None)
-    own = volatility(values, centred=method not in LEVEL_METHODS)
+    own = volatility(values, centred=follows_mean_change(method))
     if math.isnan(own):  # too few own years to tell: the median municipality's volatility
         sigma, basis = median_volatility, "median"
     else:

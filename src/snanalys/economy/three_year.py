@@ -75,9 +75,10 @@ def outlook_table(data, year: int) -> pd.DataFrame:
     for s in SERIES:
         values = {y: float(by_year[y].loc[s.measure, "value"]) * s.scale for y in years}
         small = any(is_small_count(by_year[y].loc[s.measure, "base"]) for y in years)
-        chosen = calibration()[s.calibration][str(HORIZON)]["without_national"]
+        of_kpi = calibration()[s.calibration][str(HORIZON)]
+        chosen = of_kpi["without_national"]
         if method_for(chosen["method"], len(years)) != chosen["method"]:  # too few years: last year's value,
-            chosen = calibration()[s.calibration][str(HORIZON)]["last_value"]  # with its own errors' interval
+            chosen = of_kpi["last_value"]  # with its own errors' interval
         result = None if small or not years else outlook(
             values, HORIZON, chosen["method"], chosen["year_effects"], chosen["residual_quantiles"], chosen["own_weight"],
             chosen["median_volatility"],

@@ -162,11 +162,8 @@ class Schedule:
                     for i in self._pending:
                         self._items[i].result.set_exception(error)
                     self._pending.clear()
-                    self._done.add(index)
-                    self._running -= 1
-                    self._cond.notify_all()
-                continue
-            item.result.set_result(frame)
+            else:
+                item.result.set_result(frame)
             with self._cond:
                 self._done.add(index)
                 self._running -= 1
